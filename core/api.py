@@ -1,0 +1,152 @@
+"""The one NinjaAPI. Every module's `api.router` is mounted here (found through INSTALLED_APPS), and
+every error, wherever it comes from, leaves as {"detail": ..., "code": ...}."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+
+from core.auth import jwt_auth
+from core.exceptions import ApplicationError
+from core.throttling import UserThrottle
+
+logger = logging.getLogger("markaz.api")
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "throttled",
+}
+
+
+class MarkazAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # Plain function names ("list_groups") read well in generated TypeScript clients; a test
+        # keeps them unique across modules.
+        return operation.view_func.__name__
+
+
+api = MarkazAPI(
+    title="Markaz API",
+    version="1.0.0",
+    description="Backend of an education center. Errors: {detail, code}. Lists: {items, count}.",
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=jwt_auth,
+    throttle=[UserThrottle("user")],
+)
+
+
+def error_response(request, status: int, detail, code: str | None = None, **extra):
+    body = {"detail": detail, "code": code or HTTP_CODES.get(status, "error"), **extra}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request, exc: ApplicationError):
+    response = error_response(request, exc.status_code, exc.detail, exc.code, **exc.extra)
+    if getattr(exc, "wait", None):
+        response["Retry-After"] = str(int(exc.wait + 0.999))
+    return response
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    items = [
+        {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in exc.errors
+    ]
+    return error_response(request, 422, items, "validation_error")
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    response = error_response(request, 401, "Authentication credentials were not provided or are invalid.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(AuthorizationError)
+def on_authorization_error(request, exc):
+    return error_response(request, 403, "You do not have permission to perform this action.")
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc):
+    return error_response(request, 429, "Too many requests. Try again later.", "throttled")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return error_response(request, exc.status_code, exc.message)
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return error_response(request, 404, "Not found.")
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_does_not_exist(request, exc):
+    return error_response(request, 404, "Not found.")
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def on_django_permission_denied(request, exc):
+    return error_response(request, 403, "You do not have permission to perform this action.")
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        items = [
+            {"loc": ["body", field], "msg": str(msg), "type": "value_error"}
+            for field, errs in exc.message_dict.items()
+            for msg in errs
+        ]
+    else:
+        items = [{"loc": ["body"], "msg": str(m), "type": "value_error"} for m in exc.messages]
+    return error_response(request, 422, items, "validation_error")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return error_response(request, 413, "The request body is too large.")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc: Exception):
+    logger.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(request, 500, "Internal server error.", "internal_error")
+
+
+def _mount_module_routers() -> None:
+    for app in settings.INSTALLED_APPS:
+        if not (app.startswith("modules.") or app == "realtime"):
+            continue
+        if importlib.util.find_spec(f"{app}.api") is None:
+            continue
+        module = importlib.import_module(f"{app}.api")
+        router = getattr(module, "router", None)
+        if router is not None:
+            api.add_router("", router)
+
+
+_mount_module_routers()

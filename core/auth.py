@@ -1,0 +1,75 @@
+"""JWT access tokens (HS256) and the Ninja auth class. Refresh tokens live server-side in
+modules.accounts (hashed, rotated, revoked by family); this module only signs and verifies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import jwt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from ninja.security import HttpBearer
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "type"]
+
+
+class InvalidToken(Exception):
+    pass
+
+
+def _key() -> str:
+    key = settings.JWT_SIGNING_KEY
+    if len(key.encode()) < 32:
+        raise RuntimeError("JWT_SIGNING_KEY must be at least 32 bytes")
+    return key
+
+
+def issue_access_token(user, *, session_id: str | None = None) -> str:
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(user.pk),
+        "role": user.role,
+        "type": "access",
+        "jti": uuid.uuid4().hex,
+        "sid": session_id or "",
+        "iat": now,
+        "exp": now + settings.JWT_ACCESS_TTL,
+    }
+    return jwt.encode(claims, _key(), algorithm=ALGORITHM)
+
+
+def decode_token(token: str, *, expected_type: str) -> dict[str, Any]:
+    try:
+        claims = jwt.decode(token, _key(), algorithms=[ALGORITHM], options={"require": REQUIRED_CLAIMS})
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(str(exc)) from exc
+    if claims.get("type") != expected_type:
+        raise InvalidToken("wrong token type")
+    return claims
+
+
+def user_from_access_token(token: str):
+    """The active user an access token names, or None."""
+    try:
+        claims = decode_token(token, expected_type="access")
+        user_id = int(claims["sub"])
+    except (InvalidToken, ValueError):
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        user.token_claims = claims
+    return user
+
+
+class JWTAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        user = user_from_access_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+jwt_auth = JWTAuth()

@@ -1,0 +1,77 @@
+"""/healthz says the process is alive; /readyz checks what it depends on and which providers are on."""
+
+from __future__ import annotations
+
+import time
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _timed(check) -> dict:
+    started = time.perf_counter()
+    try:
+        extra = check() or {}
+        return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 2), **extra}
+    except Exception as exc:  # a readiness probe reports failures, it does not raise them
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"engine": connection.vendor}
+
+
+def _cache():
+    cache.set("readyz:probe", "1", 10)
+    if cache.get("readyz:probe") != "1":
+        raise RuntimeError("cache did not return what was written")
+    return {"backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+
+
+def _channel_layer():
+    layer = get_channel_layer()
+    async_to_sync(layer.group_send)("readyz.probe", {"type": "readyz.probe"})
+    return {"backend": type(layer).__name__}
+
+
+def _queue():
+    from django_q.models import OrmQ
+
+    return {"backlog": OrmQ.objects.count()}
+
+
+def provider_status() -> dict[str, bool]:
+    return {
+        "payme": bool(settings.PAYME_MERCHANT_ID and settings.PAYME_KEY),
+        "eskiz": bool(settings.ESKIZ_EMAIL and settings.ESKIZ_PASSWORD),
+        "telegram": bool(settings.TELEGRAM_BOT_TOKEN),
+        "openai": bool(settings.OPENAI_API_KEY),
+        "email": not settings.EMAIL_BACKEND.endswith(("console.EmailBackend", "dummy.EmailBackend")),
+        "s3": bool(settings.STORAGE_S3_BUCKET),
+    }
+
+
+@require_GET
+def readyz(request):
+    checks = {
+        "database": _timed(_database),
+        "cache": _timed(_cache),
+        "channel_layer": _timed(_channel_layer),
+        "queue": _timed(_queue),
+    }
+    ready = all(c["ok"] for c in checks.values())
+    providers = {name: ("enabled" if on else "disabled") for name, on in provider_status().items()}
+    body = {"status": "ok" if ready else "unavailable", "checks": checks, "providers": providers}
+    return JsonResponse(body, status=200 if ready else 503)

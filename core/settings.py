@@ -1,0 +1,277 @@
+"""One env-driven settings module. With nothing set it runs on SQLite, in-memory layers and a console
+mailer; DATABASE_URL / REDIS_URL switch it to Postgres and Redis (see README, Configuration)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-insecure-markaz-secret-key-change-me-0123456789abcdef")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"])
+CORS_URLS_REGEX = r"^/(api|healthz|readyz)/?.*$"
+
+INSTALLED_APPS = [
+    "daphne",
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.forms",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "ninja",  # serves the Swagger assets locally: the docs render without internet
+    "channels",
+    "django_q",
+    "core",
+    "realtime",
+    "modules.accounts",
+    "modules.audit",
+    "modules.courses",
+    "modules.lessons",
+    "modules.attendance",
+    "modules.resources",
+    "modules.homework",
+    "modules.payments",
+    "modules.gamification",
+    "modules.notifications",
+]
+
+MIDDLEWARE = [
+    "core.middleware.RequestIdMiddleware",
+    "core.middleware.ApiJsonErrorsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "core.urls"
+WSGI_APPLICATION = None
+ASGI_APPLICATION = "core.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["modules.accounts.backends.EmailOrPhoneBackend"]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "core" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------------
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+_db = DATABASES["default"]
+IS_POSTGRES = "postgresql" in _db["ENGINE"]
+# The worker (qcluster) must keep connections open and must not use psycopg's pool: with the pool its
+# forked workers stall, and with CONN_MAX_AGE=0 the ORM broker reconnects for every task (see
+# ARCHITECTURE.md, traps). The web process (daphne) may opt into the pool with DB_POOL=true.
+if IS_POSTGRES and env.bool("DB_POOL", default=False):
+    _db["CONN_MAX_AGE"] = 0
+    _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": env.int("DB_POOL_MAX", 10)}
+else:
+    _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    _db["CONN_HEALTH_CHECKS"] = True
+if _db["ENGINE"].endswith("sqlite3"):
+    _db.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    _db["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache, channels, throttling ------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="markaz"),
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            # The pub/sub layer never drops group messages at a capacity and its group_send stays flat
+            # with group size; max_connections is raised past redis-py's burst limit (ARCHITECTURE.md).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                "prefix": env.str("CHANNELS_PREFIX", default="markaz"),
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
+NINJA_PAGINATION_PER_PAGE = 20
+NINJA_PAGINATION_MAX_LIMIT = 100
+THROTTLE_RATES = {
+    "login_ip": env.str("THROTTLE_LOGIN_IP", default="30/min"),
+    "login_account": env.str("THROTTLE_LOGIN_ACCOUNT", default="10/min"),
+    "register": env.str("THROTTLE_REGISTER", default="10/hour"),
+    "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
+    "user": env.str("THROTTLE_USER", default="600/min"),
+}
+
+# --- tasks ----------------------------------------------------------------------------------------
+Q_CLUSTER = {
+    "name": "markaz",
+    "orm": "default",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": 120,
+    "retry": 180,  # larger than timeout, or django-q2 re-runs long tasks
+    "max_attempts": 3,
+    "queue_limit": 100,
+    "bulk": 10,
+    "poll": 0.2,
+    "catch_up": False,
+    "save_limit": 1000,
+    "ack_failures": True,
+    "sync": env.bool("Q_SYNC", default=TESTING),  # tests run tasks in-process
+}
+
+# --- auth -----------------------------------------------------------------------------------------
+JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default=SECRET_KEY)
+JWT_ACCESS_TTL = timedelta(seconds=env.int("JWT_ACCESS_TTL", default=900))
+JWT_REFRESH_TTL = timedelta(seconds=env.int("JWT_REFRESH_TTL", default=30 * 24 * 3600))
+PASSWORD_RESET_TTL = timedelta(hours=env.int("PASSWORD_RESET_TTL_HOURS", default=2))
+EMAIL_VERIFICATION_TTL = timedelta(days=3)
+FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000")
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- i18n, time -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("uz", "O'zbekcha"), ("ru", "Русский"), ("en", "English")]
+TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tashkent")
+USE_I18N = True
+USE_TZ = True
+
+# --- files ----------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Finders keep the admin and API docs working under daphne even before collectstatic has run.
+WHITENOISE_USE_FINDERS = True
+STORAGE_S3_BUCKET = env.str("STORAGE_S3_BUCKET", default="")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+if STORAGE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": env.str("STORAGE_S3_ENDPOINT_URL", default=None),
+            "access_key": env.str("STORAGE_S3_ACCESS_KEY", default=None),
+            "secret_key": env.str("STORAGE_S3_SECRET_KEY", default=None),
+            "region_name": env.str("STORAGE_S3_REGION", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,  # downloads are short-lived signed URLs, never public
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- email ----------------------------------------------------------------------------------------
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Markaz <no-reply@markaz.uz>")
+
+# --- providers (unset credentials = provider disabled, never a crash) -------------------------------
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")
+TRANSCRIPTION_MODEL = env.str("TRANSCRIPTION_MODEL", default="whisper-1")
+PAYME_MERCHANT_ID = env.str("PAYME_MERCHANT_ID", default="")
+PAYME_KEY = env.str("PAYME_KEY", default="")
+PAYME_CHECKOUT_URL = env.str("PAYME_CHECKOUT_URL", default="https://checkout.paycom.uz")
+ESKIZ_EMAIL = env.str("ESKIZ_EMAIL", default="")
+ESKIZ_PASSWORD = env.str("ESKIZ_PASSWORD", default="")
+ESKIZ_BASE_URL = env.str("ESKIZ_BASE_URL", default="https://notify.eskiz.uz/api")
+ESKIZ_FROM = env.str("ESKIZ_FROM", default="4546")
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")
+TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org")
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+
+# --- security (production values come from env; `check --deploy` is clean with them) ----------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# --- logging --------------------------------------------------------------------------------------
+LOG_JSON = env.bool("LOG_JSON", default=not DEBUG)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_JSON else "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- admin ----------------------------------------------------------------------------------------
+UNFOLD = {
+    "SITE_TITLE": "Markaz",
+    "SITE_HEADER": "Markaz",
+    "SITE_SYMBOL": "school",
+    "DASHBOARD_CALLBACK": "core.admin.dashboard_callback",
+    "SHOW_HISTORY": True,
+}

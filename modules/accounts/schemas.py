@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Field, FilterSchema, Schema
+from pydantic import EmailStr, field_validator
+
+from modules.accounts.phones import InvalidPhone, normalize_phone
+
+Role = Literal["admin", "teacher", "student", "parent"]
+Language = Literal["uz", "ru", "en"]
+
+
+def _phone(value: str) -> str:
+    try:
+        return normalize_phone(value)
+    except InvalidPhone as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _email(value: str | None) -> str | None:
+    return value.strip().lower() if value else None
+
+
+class ChildOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    phone: str
+
+
+class UserOut(Schema):
+    id: int
+    role: Role
+    first_name: str
+    last_name: str
+    phone: str
+    email: str | None
+    language: Language
+    is_active: bool
+    email_verified: bool = Field(False, description="the email address was confirmed")
+    date_joined: datetime
+
+    @staticmethod
+    def resolve_email_verified(obj) -> bool:
+        return obj.email_verified_at is not None
+
+
+class MeOut(UserOut):
+    children: list[ChildOut] | None = Field(None, description="a parent's linked students")
+
+    @staticmethod
+    def resolve_children(obj):
+        # Prefetched by the selector; None for everyone but parents.
+        return list(obj.children.all()) if obj.role == "parent" else None
+
+
+class LoginUserOut(Schema):
+    id: int
+    role: Role
+    first_name: str
+    last_name: str
+    phone: str
+    email: str | None
+    language: Language
+
+
+class LoginIn(Schema):
+    login: str = Field(..., min_length=1, max_length=254, description="email or phone")
+    password: str = Field(..., min_length=1, max_length=128)
+
+
+class TokenPairOut(Schema):
+    access: str
+    refresh: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    user: LoginUserOut
+
+
+class RefreshIn(Schema):
+    refresh: str = Field(..., min_length=1, max_length=256)
+
+
+class RegisterIn(Schema):
+    """Public sign-up makes a student. Unknown fields (role, is_staff...) are ignored, never applied."""
+
+    first_name: str = Field(..., min_length=1, max_length=80)
+    last_name: str = Field("", max_length=80)
+    phone: str = Field(..., max_length=32)
+    email: EmailStr | None = None
+    password: str = Field(..., min_length=1, max_length=128)
+    language: Language = "uz"
+
+    _phone = field_validator("phone")(_phone)
+    _email = field_validator("email")(_email)
+
+
+class MePatchIn(Schema):
+    first_name: str | None = Field(None, min_length=1, max_length=80)
+    last_name: str | None = Field(None, max_length=80)
+    language: Language | None = None
+    email: EmailStr | None = None
+
+    _email = field_validator("email")(_email)
+
+
+class PasswordChangeIn(Schema):
+    old_password: str = Field(..., max_length=128)
+    new_password: str = Field(..., min_length=1, max_length=128)
+
+
+class ResetRequestIn(Schema):
+    login: str = Field(..., min_length=1, max_length=254)
+
+
+class ResetConfirmIn(Schema):
+    token: str = Field(..., min_length=1, max_length=256)
+    new_password: str = Field(..., min_length=1, max_length=128)
+
+
+class TokenIn(Schema):
+    token: str = Field(..., min_length=1, max_length=256)
+
+
+class AcceptedOut(Schema):
+    detail: str
+
+
+class UserCreateIn(Schema):
+    role: Role
+    first_name: str = Field(..., min_length=1, max_length=80)
+    last_name: str = Field("", max_length=80)
+    phone: str = Field(..., max_length=32)
+    email: EmailStr | None = None
+    language: Language = "uz"
+    password: str | None = Field(None, max_length=128, description="omit to email a set-password link")
+
+    _phone = field_validator("phone")(_phone)
+    _email = field_validator("email")(_email)
+
+
+class UserUpdateIn(Schema):
+    first_name: str | None = Field(None, min_length=1, max_length=80)
+    last_name: str | None = Field(None, max_length=80)
+    phone: str | None = Field(None, max_length=32)
+    email: EmailStr | None = None
+    language: Language | None = None
+
+    @field_validator("phone")
+    @classmethod
+    def _check_phone(cls, v):
+        return _phone(v) if v is not None else v
+
+    _email = field_validator("email")(_email)
+
+
+class UserFilter(FilterSchema):
+    role: Role | None = None
+    is_active: bool | None = None
+    search: str | None = Field(None, max_length=100)
+
+
+class GuardianLinkIn(Schema):
+    student_id: int
+    relation: str = Field("parent", max_length=32)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from modules.accounts.models import User
+from modules.accounts.phones import InvalidPhone, normalize_phone
+
+
+def user_by_login(login: str) -> User | None:
+    """A user by email or phone (any common form), or None."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    if "@" in login:
+        return User.objects.filter(email__iexact=login).first()
+    try:
+        phone = normalize_phone(login)
+    except InvalidPhone:
+        return None
+    return User.objects.filter(phone=phone).first()
+
+
+def user_with_children(user_id: int) -> User:
+    children = Prefetch("children", queryset=User.objects.order_by("first_name", "id"))
+    return User.objects.prefetch_related(children).get(pk=user_id)
+
+
+def user_list(
+    *, role: str | None = None, is_active: bool | None = None, search: str | None = None
+) -> QuerySet[User]:
+    qs = User.objects.all()
+    if role:
+        qs = qs.filter(role=role)
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    if search:
+        term = search.strip()
+        digits = "".join(ch for ch in term if ch.isdigit())
+        cond = Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(email__icontains=term)
+        if len(digits) >= 3:
+            cond |= Q(phone__contains=digits)
+        qs = qs.filter(cond)
+    return qs.order_by("last_name", "first_name", "id")
+
+
+def children_ids(parent: User) -> list[int]:
+    return list(parent.guardianships.values_list("student_id", flat=True))
+
+
+def is_guardian_of(parent: User, student_id: int) -> bool:
+    return parent.role == User.Role.PARENT and parent.guardianships.filter(student_id=student_id).exists()

@@ -1,0 +1,10 @@
+"""Signals the attendance module sends.
+
+attendance_marked(sender, lesson, changes, actor)
+    changes: list[dict] with {"student_id", "before" (status or None), "after" (status), "record_id"};
+    only records whose status actually changed. Sent once per bulk mark, inside the transaction.
+"""
+
+from django.dispatch import Signal
+
+attendance_marked = Signal()

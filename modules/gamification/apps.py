@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GamificationConfig(AppConfig):
+    name = "modules.gamification"
+    label = "gamification"
+    verbose_name = "Gamification"

@@ -1,0 +1,29 @@
+"""Channel names ("group:12", "user:7", "dashboard") mapped to channel-layer group names, which must
+be ASCII, shorter than 100 characters and limited to [A-Za-z0-9._-]."""
+
+from __future__ import annotations
+
+import re
+
+_CHANNEL = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,48})?$")
+
+
+def is_valid_channel(channel: str) -> bool:
+    return bool(isinstance(channel, str) and _CHANNEL.match(channel))
+
+
+def group_name(channel: str) -> str:
+    if not is_valid_channel(channel):
+        raise ValueError(f"invalid channel name: {channel!r}")
+    return "rt." + channel.replace(":", ".")
+
+
+def user_channel(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def group_channel(group_id: int) -> str:
+    return f"group:{group_id}"
+
+
+DASHBOARD = "dashboard"
