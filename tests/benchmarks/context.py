@@ -1,0 +1,74 @@
+"""What benchmarks share: a database prepared once (migrated; the scale demo is built on demand),
+and helpers to start daphne / qcluster processes on free ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class BenchContext:
+    """Benchmarks run against the real configured database (DATABASE_URL), migrated on entry."""
+
+    def __init__(self):
+        self.processes: list[subprocess.Popen] = []
+        self._scale_demo_ready = False
+
+    def __enter__(self):
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        return self
+
+    def __exit__(self, *exc):
+        for proc in self.processes:
+            proc.terminate()
+        for proc in self.processes:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    def ensure_scale_demo(self, students: int = 10000) -> None:
+        """The large demo center (`seed_demo --students N`), built once per run."""
+        if not self._scale_demo_ready:
+            from django.core.management import call_command
+
+            call_command("seed_demo", students=students, verbosity=0)
+            self._scale_demo_ready = True
+
+    def start_daphne(self, extra_env: dict | None = None) -> str:
+        port = free_port()
+        env = {**os.environ, "Q_SYNC": "false", **(extra_env or {})}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "core.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.processes.append(proc)
+        wait_for_port(port)
+        return f"127.0.0.1:{port}"
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on {port} after {timeout}s")
