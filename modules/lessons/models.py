@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from core.models import TimeStamped
+
+
+class Lesson(TimeStamped):
+    """One lesson of a group. `original_starts_at` is the slot it was generated for and never
+    changes, so regeneration recognises a rescheduled lesson and never recreates its old slot."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    group = models.ForeignKey("courses.Group", on_delete=models.CASCADE, related_name="lessons")
+    schedule = models.ForeignKey(
+        "courses.LessonSchedule", on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="taught_lessons"
+    )
+    room = models.ForeignKey(
+        "courses.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons"
+    )
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    original_starts_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
+    topic = models.CharField(max_length=255, blank=True)
+    notes = models.TextField(blank=True)
+    cancel_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "original_starts_at"], name="uniq_lesson_slot"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="lesson_ends_after_start"),
+        ]
+        indexes = [
+            models.Index(fields=["group", "starts_at"]),
+            models.Index(fields=["teacher", "starts_at"]),
+            models.Index(fields=["room", "starts_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class LessonReschedule(models.Model):
+    """Append-only history of a lesson's moves."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="reschedules")
+    from_starts_at = models.DateTimeField()
+    to_starts_at = models.DateTimeField()
+    from_room = models.ForeignKey(
+        "courses.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_room = models.ForeignKey(
+        "courses.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=255)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
