@@ -10,7 +10,7 @@ PASSWORD = "correct-horse-battery-1"
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postprocessing_save = True
+        skip_postgeneration_save = True
 
     phone = factory.Sequence(lambda n: f"+99890{2000000 + n:07d}")
     email = factory.Sequence(lambda n: f"user{n}@example.uz")
