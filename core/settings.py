@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "modules.audit.middleware.AuditContextMiddleware",  # write requests open an audit context
 ]
 
 ROOT_URLCONF = "core.urls"
@@ -233,6 +234,11 @@ TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
 TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")
 TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org")
 TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+# notifications: Eskiz delivery reports (our public URL of /api/v1/notifications/sms/callback; unset =
+# no reports), delivery attempts before a message is given up, Telegram's overall send rate.
+ESKIZ_CALLBACK_URL = env.str("ESKIZ_CALLBACK_URL", default="")
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+TELEGRAM_MAX_PER_SECOND = env.int("TELEGRAM_MAX_PER_SECOND", default=30)
 
 # --- security (production values come from env; `check --deploy` is clean with them) ----------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,209 @@
+import json
+
+from django.conf import settings
+from django.utils.crypto import constant_time_compare
+from ninja import Field, Query, Router, Schema
+
+from core.exceptions import NotAuthenticated, ValidationFailed
+from core.pagination import paginate
+from core.permissions import IsAdmin, IsAuthenticated, IsStaff, check
+from core.schemas import errors
+from modules.notifications import selectors, services, sms_callback
+from modules.notifications.kinds import Kind
+from modules.notifications.schemas import (
+    BroadcastAcceptedOut,
+    BroadcastCreateIn,
+    MarkedReadOut,
+    NotificationLogOut,
+    NotificationOut,
+    PreferenceRowOut,
+    PreferencesUpdateIn,
+    SmsCallbackOut,
+    TelegramLinkOut,
+    TelegramStatusOut,
+    TelegramWebhookOut,
+    UnreadCountOut,
+)
+
+CAN_READ_OWN = IsAuthenticated()
+CAN_BROADCAST = IsStaff  # teachers only to groups they teach: decided by the service
+CAN_SEE_LOGS = IsAdmin
+
+router = Router(tags=["notifications"])
+
+
+class NotificationFilter(Schema):
+    unread: bool | None = Field(None, description="true: only unread; false: only read")
+    kind: Kind | None = None
+
+
+class LogFilter(Schema):
+    user: int | None = None
+    channel: str | None = Field(None, max_length=16)
+    status: str | None = Field(None, max_length=16)
+    kind: str | None = Field(None, max_length=32)
+
+
+@router.get(
+    "/notifications",
+    response={200: list[NotificationOut], **errors(401, 422, 429)},
+    summary="List own notifications",
+)
+@paginate
+def list_notifications(request, filters: Query[NotificationFilter]):
+    return selectors.notification_list(user=request.auth, unread=filters.unread, kind=filters.kind)
+
+
+@router.get(
+    "/notifications/unread-count",
+    response={200: UnreadCountOut, **errors(401, 429)},
+    summary="Count unread notifications",
+)
+def count_unread_notifications(request):
+    return {"unread": selectors.unread_count(user=request.auth)}
+
+
+@router.post(
+    "/notifications/read-all",
+    response={200: MarkedReadOut, **errors(401, 429)},
+    summary="Mark all own notifications read",
+)
+def mark_all_notifications_read(request):
+    check(CAN_READ_OWN, request.auth)
+    return {"updated": services.notifications_mark_all_read(user=request.auth)}
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: NotificationOut, **errors(401, 404, 429)},
+    summary="Mark a notification read",
+)
+def mark_notification_read(request, notification_id: int):
+    notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
+    check(CAN_READ_OWN, request.auth, notification)
+    return services.notification_mark_read(notification=notification)
+
+
+@router.get(
+    "/notifications/preferences",
+    response={200: list[PreferenceRowOut], **errors(401, 429)},
+    summary="Own notification preferences (per kind and channel)",
+)
+def list_notification_preferences(request):
+    return selectors.preference_matrix(user=request.auth)
+
+
+@router.put(
+    "/notifications/preferences",
+    response={200: list[PreferenceRowOut], **errors(401, 422, 429)},
+    summary="Turn channels on or off per kind",
+)
+def update_notification_preferences(request, payload: PreferencesUpdateIn):
+    check(CAN_READ_OWN, request.auth)
+    services.preferences_update(user=request.auth, items=[p.dict() for p in payload.preferences])
+    return selectors.preference_matrix(user=request.auth)
+
+
+@router.get(
+    "/notifications/telegram",
+    response={200: TelegramStatusOut, **errors(401, 429)},
+    summary="Own Telegram link status",
+)
+def get_telegram_link(request):
+    return selectors.telegram_status(user=request.auth)
+
+
+@router.post(
+    "/notifications/telegram/link",
+    response={200: TelegramLinkOut, **errors(401, 409, 429)},
+    summary="A one-time deep link that connects Telegram",
+)
+def create_telegram_link(request):
+    check(CAN_READ_OWN, request.auth)
+    url, expires_in = services.telegram_link_create(user=request.auth)
+    return {"url": url, "expires_in": expires_in}
+
+
+@router.delete(
+    "/notifications/telegram/link",
+    response={204: None, **errors(401, 404, 429)},
+    summary="Disconnect Telegram",
+)
+def delete_telegram_link(request):
+    check(CAN_READ_OWN, request.auth)
+    services.telegram_unlink(user=request.auth)
+    return 204, None
+
+
+@router.post(
+    "/notifications/telegram/webhook",
+    auth=None,
+    throttle=[],
+    response={200: TelegramWebhookOut, **errors(401, 422)},
+    summary="Telegram bot webhook (secret header required)",
+)
+def telegram_webhook(request):
+    secret = settings.TELEGRAM_WEBHOOK_SECRET
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not secret or not constant_time_compare(given, secret):
+        raise NotAuthenticated("Wrong or missing webhook secret.", code="bad_webhook_secret")
+    try:
+        update = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise ValidationFailed("The body is not JSON.", code="invalid_json") from exc
+    if not isinstance(update, dict):
+        raise ValidationFailed("An update must be a JSON object.", code="invalid_update")
+    return services.telegram_webhook_handle(update=update)
+
+
+@router.post(
+    "/notifications/sms/callback",
+    auth=None,
+    throttle=[],
+    response={200: SmsCallbackOut, **errors(401, 404, 422)},
+    summary="Eskiz delivery report",
+)
+def eskiz_delivery_callback(request, token: str = ""):
+    if not sms_callback.token_valid(token):
+        raise NotAuthenticated("Wrong callback token.", code="bad_callback_token")
+    report = _form_or_json(request)
+    log = services.sms_delivery_report(
+        request_id=str(report.get("request_id") or ""),
+        status=str(report.get("status") or ""),
+        status_date=str(report.get("status_date") or ""),
+    )
+    return {"status": log.status}
+
+
+def _form_or_json(request) -> dict:
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError as exc:
+            raise ValidationFailed("The body is not JSON.", code="invalid_json") from exc
+        return body if isinstance(body, dict) else {}
+    return request.POST.dict()
+
+
+@router.post(
+    "/notifications/broadcast",
+    response={202: BroadcastAcceptedOut, **errors(401, 403, 404, 422, 429)},
+    summary="Send an announcement (admins: anyone; teachers: their groups)",
+)
+def create_broadcast(request, payload: BroadcastCreateIn):
+    check(CAN_BROADCAST, request.auth)
+    broadcast = services.broadcast_create(sender=request.auth, **payload.dict())
+    return 202, {"id": broadcast.pk, "recipients": broadcast.recipients}
+
+
+@router.get(
+    "/notifications/logs",
+    response={200: list[NotificationLogOut], **errors(401, 403, 422, 429)},
+    summary="Delivery log (admins)",
+)
+@paginate
+def list_notification_logs(request, filters: Query[LogFilter]):
+    check(CAN_SEE_LOGS, request.auth)
+    return selectors.log_list(
+        user_id=filters.user, channel=filters.channel, status=filters.status, kind=filters.kind
+    )

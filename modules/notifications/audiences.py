@@ -1,0 +1,69 @@
+"""Who hears about what: a student with their guardians, a group's members with their parents, the
+admins, a broadcast's audience. Reads only (other modules' models and selectors)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Q, QuerySet
+
+from modules.accounts.models import Guardianship, User
+
+RECIPIENT_FIELDS = ("id", "role", "language", "phone", "email", "first_name", "last_name", "is_active")
+
+
+def _users() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).only(*RECIPIENT_FIELDS)
+
+
+def guardians_by_student(student_ids) -> dict[int, list[User]]:
+    links = (
+        Guardianship.objects.filter(student_id__in=list(student_ids), parent__is_active=True)
+        .select_related("parent")
+        .only("student_id", *(f"parent__{f}" for f in RECIPIENT_FIELDS))
+    )
+    result: dict[int, list[User]] = defaultdict(list)
+    for link in links:
+        result[link.student_id].append(link.parent)
+    return result
+
+
+def users_by_id(ids) -> dict[int, User]:
+    return {u.pk: u for u in _users().filter(pk__in=list(ids))}
+
+
+def admins() -> list[User]:
+    return list(_users().filter(role=User.Role.ADMIN))
+
+
+def group_student_ids(group_id: int) -> list[int]:
+    from modules.courses.selectors import active_member_ids
+
+    return active_member_ids(group_id)
+
+
+def broadcast_audience(
+    *, sender_id: int | None, group_id: int | None, roles: list[str] | None
+) -> QuerySet[User]:
+    """Everyone, or one group's students, their parents and its teacher; narrowed to `roles`. The
+    sender is left out: they wrote it."""
+    qs = _users()
+    if group_id is not None:
+        from modules.courses.models import Group, Membership
+
+        members = Membership.objects.filter(group_id=group_id).exclude(status=Membership.Status.LEFT)
+        teacher = Group.objects.filter(pk=group_id).values("teacher_id")
+        qs = qs.filter(
+            Q(pk__in=members.values("student_id"))
+            | Q(
+                pk__in=Guardianship.objects.filter(student_id__in=members.values("student_id")).values(
+                    "parent_id"
+                )
+            )
+            | Q(pk__in=teacher)
+        )
+    if roles:
+        qs = qs.filter(role__in=roles)
+    if sender_id is not None:
+        qs = qs.exclude(pk=sender_id)
+    return qs.order_by("pk")

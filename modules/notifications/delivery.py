@@ -1,0 +1,125 @@
+"""Sending one NotificationLog through its provider, exactly once after success.
+
+A worker first *claims* the row with one conditional UPDATE (status queued and due, or a claim that
+expired because its worker died): only one process can win it, so retries, duplicate tasks and the
+sweeper never send a message twice. The provider call runs outside any transaction; the outcome is
+written afterwards."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from html import escape
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from modules.notifications.kinds import Channel
+from modules.notifications.models import NotificationLog, TelegramLink
+from modules.notifications.providers import (
+    ChatGone,
+    PermanentError,
+    ProviderDisabled,
+    TransientError,
+    eskiz,
+    telegram,
+)
+from modules.notifications.providers import email as email_provider
+
+logger = logging.getLogger("markaz.notifications")
+
+CLAIM = timedelta(minutes=5)  # longer than any provider call with its timeouts
+BACKOFF_BASE = 30  # seconds; doubles per attempt
+BACKOFF_MAX = 3600
+
+Status = NotificationLog.Status
+
+
+def backoff(attempts: int) -> float:
+    return float(min(BACKOFF_BASE * 2 ** max(0, attempts - 1), BACKOFF_MAX))
+
+
+def claimable(now) -> Q:
+    return Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(status=Status.SENDING, claimed_until__lt=now)
+
+
+def claim(log_id: int) -> NotificationLog | None:
+    now = timezone.now()
+    won = NotificationLog.objects.filter(claimable(now), pk=log_id).update(
+        status=Status.SENDING, claimed_until=now + CLAIM, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not won:
+        return None
+    return NotificationLog.objects.select_related("notification", "user").get(pk=log_id)
+
+
+def deliver(log_id: int) -> str | None:
+    """Sends the log's message if it is due and unclaimed; returns the resulting status (None if this
+    call did nothing because another worker has it or it is already done)."""
+    log = claim(log_id)
+    if log is None:
+        return None
+    try:
+        provider_id = _send(log)
+    except ProviderDisabled as exc:
+        return _finish(log, status=Status.SKIPPED, error=str(exc))
+    except ChatGone as exc:
+        TelegramLink.objects.filter(user_id=log.user_id, chat_id=int(log.recipient)).delete()
+        return _finish(log, status=Status.FAILED, error=f"{exc} (chat unlinked)")
+    except PermanentError as exc:
+        return _finish(log, status=Status.FAILED, error=str(exc))
+    except TransientError as exc:
+        return _retry_or_fail(log, exc)
+    except Exception as exc:  # a bug must not leave the row claimed forever; it is retried like a 5xx
+        logger.exception("delivery of log %s crashed", log.pk)
+        return _retry_or_fail(log, TransientError(f"internal error: {exc!r}"))
+    now = timezone.now()
+    return _finish(log, status=Status.SENT, provider_message_id=provider_id, sent_at=now, error="")
+
+
+def _retry_or_fail(log: NotificationLog, exc: TransientError) -> str:
+    if log.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        return _finish(log, status=Status.FAILED, error=f"gave up after {log.attempts} attempts: {exc}")
+    delay = exc.retry_after if exc.retry_after is not None else backoff(log.attempts)
+    return _finish(
+        log, status=Status.QUEUED, error=str(exc), next_attempt_at=timezone.now() + timedelta(seconds=delay)
+    )
+
+
+def _finish(log: NotificationLog, *, status: str, **fields) -> str:
+    NotificationLog.objects.filter(pk=log.pk, status=Status.SENDING).update(
+        status=status, claimed_until=None, updated_at=timezone.now(), **fields
+    )
+    return status
+
+
+def _send(log: NotificationLog) -> str:
+    notification = log.notification
+    if notification is None:
+        raise PermanentError("the notification behind this log no longer exists")
+    if log.channel == Channel.TELEGRAM:
+        text = f"<b>{escape(notification.title)}</b>\n\n{escape(notification.body)}"
+        return telegram.send_message(log.recipient, text)
+    if log.channel == Channel.SMS:
+        return eskiz.send_sms(log.recipient, sms_text(notification), callback_url=sms_callback_url())
+    if log.channel == Channel.EMAIL:
+        user = log.user
+        text = email_provider.render_email(
+            language=user.language if user else None,
+            name=user.first_name if user else "",
+            title=notification.title,
+            body=notification.body,
+        )
+        return email_provider.send_email(to=log.recipient, subject=notification.title, text=text)
+    raise PermanentError(f"unknown channel {log.channel!r}")
+
+
+def sms_text(notification) -> str:
+    return f"{notification.title}\n{notification.body}"[:918]  # six concatenated SMS parts at most
+
+
+def sms_callback_url() -> str:
+    from modules.notifications.sms_callback import callback_url
+
+    return callback_url()

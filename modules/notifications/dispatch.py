@@ -1,0 +1,129 @@
+"""Storing notifications and queueing their deliveries: the one path every receiver and broadcast
+takes. Cheap enough to run inside a sender's transaction: a fixed number of bulk queries whatever the
+number of recipients; the provider calls happen later, in the worker, after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from core.tasks import enqueue
+from modules.accounts.phones import eskiz_phone
+from modules.notifications import catalog
+from modules.notifications.events import notification_created
+from modules.notifications.kinds import QUIET_CHANNELS, Channel
+from modules.notifications.models import Broadcast, Notification, NotificationLog, TelegramLink
+from modules.notifications.preferences import channels_for, quiet_until
+from modules.notifications.providers import eskiz, telegram
+
+# Up to this many deliveries get a task each (named per channel, visible as such in the admin);
+# bigger fan-outs go in chunks so queueing stays a handful of inserts.
+SINGLE_TASK_LIMIT = 20
+CHUNK = 100
+
+
+@dataclass
+class Outgoing:
+    user: object  # accounts.User: pk, role, language, phone, email
+    context: dict
+    data: dict = field(default_factory=dict)
+
+
+def notify(
+    *,
+    kind: str,
+    outgoing: Iterable[Outgoing],
+    broadcast: Broadcast | None = None,
+    only_channels: set[str] | None = None,
+) -> list[Notification]:
+    outgoing = [o for o in outgoing if o.user is not None and o.user.is_active]
+    if not outgoing:
+        return []
+    now = timezone.now()
+    users = {o.user.pk: o.user for o in outgoing}
+    channels = channels_for(users.values(), kind)
+    if only_channels is not None:
+        channels = {uid: chans & only_channels for uid, chans in channels.items()}
+    notifications = [_build(kind, o, channels[o.user.pk], broadcast, now) for o in outgoing]
+    Notification.objects.bulk_create(notifications, batch_size=500)
+    for notification in notifications:
+        if notification.read_at is None:  # muted in-app: kept as history, never pops up
+            notification_created(notification)
+    logs = _build_logs(notifications, channels, users, now)
+    NotificationLog.objects.bulk_create(logs, batch_size=500)
+    schedule_deliveries([log for log in logs if log.status == NotificationLog.Status.QUEUED], now)
+    return notifications
+
+
+def _build(kind: str, item: Outgoing, channels: set[str], broadcast, now: datetime) -> Notification:
+    text = catalog.render(kind, item.user.language, item.context)
+    return Notification(
+        user=item.user,
+        kind=kind,
+        title=text.title,
+        body=text.body,
+        data=item.data,
+        broadcast=broadcast,
+        read_at=None if Channel.IN_APP in channels else now,
+    )
+
+
+def _build_logs(notifications, channels, users, now: datetime) -> list[NotificationLog]:
+    wanted = {c for chans in channels.values() for c in chans}
+    chats = {}
+    if Channel.TELEGRAM in wanted:
+        chats = dict(TelegramLink.objects.filter(user_id__in=list(users)).values_list("user_id", "chat_id"))
+    quiet = quiet_until(now)
+    logs = []
+    for notification in notifications:
+        user = users[notification.user_id]
+        for channel in (Channel.TELEGRAM, Channel.SMS, Channel.EMAIL):
+            if channel not in channels[user.pk]:
+                continue
+            recipient, skip_reason = _address(channel, user, chats)
+            held = quiet if channel in QUIET_CHANNELS else None
+            logs.append(
+                NotificationLog(
+                    notification=notification,
+                    user=user,
+                    kind=notification.kind,
+                    channel=channel,
+                    recipient=recipient,
+                    status=NotificationLog.Status.SKIPPED if skip_reason else NotificationLog.Status.QUEUED,
+                    error=skip_reason,
+                    next_attempt_at=None if skip_reason else (held or now),
+                )
+            )
+    return logs
+
+
+def _address(channel: str, user, chats: dict) -> tuple[str, str]:
+    """(recipient address, reason to skip or "")."""
+    if channel == Channel.TELEGRAM:
+        if not telegram.enabled():
+            return "", "provider disabled: Telegram is not configured"
+        chat = chats.get(user.pk)
+        return (str(chat), "") if chat else ("", "no linked Telegram chat")
+    if channel == Channel.SMS:
+        if not eskiz.enabled():
+            return "", "provider disabled: Eskiz is not configured"
+        return eskiz_phone(user.phone), ""
+    if not user.email:
+        return "", "no email address"
+    return user.email, ""
+
+
+def schedule_deliveries(logs: list[NotificationLog], now: datetime | None = None) -> None:
+    """Queue the deliveries that are due now (after commit); held ones wait for the sweeper."""
+    now = now or timezone.now()
+    due = [log for log in logs if log.next_attempt_at and log.next_attempt_at <= now]
+    if len(due) <= SINGLE_TASK_LIMIT:
+        for log in due:
+            enqueue(f"modules.notifications.tasks.send_{log.channel}_notification", log.pk)
+        return
+    ids = [log.pk for log in due]
+    for start in range(0, len(ids), CHUNK):
+        enqueue("modules.notifications.tasks.deliver_logs", ids[start : start + CHUNK])

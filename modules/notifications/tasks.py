@@ -1,0 +1,59 @@
+"""Worker tasks. Thin: each loads ids and calls one service. All idempotent (see delivery.claim)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from modules.notifications import delivery, services
+from modules.notifications.dispatch import CHUNK
+from modules.notifications.models import NotificationLog
+
+SWEEP_LIMIT = 5000
+# Fresh logs have their own task queued at creation; the sweeper leaves them that long before
+# treating them as lost.
+FRESH_GRACE = timedelta(minutes=2)
+
+
+def send_telegram_notification(log_id: int) -> str | None:
+    return delivery.deliver(log_id)
+
+
+def send_sms_notification(log_id: int) -> str | None:
+    return delivery.deliver(log_id)
+
+
+def send_email_notification(log_id: int) -> str | None:
+    return delivery.deliver(log_id)
+
+
+def deliver_logs(log_ids: list[int]) -> dict[str, int]:
+    """A chunk of deliveries (broadcast fan-outs and the sweeper)."""
+    outcome: dict[str, int] = {}
+    for log_id in log_ids:
+        status = delivery.deliver(log_id) or "skipped_claimed"
+        outcome[status] = outcome.get(status, 0) + 1
+    return outcome
+
+
+def dispatch_due_deliveries() -> int:
+    """Every minute: queue what is due — retries whose backoff passed, messages held by quiet hours,
+    and claims of crashed workers that expired. django-q2 cannot delay a task, so delays live in
+    NotificationLog.next_attempt_at and this sweep turns them into tasks."""
+    from core.tasks import enqueue
+
+    now = timezone.now()
+    ids = list(
+        NotificationLog.objects.filter(delivery.claimable(now))
+        .exclude(attempts=0, created_at__gt=now - FRESH_GRACE)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
+    for start in range(0, len(ids), CHUNK):
+        enqueue("modules.notifications.tasks.deliver_logs", ids[start : start + CHUNK])
+    return len(ids)
+
+
+def fan_out_broadcast(broadcast_id: int) -> int:
+    return services.broadcast_fan_out(broadcast_id=broadcast_id)
