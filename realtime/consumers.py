@@ -1,0 +1,134 @@
+"""The one WebSocket consumer (`/ws/`). Protocol (CONTRACT.md, WebSocket):
+
+server → `welcome` on connect (the user's own channels already joined), then events
+`{type, channel, id, ts, data}`; client → `{"action": "subscribe"|"unsubscribe", "channel": ...}` or
+`{"action": "ping"}`. Every mistake is answered with `{"type": "error", "code": ...}` and the
+connection stays open; only a failed authentication (4401 on connect, or a user deactivated since)
+closes it."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth import get_user_model
+
+from realtime import registry
+from realtime.conf import limit
+from realtime.groups import DASHBOARD, group_name, is_valid_channel, user_channel
+
+logger = logging.getLogger("markaz.realtime")
+
+CLOSE_UNAUTHENTICATED = 4401
+
+
+class RealtimeConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.joined: set[str] = set()
+        self.subscriptions: set[str] = set()  # explicit ones; the own channels are not counted
+        self.user = self.scope.get("user")
+        # Accept first: a close before accept becomes an HTTP 403 and the client never sees 4401.
+        await self.accept()
+        if self.user is None or not self.user.is_authenticated:
+            self.user = None
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        own = [user_channel(self.user.pk)]
+        if getattr(self.user, "role", None) == "admin":
+            own.append(DASHBOARD)
+        for channel in own:
+            await self._join(channel)
+        await self._send({"type": "welcome", "data": {"user_id": self.user.pk, "channels": own}})
+
+    async def disconnect(self, code):
+        for channel in list(getattr(self, "joined", ())):
+            await self.channel_layer.group_discard(group_name(channel), self.channel_name)
+        self.joined = set()
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.user is None:
+            return
+        if text_data is None:
+            return await self._error("unsupported_frame", "Send JSON in text frames.")
+        max_bytes = limit("MAX_FRAME_BYTES")
+        if len(text_data) > max_bytes or len(text_data.encode()) > max_bytes:
+            return await self._error("frame_too_large", f"Frames are limited to {max_bytes} bytes.")
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            return await self._error("malformed", "The frame is not valid JSON.")
+        if not isinstance(frame, dict):
+            return await self._error("malformed", "The frame must be a JSON object.")
+        handler = self.ACTIONS.get(frame.get("action")) if isinstance(frame.get("action"), str) else None
+        if handler is None:
+            return await self._error("unknown_action", "Actions: subscribe, unsubscribe, ping.")
+        await handler(self, frame)
+
+    async def realtime_event(self, message):
+        """An event from publish_on_commit(), already encoded once for every recipient."""
+        await self.send(text_data=message["text"])
+
+    # --- actions -----------------------------------------------------------------------------------
+
+    async def _subscribe(self, frame: dict) -> None:
+        channel = frame.get("channel")
+        if not is_valid_channel(channel):
+            return await self._error("invalid_channel", "Unknown channel name.", channel)
+        if channel in self.joined:
+            return await self._send({"type": "subscribed", "channel": channel})
+        if len(self.subscriptions) >= limit("MAX_SUBSCRIPTIONS"):
+            return await self._error("too_many_subscriptions", "Unsubscribe from something first.", channel)
+        verdict = await self._authorize(channel)
+        if verdict == "inactive":
+            await self._error("not_authenticated", "The account is no longer active.", channel)
+            return await self.close(code=CLOSE_UNAUTHENTICATED)
+        if verdict != "ok":
+            return await self._error("forbidden", "You may not subscribe to this channel.", channel)
+        await self._join(channel)
+        self.subscriptions.add(channel)
+        await self._send({"type": "subscribed", "channel": channel})
+
+    async def _unsubscribe(self, frame: dict) -> None:
+        channel = frame.get("channel")
+        if not is_valid_channel(channel):
+            return await self._error("invalid_channel", "Unknown channel name.", channel)
+        if channel in self.joined:
+            await self.channel_layer.group_discard(group_name(channel), self.channel_name)
+            self.joined.discard(channel)
+            self.subscriptions.discard(channel)
+        await self._send({"type": "unsubscribed", "channel": channel})
+
+    async def _ping(self, frame: dict) -> None:
+        await self._send({"type": "pong"})
+
+    ACTIONS = {"subscribe": _subscribe, "unsubscribe": _unsubscribe, "ping": _ping}
+
+    # --- helpers -----------------------------------------------------------------------------------
+
+    @database_sync_to_async
+    def _authorize(self, channel: str) -> str:
+        """Re-reads the user (deactivated or demoted since connecting?) and asks the registry."""
+        user = get_user_model().objects.filter(pk=self.user.pk, is_active=True).first()
+        if user is None:
+            return "inactive"
+        self.user = user
+        try:
+            return "ok" if registry.can_subscribe(user, channel) else "forbidden"
+        except Exception:  # a broken authorizer refuses; it must not kill the socket
+            logger.exception("authorizer failed for %s on %s", user.pk, channel)
+            return "forbidden"
+
+    async def _join(self, channel: str) -> None:
+        await self.channel_layer.group_add(group_name(channel), self.channel_name)
+        self.joined.add(channel)
+
+    async def _send(self, payload: dict) -> None:
+        await self.send(text_data=json.dumps(payload))
+
+    async def _error(self, code: str, detail: str, channel=None) -> None:
+        payload = {"type": "error", "code": code, "detail": detail}
+        if isinstance(channel, str):
+            payload["channel"] = channel[:100]
+        await self._send(payload)
