@@ -80,7 +80,7 @@ class TokenPairOut(Schema):
 
 
 class RefreshIn(Schema):
-    refresh: str = Field(..., min_length=1, max_length=256)
+    refresh: str = Field(..., min_length=1, max_length=1024)
 
 
 class RegisterIn(Schema):
