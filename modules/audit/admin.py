@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import FieldTextFilter, RangeDateTimeFilter
+from unfold.decorators import display
+
+from modules.audit.models import AuditLog, SystemSettings, default_coin_rules, default_notification_defaults
+
+
+@admin.register(SystemSettings)
+class SystemSettingsAdmin(ModelAdmin):
+    """One row: the list page opens it directly; it can be changed (validated like the API) but
+    neither added nor deleted."""
+
+    fieldsets = (
+        ("Center", {"fields": ("center_name", "time_zone", "currency")}),
+        (
+            "Billing and lessons",
+            {"fields": ("billing_due_day", "generation_horizon_weeks", "attendance_edit_window_days")},
+        ),
+        (
+            "Homework",
+            {"fields": ("max_upload_mb", "audio_max_seconds", "homework_resubmission_allowed")},
+        ),
+        (
+            "Notifications",
+            {
+                "fields": (
+                    "consecutive_absence_threshold",
+                    "quiet_hours_start",
+                    "quiet_hours_end",
+                    "notification_defaults",
+                )
+            },
+        ),
+        ("Coins", {"fields": ("coin_rules",)}),
+        ("Payments", {"fields": ("payme_ip_allowlist_enabled",)}),
+        (None, {"fields": ("updated_at",)}),
+    )
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The form edits the JSON whole; keys left out fall back to their defaults so readers of
+        # coin_rules / notification_defaults always find every key.
+        obj.coin_rules = {**default_coin_rules(), **(obj.coin_rules or {})}
+        obj.notification_defaults = {**default_notification_defaults(), **(obj.notification_defaults or {})}
+        super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request, extra_context=None):
+        SystemSettings.objects.get_or_create(pk=1)
+        return HttpResponseRedirect(reverse("admin:audit_systemsettings_change", args=[1]))
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ModelAdmin):
+    """Read only, for everyone including superusers: entries are never added, changed or deleted here."""
+
+    list_display = [
+        "created_at",
+        "actor_display",
+        "action_badge",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "source",
+        "ip",
+    ]
+    list_filter = [
+        ("created_at", RangeDateTimeFilter),
+        "action",
+        "source",
+        "object_type",
+        ("request_id", FieldTextFilter),
+    ]
+    list_filter_submit = True
+    search_fields = ["object_repr", "actor_repr", "object_id", "request_id", "ip"]
+    list_select_related = ["actor"]
+    date_hierarchy = "created_at"
+    actions = None
+    fields = [
+        "created_at",
+        "actor",
+        "actor_repr",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "changes_table",
+        "ip",
+        "user_agent",
+        "request_id",
+        "source",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @display(description="Actor", ordering="actor_repr")
+    def actor_display(self, obj: AuditLog) -> str:
+        return obj.actor_repr or "—"
+
+    @display(
+        description="Action",
+        ordering="action",
+        label={"create": "success", "update": "info", "delete": "danger"},
+    )
+    def action_badge(self, obj: AuditLog) -> str:
+        return obj.action
+
+    @display(description="Changes")
+    def changes_table(self, obj: AuditLog) -> str:
+        if not obj.changes:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<tr><td class='pr-4 font-semibold'>{}</td><td class='pr-4'>{}</td><td>{}</td></tr>",
+            ((name, *_pair(value)) for name, value in obj.changes.items()),
+        )
+        return format_html(
+            "<table><thead><tr><th class='pr-4 text-left'>field</th><th class='pr-4 text-left'>before</th>"
+            "<th class='text-left'>after</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+
+def _pair(value) -> tuple[str, str]:
+    if isinstance(value, list) and len(value) == 2:
+        return str(value[0]), str(value[1])
+    return "", str(value)

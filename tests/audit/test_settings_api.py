@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from modules.audit.models import SystemSettings
+from modules.audit.selectors import CACHE_KEY, get_system_settings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("persona", ["teacher", "student", "parent", "outsider"])
+def test_only_admins_read_or_change_settings(api, request, persona):
+    client = api(request.getfixturevalue(persona))
+    assert client.get("/settings").status_code == 403
+    assert client.patch("/settings", {"billing_due_day": 10}).status_code == 403
+    assert SystemSettings.objects.filter(billing_due_day=10).count() == 0
+
+
+def test_anonymous_is_401(api):
+    assert api().get("/settings").status_code == 401
+    assert api().patch("/settings", {"billing_due_day": 10}).status_code == 401
+
+
+def test_admin_reads_defaults(api, admin):
+    r = api(admin).get("/settings")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["time_zone"] == "Asia/Tashkent"
+    assert body["currency"] == "UZS"
+    assert body["coin_rules"]["present"] == 10
+    assert body["quiet_hours_start"] == "22:00:00"
+
+
+def test_patch_changes_only_what_was_sent_and_merges_coin_rules(api, admin):
+    r = api(admin).patch(
+        "/settings",
+        {
+            "center_name": "Ilm Markazi",
+            "billing_due_day": 28,
+            "time_zone": "Asia/Samarkand",
+            "coin_rules": {
+                "present": 12,
+                "homework_bands": [{"min_percent": 50, "coins": 3}, {"min_percent": 95, "coins": 30}],
+            },
+            "notification_defaults": {"parent": ["sms", "in_app", "sms"]},
+        },
+    )
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["center_name"] == "Ilm Markazi"
+    assert body["billing_due_day"] == 28
+    assert body["generation_horizon_weeks"] == 4  # untouched
+    assert body["coin_rules"]["present"] == 12
+    assert body["coin_rules"]["late"] == 5  # merged, not replaced
+    assert body["coin_rules"]["homework_bands"][0] == {"min_percent": 95, "coins": 30}  # highest first
+    assert body["notification_defaults"]["parent"] == ["sms", "in_app"]
+    assert body["notification_defaults"]["student"] == ["in_app", "telegram"]
+    stored = SystemSettings.objects.get(pk=1)
+    assert stored.time_zone == "Asia/Samarkand" and stored.coin_rules["present"] == 12
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"time_zone": "Mars/Olympus_Mons"},
+        {"time_zone": "../../etc/passwd"},
+        {"billing_due_day": 0},
+        {"billing_due_day": 31},
+        {"generation_horizon_weeks": 0},
+        {"max_upload_mb": -1},
+        {"currency": "sum"},
+        {"center_name": ""},
+        {"quiet_hours_start": "25:00"},
+        {"coin_rules": {"present": -5}},
+        {"coin_rules": {"presnt": 5}},
+        {"coin_rules": {"homework_bands": [{"min_percent": 150, "coins": 5}]}},
+        {"coin_rules": {"homework_bands": "lots"}},
+        {"coin_rules": ["present", 5]},
+        {"notification_defaults": {"parent": ["pigeon"]}},
+        {"notification_defaults": {"robot": ["sms"]}},
+        {"billing_due_day": "fifth"},
+    ],
+)
+def test_nonsense_is_422_and_changes_nothing(api, admin, payload):
+    before = api(admin).get("/settings").json()
+    r = api(admin).patch("/settings", payload)
+    assert r.status_code == 422, r.content
+    assert r.json()["code"] == "validation_error"
+    assert isinstance(r.json()["detail"], list)
+    assert api(admin).get("/settings").json() == before
+
+
+def test_cache_is_invalidated_on_change(api, admin, django_assert_num_queries):
+    first = get_system_settings()
+    assert cache.get(CACHE_KEY) is not None
+    with django_assert_num_queries(0):
+        assert get_system_settings().billing_due_day == first.billing_due_day
+    assert api(admin).patch("/settings", {"billing_due_day": 15}).status_code == 200
+    assert get_system_settings().billing_due_day == 15
+
+
+def test_admin_form_refuses_nonsense_and_saves_sane_values(client, admin):
+    client.force_login(admin)
+    SystemSettings.objects.get_or_create(pk=1)
+    url = "/admin/audit/systemsettings/1/change/"
+    form = {
+        "center_name": "Markaz",
+        "time_zone": "Nowhere/City",
+        "currency": "UZS",
+        "billing_due_day": "5",
+        "generation_horizon_weeks": "4",
+        "attendance_edit_window_days": "3",
+        "max_upload_mb": "50",
+        "audio_max_seconds": "600",
+        "homework_resubmission_allowed": "on",
+        "consecutive_absence_threshold": "3",
+        "quiet_hours_start": "22:00",
+        "quiet_hours_end": "08:00",
+        "notification_defaults": '{"admin": ["in_app"]}',
+        "coin_rules": '{"present": -1}',
+    }
+    r = client.post(url, form)
+    assert r.status_code == 200  # the form again, with errors
+    assert SystemSettings.objects.get(pk=1).time_zone == "Asia/Tashkent"
+    form.update(time_zone="Europe/Moscow", coin_rules='{"present": 7}')
+    r = client.post(url, form)
+    assert r.status_code == 302
+    assert get_system_settings().time_zone == "Europe/Moscow"
+    rules = get_system_settings().coin_rules
+    assert rules["present"] == 7 and rules["late"] == 5  # keys left out keep their defaults
+
+
+def test_settings_list_page_opens_the_single_row(client, admin):
+    client.force_login(admin)
+    r = client.get("/admin/audit/systemsettings/")
+    assert r.status_code == 302 and r["Location"].endswith("/admin/audit/systemsettings/1/change/")
