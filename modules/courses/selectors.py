@@ -88,3 +88,204 @@ def parent_ids_of(student_ids) -> list[int]:
     return list(
         Guardianship.objects.filter(student_id__in=student_ids).values_list("parent_id", flat=True).distinct()
     )
+
+
+# --- reads behind the courses API --------------------------------------------------------------------
+
+
+def _open_count_subquery():
+    from django.db.models import Count, IntegerField, Subquery
+    from django.db.models.functions import Coalesce
+
+    counts = (
+        Membership.objects.filter(group=OuterRef("pk"))
+        .exclude(status=Membership.Status.LEFT)
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def group_list(
+    user: User,
+    *,
+    branch: int | None = None,
+    status: str | None = None,
+    course: int | None = None,
+    teacher: int | None = None,
+    search: str | None = None,
+) -> QuerySet[Group]:
+    """Groups `user` may see, with branch, course, teacher, room and student_count (one query a page)."""
+    qs = groups_visible_to(user).select_related("branch", "course", "teacher", "room")
+    if branch is not None:
+        qs = qs.filter(branch_id=branch)
+    if status:
+        qs = qs.filter(status=status)
+    if course is not None:
+        qs = qs.filter(course_id=course)
+    if teacher is not None:
+        qs = qs.filter(teacher_id=teacher)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(course__name__icontains=search))
+    return qs.annotate(student_count=_open_count_subquery()).order_by("name", "id")
+
+
+def group_for(user: User, group_id: int) -> Group:
+    """One group `user` may see, or 404 (someone else's group does not exist for them)."""
+    from core.exceptions import NotFound
+
+    group = group_list(user).filter(pk=group_id).first()
+    if group is None:
+        raise NotFound("Group not found.")
+    return group
+
+
+def open_member_count(group_id: int) -> int:
+    return Membership.objects.filter(group_id=group_id).exclude(status=Membership.Status.LEFT).count()
+
+
+def group_memberships(group_id: int, *, status: str | None = None) -> QuerySet[Membership]:
+    """A group's memberships (history included), with student and freezes: two queries a page."""
+    qs = Membership.objects.filter(group_id=group_id).select_related("student").prefetch_related("freezes")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("student__last_name", "student__first_name", "id")
+
+
+def membership_of(group_id: int, student_id: int) -> Membership:
+    """The student's open (not left) membership in the group, or 404."""
+    from core.exceptions import NotFound
+
+    membership = (
+        group_memberships(group_id)
+        .exclude(status=Membership.Status.LEFT)
+        .filter(student_id=student_id)
+        .first()
+    )
+    if membership is None:
+        raise NotFound("This student is not in the group.")
+    return membership
+
+
+def can_subscribe_group(user: User, key: str) -> bool:
+    """The `group:<id>` channel rule: admins, the group's teacher, its members (not left) and their
+    parents."""
+    if not key.isdigit() or not getattr(user, "is_active", False):
+        return False
+    group_id = int(key)
+    if user.role == User.Role.ADMIN:
+        return Group.objects.filter(pk=group_id).exists()
+    if user.role == User.Role.TEACHER:
+        return Group.objects.filter(pk=group_id, teacher=user).exists()
+    if user.role in (User.Role.STUDENT, User.Role.PARENT):
+        return (
+            Membership.objects.filter(group_id=group_id, student_id__in=visible_student_ids(user))
+            .exclude(status=Membership.Status.LEFT)
+            .exists()
+        )
+    return False
+
+
+def holidays_between(date_from: date, date_to: date) -> dict[date, str]:
+    """Every closed day in [date_from, date_to] mapped to its holiday's name (one query)."""
+    from datetime import timedelta
+
+    from modules.courses.models import Holiday
+
+    days: dict[date, str] = {}
+    for holiday in Holiday.objects.filter(start_date__lte=date_to, end_date__gte=date_from):
+        day = max(holiday.start_date, date_from)
+        while day <= min(holiday.end_date, date_to):
+            days.setdefault(day, holiday.name)
+            day += timedelta(days=1)
+    return days
+
+
+def course_list(user: User, *, search: str | None = None, is_active: bool | None = None):
+    from modules.courses.models import Course
+
+    qs = Course.objects.all()
+    if user.role != User.Role.ADMIN:
+        qs = qs.filter(is_active=True)  # only admins see retired courses
+    elif is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(level__icontains=search))
+    return qs.order_by("name", "id")
+
+
+def room_list(*, branch: int | None = None, is_active: bool | None = None):
+    from modules.courses.models import Room
+
+    qs = Room.objects.select_related("branch")
+    if branch is not None:
+        qs = qs.filter(branch_id=branch)
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    return qs.order_by("branch__name", "name", "id")
+
+
+def holiday_list(*, year: int | None = None, date_from: date | None = None, date_to: date | None = None):
+    from modules.courses.models import Holiday
+
+    qs = Holiday.objects.all()
+    if year is not None:
+        qs = qs.filter(start_date__year__lte=year, end_date__year__gte=year)
+    if date_from is not None:
+        qs = qs.filter(end_date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(start_date__lte=date_to)
+    return qs.order_by("start_date", "id")
+
+
+def group_schedules(group_id: int):
+    from modules.courses.models import LessonSchedule
+
+    return (
+        LessonSchedule.objects.filter(group_id=group_id)
+        .select_related("room")
+        .order_by("weekday", "start_time")
+    )
+
+
+def get_or_404(model, pk: int, what: str | None = None):
+    """A catalog object by id for admin endpoints, or 404."""
+    from core.exceptions import NotFound
+
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(f"{what or model._meta.verbose_name.capitalize()} not found.")
+    return obj
+
+
+def ref(model, pk: int | None, field: str):
+    """An object a request body refers to by id: a missing one is bad input (422), not a 404."""
+    from core.exceptions import ValidationFailed
+
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise ValidationFailed.field(
+            field, f"no {model._meta.verbose_name} with id {pk}", code="unknown_reference"
+        )
+    return obj
+
+
+def branch_list(user: User):
+    from modules.courses.models import Branch
+
+    qs = Branch.objects.all()
+    return qs if user.role == User.Role.ADMIN else qs.filter(is_active=True)
+
+
+def course_for(user: User, course_id: int):
+    """A course the user may see (admins: any; others: active ones), or 404."""
+    from core.exceptions import NotFound
+
+    course = course_list(user).filter(pk=course_id).first()
+    if course is None:
+        raise NotFound("Course not found.")
+    return course

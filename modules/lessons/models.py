@@ -70,3 +70,27 @@ class LessonReschedule(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar URL of one user. Only the token's SHA-256 is stored; the URL is shown
+    once, when made. Revoking (or making a new one) kills the old URL."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="uniq_live_calendar_feed"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"

@@ -38,3 +38,104 @@ def lesson_roster(lesson: Lesson) -> QuerySet[Membership]:
 
 def lesson_roster_student_ids(lesson: Lesson) -> list[int]:
     return list(lesson_roster(lesson).values_list("student_id", flat=True))
+
+
+# --- reads behind the lessons API --------------------------------------------------------------------
+
+
+def local_day_start(day: date):
+    """Midnight of a local date in the center's zone, as an aware datetime."""
+    from datetime import datetime, time
+
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def with_relations(qs: QuerySet[Lesson]) -> QuerySet[Lesson]:
+    """Everything LessonOut shows, joined in one query."""
+    return qs.select_related("group", "group__course", "group__branch", "teacher", "room")
+
+
+def lesson_list(
+    user: User,
+    *,
+    group: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    status: str | None = None,
+    teacher: int | None = None,
+    student: int | None = None,
+    branch: int | None = None,
+) -> QuerySet[Lesson]:
+    """Lessons `user` may see, filtered; dates are local days in the center's zone, both inclusive."""
+    from datetime import timedelta
+
+    qs = lessons_visible_to(user)
+    if group is not None:
+        qs = qs.filter(group_id=group)
+    if date_from is not None:
+        qs = qs.filter(starts_at__gte=local_day_start(date_from))
+    if date_to is not None:
+        qs = qs.filter(starts_at__lt=local_day_start(date_to + timedelta(days=1)))
+    if status:
+        qs = qs.filter(status=status)
+    if teacher is not None:
+        qs = qs.filter(teacher_id=teacher)
+    if student is not None:
+        qs = qs.filter(group_id__in=Membership.objects.filter(student_id=student).values("group_id"))
+    if branch is not None:
+        qs = qs.filter(group__branch_id=branch)
+    return with_relations(qs).order_by("starts_at", "id")
+
+
+def lesson_for(user: User, lesson_id: int) -> Lesson:
+    """One lesson `user` may see, or 404."""
+    from core.exceptions import NotFound
+
+    lesson = with_relations(lessons_visible_to(user)).filter(pk=lesson_id).first()
+    if lesson is None:
+        raise NotFound("Lesson not found.")
+    return lesson
+
+
+def lesson_with_relations(lesson_id: int) -> Lesson:
+    return with_relations(Lesson.objects.all()).get(pk=lesson_id)
+
+
+def lesson_reschedules(lesson_id: int):
+    from modules.lessons.models import LessonReschedule
+
+    return (
+        LessonReschedule.objects.filter(lesson_id=lesson_id)
+        .select_related("actor", "from_room", "to_room")
+        .order_by("created_at", "id")
+    )
+
+
+def calendar_feed_by_token(raw_token: str):
+    """The live calendar feed (with its active user) a raw token names, or None."""
+    import hashlib
+
+    from modules.lessons.models import CalendarFeed
+
+    digest = hashlib.sha256(raw_token.encode()).hexdigest()
+    feed = (
+        CalendarFeed.objects.filter(token_hash=digest, revoked_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return feed
+
+
+def live_calendar_feed(user: User):
+    from modules.lessons.models import CalendarFeed
+
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def calendar_lessons(user: User, *, since, until) -> QuerySet[Lesson]:
+    """What a user's calendar feed lists: their visible lessons in [since, until)."""
+    return (
+        with_relations(lessons_visible_to(user))
+        .filter(starts_at__gte=since, starts_at__lt=until)
+        .order_by("starts_at", "id")
+    )

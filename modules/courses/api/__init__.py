@@ -1,0 +1,15 @@
+"""The courses module's endpoints: catalog (branches, courses, rooms, holidays), groups with their
+roster, and weekly schedules. core.api mounts `router` at the API root."""
+
+from ninja import Router
+
+from modules.courses.api import catalog, groups, roster, schedules
+
+router = Router()
+router.add_router("", catalog.branches)
+router.add_router("", catalog.courses)
+router.add_router("", catalog.rooms)
+router.add_router("", catalog.holidays)
+router.add_router("", groups.router)
+router.add_router("", roster.router)
+router.add_router("", schedules.router)

@@ -1,0 +1,336 @@
+"""Request and response shapes of the courses module. Nested objects are small and built from
+select_related rows, so no resolver ever queries."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Literal
+
+from ninja import Field, FilterSchema, Schema
+from pydantic import model_validator
+
+Currency = Literal["UZS"]
+GroupStatus = Literal["forming", "active", "finished"]
+MembershipStatus = Literal["active", "frozen", "left"]
+DiscountType = Literal["none", "percent", "fixed"]
+Language = Literal["uz", "ru", "en"]
+
+
+def _range_ok(start, end, end_name: str):
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"{end_name} must not be before the start")
+
+
+# --- small nested shapes ---------------------------------------------------------------------------
+
+
+class BranchRefOut(Schema):
+    id: int
+    name: str
+
+
+class CourseRefOut(Schema):
+    id: int
+    name: str
+    level: str
+    language: Language
+
+
+class RoomRefOut(Schema):
+    id: int
+    name: str
+
+
+class PersonOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+
+
+class GroupRefOut(Schema):
+    id: int
+    name: str
+
+
+# --- branches --------------------------------------------------------------------------------------
+
+
+class BranchOut(Schema):
+    id: int
+    name: str
+    address: str
+    phone: str
+    is_active: bool
+
+
+class BranchCreateIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    address: str = Field("", max_length=255)
+    phone: str = Field("", max_length=16)
+    is_active: bool = True
+
+
+class BranchUpdateIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    address: str | None = Field(None, max_length=255)
+    phone: str | None = Field(None, max_length=16)
+    is_active: bool | None = None
+
+
+# --- courses ---------------------------------------------------------------------------------------
+
+
+class CourseOut(Schema):
+    id: int
+    name: str
+    description: str
+    level: str
+    monthly_price: int = Field(..., description="tiyin")
+    currency: Currency = "UZS"
+    lesson_duration_minutes: int
+    language: Language
+    is_active: bool
+
+
+class CourseCreateIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    description: str = Field("", max_length=5000)
+    level: str = Field("", max_length=40)
+    monthly_price: int = Field(0, ge=0, description="tiyin")
+    lesson_duration_minutes: int = Field(90, gt=0, le=600)
+    language: Language = "en"
+    is_active: bool = True
+
+
+class CourseUpdateIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    description: str | None = Field(None, max_length=5000)
+    level: str | None = Field(None, max_length=40)
+    monthly_price: int | None = Field(None, ge=0)
+    lesson_duration_minutes: int | None = Field(None, gt=0, le=600)
+    language: Language | None = None
+    is_active: bool | None = None
+
+
+class CourseFilter(FilterSchema):
+    search: str | None = Field(None, max_length=100)
+    is_active: bool | None = Field(None, description="admins only; others always see active courses")
+
+
+# --- rooms and holidays ----------------------------------------------------------------------------
+
+
+class RoomOut(Schema):
+    id: int
+    branch: BranchRefOut
+    name: str
+    capacity: int
+    is_active: bool
+
+
+class RoomCreateIn(Schema):
+    branch_id: int
+    name: str = Field(..., min_length=1, max_length=80)
+    capacity: int = Field(12, ge=1, le=1000)
+    is_active: bool = True
+
+
+class RoomUpdateIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=80)
+    capacity: int | None = Field(None, ge=1, le=1000)
+    is_active: bool | None = None
+
+
+class RoomFilter(FilterSchema):
+    branch: int | None = None
+    is_active: bool | None = None
+
+
+class HolidayOut(Schema):
+    id: int
+    name: str
+    start_date: date
+    end_date: date
+    is_public: bool
+
+
+class HolidayCreateIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    start_date: date
+    end_date: date | None = Field(None, description="defaults to start_date (a one-day holiday)")
+
+    @model_validator(mode="after")
+    def _check(self):
+        _range_ok(self.start_date, self.end_date, "end_date")
+        return self
+
+
+class HolidayUpdateIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class HolidayFilter(FilterSchema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+# --- groups ----------------------------------------------------------------------------------------
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    branch: BranchRefOut
+    course: CourseRefOut
+    teacher: PersonOut
+    room: RoomRefOut | None
+    start_date: date
+    end_date: date | None
+    capacity: int
+    student_count: int = Field(0, description="students in the group now (active or frozen)")
+    monthly_price: int = Field(..., description="tiyin")
+    currency: Currency = "UZS"
+    status: GroupStatus
+
+
+class GroupCreateIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    branch_id: int
+    course_id: int
+    teacher_id: int
+    room_id: int | None = None
+    start_date: date
+    end_date: date | None = None
+    capacity: int = Field(12, ge=1, le=1000)
+    monthly_price: int | None = Field(None, ge=0, description="tiyin; defaults to the course's price")
+    status: GroupStatus = "forming"
+
+    @model_validator(mode="after")
+    def _check(self):
+        _range_ok(self.start_date, self.end_date, "end_date")
+        return self
+
+
+class GroupUpdateIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    teacher_id: int | None = None
+    room_id: int | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    capacity: int | None = Field(None, ge=1, le=1000)
+    monthly_price: int | None = Field(None, ge=0)
+    status: GroupStatus | None = None
+
+
+class GroupFilter(FilterSchema):
+    branch: int | None = None
+    status: GroupStatus | None = None
+    course: int | None = None
+    teacher: int | None = None
+    search: str | None = Field(None, max_length=100)
+
+
+# --- roster ----------------------------------------------------------------------------------------
+
+
+class FreezeOut(Schema):
+    id: int
+    start_date: date
+    end_date: date
+    reason: str
+
+
+class MembershipOut(Schema):
+    id: int
+    group_id: int
+    student: PersonOut
+    joined_on: date
+    left_on: date | None
+    status: MembershipStatus
+    discount_type: DiscountType
+    discount_value: int
+    moved_from_id: int | None
+    freezes: list[FreezeOut]
+
+
+class MembershipAddIn(Schema):
+    student_id: int
+    joined_on: date | None = Field(None, description="defaults to today (or the group's start)")
+    discount_type: DiscountType = "none"
+    discount_value: int = Field(0, ge=0)
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.discount_type == "percent" and self.discount_value > 100:
+            raise ValueError("a percent discount is at most 100")
+        return self
+
+
+class MembershipRemoveIn(Schema):
+    left_on: date | None = Field(None, description="first day not in the group; defaults to today")
+
+
+class FreezeIn(Schema):
+    start_date: date
+    end_date: date
+    reason: str = Field("", max_length=255)
+
+    @model_validator(mode="after")
+    def _check(self):
+        _range_ok(self.start_date, self.end_date, "end_date")
+        return self
+
+
+class UnfreezeIn(Schema):
+    on: date | None = Field(None, description="back in the group from this day; defaults to today")
+
+
+class MoveIn(Schema):
+    to_group_id: int
+    on: date | None = Field(None, description="the day of the move; defaults to today")
+
+
+class MembershipFilter(FilterSchema):
+    status: MembershipStatus | None = None
+
+
+# --- schedules -------------------------------------------------------------------------------------
+
+
+class ScheduleOut(Schema):
+    id: int
+    group_id: int
+    weekday: int = Field(..., description="0 = Monday")
+    start_time: time = Field(..., description="local time in the center's zone")
+    duration_minutes: int
+    room: RoomRefOut | None
+    valid_from: date
+    valid_to: date | None
+    is_active: bool
+
+
+class ScheduleCreateIn(Schema):
+    weekday: int = Field(..., ge=0, le=6, description="0 = Monday")
+    start_time: time
+    duration_minutes: int | None = Field(None, gt=0, le=600, description="defaults to the course's")
+    room_id: int | None = Field(None, description="overrides the group's room")
+    valid_from: date | None = Field(None, description="defaults to the group's start date")
+    valid_to: date | None = Field(None, description="defaults to the group's end date")
+
+    @model_validator(mode="after")
+    def _check(self):
+        _range_ok(self.valid_from, self.valid_to, "valid_to")
+        return self
+
+
+class ScheduleUpdateIn(Schema):
+    weekday: int | None = Field(None, ge=0, le=6)
+    start_time: time | None = None
+    duration_minutes: int | None = Field(None, gt=0, le=600)
+    room_id: int | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    is_active: bool | None = None

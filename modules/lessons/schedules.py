@@ -1,0 +1,10 @@
+from core.tasks import ScheduleSpec
+
+SCHEDULES = [
+    # 01:30 in the center's zone: every active group generated N weeks ahead
+    ScheduleSpec(
+        name="lessons.generate_active_groups",
+        func="modules.lessons.tasks.generate_active_groups",
+        cron="30 1 * * *",
+    ),
+]

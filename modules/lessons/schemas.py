@@ -1,0 +1,134 @@
+"""Request and response shapes of the lessons module. LessonOut is also the `lesson.updated` event
+payload (built from a select_related row, so it never queries)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, FilterSchema, Schema
+from pydantic import model_validator
+
+from modules.courses.schemas import BranchRefOut, CourseRefOut, GroupRefOut, PersonOut, RoomRefOut
+
+LessonStatus = Literal["scheduled", "completed", "cancelled"]
+
+
+class LessonOut(Schema):
+    id: int
+    group: GroupRefOut
+    course: CourseRefOut
+    branch: BranchRefOut
+    teacher: PersonOut
+    room: RoomRefOut | None
+    starts_at: datetime
+    ends_at: datetime
+    original_starts_at: datetime = Field(..., description="the slot it was generated for")
+    is_rescheduled: bool
+    status: LessonStatus
+    topic: str
+    notes: str
+    cancel_reason: str
+
+    @staticmethod
+    def resolve_course(obj):
+        return obj.group.course
+
+    @staticmethod
+    def resolve_branch(obj):
+        return obj.group.branch
+
+    @staticmethod
+    def resolve_is_rescheduled(obj) -> bool:
+        return obj.starts_at != obj.original_starts_at
+
+
+class LessonFilter(FilterSchema):
+    group: int | None = None
+    date_from: date | None = Field(None, description="local date, inclusive")
+    date_to: date | None = Field(None, description="local date, inclusive")
+    status: LessonStatus | None = None
+    teacher: int | None = None
+    student: int | None = None
+    branch: int | None = None
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError("date_to must not be before date_from")
+        return self
+
+
+class LessonUpdateIn(Schema):
+    topic: str | None = Field(None, max_length=255)
+    notes: str | None = Field(None, max_length=10000)
+
+
+class RescheduleIn(Schema):
+    starts_at: datetime = Field(
+        ..., description="ISO time; without an offset it is read in the center's zone"
+    )
+    reason: str = Field(..., min_length=1, max_length=255)
+    room_id: int | None = Field(None, description="move to another room too (same branch)")
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=255)
+
+
+class RescheduleOut(Schema):
+    id: int
+    from_starts_at: datetime
+    to_starts_at: datetime
+    from_room: RoomRefOut | None
+    to_room: RoomRefOut | None
+    reason: str
+    actor: PersonOut | None
+    created_at: datetime
+
+
+class GenerateIn(Schema):
+    date_from: date
+    date_to: date
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.date_to < self.date_from:
+            raise ValueError("date_to must not be before date_from")
+        if (self.date_to - self.date_from).days > 400:
+            raise ValueError("generate at most 400 days at once")
+        return self
+
+
+class SkippedOut(Schema):
+    date: date
+    starts_at: datetime
+    reason: Literal["exists", "rescheduled", "cancelled", "completed", "holiday", "teacher_busy", "room_busy"]
+    detail: str = ""
+
+
+class GenerateOut(Schema):
+    created: int
+    skipped: list[SkippedOut]
+
+
+class ClashOut(Schema):
+    id: int
+    group: GroupRefOut
+    teacher_id: int
+    room_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+
+
+class ClashErrorOut(Schema):
+    detail: str
+    code: str
+    clashes: list[ClashOut] = []
+
+
+class CalendarFeedOut(Schema):
+    active: bool
+    created_at: datetime | None = None
+    last_used_at: datetime | None = None
+    url: str | None = Field(None, description="only when just made: keep it secret")
