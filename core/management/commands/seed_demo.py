@@ -25,4 +25,9 @@ class Command(BaseCommand):
             self.stdout.write(f"seeding {app.removeprefix('modules.')}")
             with transaction.atomic():
                 module.seed(self.stdout, students=students)
+        if students:
+            from core.scale_demo import build
+
+            self.stdout.write(f"building the scale demo ({students} students)")
+            build(self.stdout, students)
         self.stdout.write(self.style.SUCCESS("demo center ready"))
