@@ -114,16 +114,19 @@ class AuditLogFilter(FilterSchema):
     object_type: str | None = Field(default=None, description='"app_label.model", e.g. "accounts.user"')
     object_id: str | None = None
     action: str | None = Field(default=None, description="create, update, delete or a domain action")
-    date_from: str | None = Field(default=None, description="inclusive; YYYY-MM-DD or an ISO 8601 time")
-    date_to: str | None = Field(
-        default=None, description="inclusive; YYYY-MM-DD (the whole day) or an ISO time"
+    date_from: datetime | date | None = Field(
+        default=None, description="inclusive; YYYY-MM-DD or an ISO 8601 time"
+    )
+    date_to: datetime | date | None = Field(
+        default=None, description="inclusive; YYYY-MM-DD (the whole day) or an ISO 8601 time"
     )
 
-    @field_validator("date_from", "date_to")
+    @field_validator("date_from", "date_to", mode="before")
     @classmethod
-    def _date_or_time(cls, value: str | None) -> date | datetime | None:
-        if value is None:
-            return None
+    def _date_or_time(cls, value):
+        # a bare date means whole days (pydantic alone would read it as midnight)
+        if not isinstance(value, str):
+            return value
         try:
             return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
         except ValueError as exc:
