@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action, display
+
+from core.exceptions import ApplicationError
+from modules.payments import services
+from modules.payments.models import Payment, PaymentHistory, PaymentSchedule, PaymeTransaction
+
+STATUS_LABELS = {
+    "pending": "warning",
+    "paid": "success",
+    "overdue": "danger",
+    "cancelled": "info",
+    "refunded": "info",
+}
+
+
+class HistoryInline(TabularInline):
+    model = PaymentHistory
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "source", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PaymeInline(TabularInline):
+    model = PaymeTransaction
+    extra = 0
+    can_delete = False
+    fields = ["payme_id", "state", "reason", "amount", "create_time", "perform_time", "cancel_time"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ModelAdmin):
+    list_display = [
+        "id",
+        "student",
+        "group",
+        "amount_uzs",
+        "period",
+        "due_date",
+        "status_badge",
+        "method",
+        "paid_at",
+    ]
+    list_filter = ["status", "method", "period", "due_date"]
+    search_fields = [
+        "id",
+        "description",
+        "student__first_name",
+        "student__last_name",
+        "student__phone",
+        "external_reference",
+    ]
+    list_select_related = ["student", "group"]
+    autocomplete_fields = ["student"]
+    raw_id_fields = ["group"]
+    readonly_fields = [
+        "status",
+        "paid_at",
+        "method",
+        "external_reference",
+        "schedule",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    fields = [
+        "student",
+        "group",
+        "amount",
+        "currency",
+        "description",
+        "period",
+        "due_date",
+        "status",
+        "paid_at",
+        "method",
+        "external_reference",
+        "schedule",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [HistoryInline, PaymeInline]
+    actions = ["confirm_cash", "cancel_invoices"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # invoices are cancelled or refunded, never deleted
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # status changes go through the actions (services); plain field edits save as usual
+            super().save_model(request, obj, form, change)
+            return
+        created = services.payment_create(
+            student=obj.student,
+            group=obj.group,
+            amount=obj.amount,
+            due_date=obj.due_date,
+            description=obj.description,
+            period=obj.period,
+            actor=request.user,
+            source="admin",
+        )
+        obj.pk = created.pk
+
+    @display(description="Amount (UZS)", ordering="amount")
+    def amount_uzs(self, obj: Payment) -> str:
+        return f"{obj.amount / 100:,.2f}"
+
+    @display(description="Status", ordering="status", label=STATUS_LABELS)
+    def status_badge(self, obj: Payment) -> str:
+        return obj.status
+
+    @action(description="Confirm as paid in cash")
+    def confirm_cash(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda p: services.payment_confirm(payment=p, method="cash", actor=request.user, source="admin"),
+        )
+
+    @action(description="Cancel the selected invoices")
+    def cancel_invoices(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda p: services.payment_cancel(
+                payment=p, actor=request.user, reason="cancelled in admin", source="admin"
+            ),
+        )
+
+    def _apply(self, request, queryset, fn) -> None:
+        done, failed = 0, []
+        for payment in queryset:
+            try:
+                fn(payment)
+                done += 1
+            except ApplicationError as exc:
+                failed.append(f"#{payment.pk}: {exc.detail}")
+        if done:
+            self.message_user(request, f"{done} invoice(s) updated.", messages.SUCCESS)
+        for line in failed:
+            self.message_user(request, line, messages.WARNING)
+
+
+@admin.register(PaymeTransaction)
+class PaymeTransactionAdmin(ModelAdmin):
+    list_display = ["payme_id", "payment", "amount", "state", "reason", "payme_time", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["payme_id", "payment__id"]
+    list_select_related = ["payment"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentSchedule)
+class PaymentScheduleAdmin(ModelAdmin):
+    list_display = ["id", "membership", "amount", "due_day", "active_from", "active_to", "is_active"]
+    list_filter = ["is_active", "due_day"]
+    search_fields = [
+        "membership__student__first_name",
+        "membership__student__last_name",
+        "membership__group__name",
+    ]
+    list_select_related = ["membership"]
+    raw_id_fields = ["membership"]

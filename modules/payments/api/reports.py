@@ -1,0 +1,53 @@
+from ninja import Query, Router
+
+from core.permissions import IsAdmin, check
+from core.schemas import errors
+from modules.payments import exports, reports
+from modules.payments.schemas import DebtorOut, DebtorQuery, ReportQuery, RevenueGroupOut, RevenueMonthOut
+
+CAN_SEE_REPORTS = IsAdmin
+FORMATS = "`?format=csv` or `?format=xlsx` downloads the same rows as a file."
+
+router = Router(tags=["payment reports"])
+
+
+@router.get(
+    "/payments/reports/revenue-by-month",
+    response={200: list[RevenueMonthOut], **errors(401, 403, 422, 429)},
+    summary="Revenue by month (paid invoices)",
+    description=FORMATS,
+)
+def get_revenue_by_month(request, query: Query[ReportQuery]):
+    check(CAN_SEE_REPORTS, request.auth)
+    rows = reports.revenue_by_month(date_from=query.date_from, date_to=query.date_to)
+    if query.format != "json":
+        return exports.table_response("revenue-by-month", query.format, *exports.revenue_month_table(rows))
+    return rows
+
+
+@router.get(
+    "/payments/reports/revenue-by-group",
+    response={200: list[RevenueGroupOut], **errors(401, 403, 422, 429)},
+    summary="Revenue by group (paid invoices)",
+    description=FORMATS,
+)
+def get_revenue_by_group(request, query: Query[ReportQuery]):
+    check(CAN_SEE_REPORTS, request.auth)
+    rows = reports.revenue_by_group(date_from=query.date_from, date_to=query.date_to)
+    if query.format != "json":
+        return exports.table_response("revenue-by-group", query.format, *exports.revenue_group_table(rows))
+    return rows
+
+
+@router.get(
+    "/payments/reports/debtors",
+    response={200: list[DebtorOut], **errors(401, 403, 422, 429)},
+    summary="Students with overdue invoices and what they owe",
+    description=FORMATS,
+)
+def get_payment_debtors(request, query: Query[DebtorQuery]):
+    check(CAN_SEE_REPORTS, request.auth)
+    rows = reports.debtors(group=query.group)
+    if query.format != "json":
+        return exports.table_response("debtors", query.format, *exports.debtors_table(rows))
+    return rows

@@ -1,0 +1,78 @@
+from ninja import Query, Router
+
+from core.exceptions import NotFound, ValidationFailed
+from core.pagination import paginate
+from core.permissions import IsAdmin, check
+from core.schemas import errors
+from modules.payments import schedule_services, selectors
+from modules.payments.schemas import ScheduleCreateIn, ScheduleFilter, ScheduleOut, ScheduleUpdateIn
+
+CAN_MANAGE_SCHEDULES = IsAdmin
+
+router = Router(tags=["payment schedules"])
+
+
+def _schedule(schedule_id: int):
+    schedule = selectors.schedule_get(schedule_id)
+    if schedule is None:
+        raise NotFound("Billing schedule not found.")
+    return schedule
+
+
+@router.get(
+    "/payment-schedules",
+    response={200: list[ScheduleOut], **errors(401, 403, 422, 429)},
+    summary="List billing schedules",
+)
+@paginate
+def list_payment_schedules(request, filters: Query[ScheduleFilter]):
+    check(CAN_MANAGE_SCHEDULES, request.auth)
+    return selectors.schedule_list(**filters.dict())
+
+
+@router.post(
+    "/payment-schedules",
+    response={201: ScheduleOut, **errors(401, 403, 409, 422, 429)},
+    summary="Bill a membership monthly",
+)
+def create_payment_schedule(request, payload: ScheduleCreateIn):
+    check(CAN_MANAGE_SCHEDULES, request.auth)
+    membership = selectors.membership_for_schedule(payload.membership_id)
+    if membership is None:
+        raise ValidationFailed.field("membership_id", "No such membership.")
+    data = payload.dict(exclude={"membership_id"})
+    schedule = schedule_services.schedule_create(membership=membership, **data)
+    return 201, _schedule(schedule.pk)
+
+
+@router.get(
+    "/payment-schedules/{schedule_id}",
+    response={200: ScheduleOut, **errors(401, 403, 404, 429)},
+    summary="Get a billing schedule",
+)
+def get_payment_schedule(request, schedule_id: int):
+    check(CAN_MANAGE_SCHEDULES, request.auth)
+    return _schedule(schedule_id)
+
+
+@router.patch(
+    "/payment-schedules/{schedule_id}",
+    response={200: ScheduleOut, **errors(401, 403, 404, 409, 422, 429)},
+    summary="Change a billing schedule (amount, due day, dates, active)",
+)
+def update_payment_schedule(request, schedule_id: int, payload: ScheduleUpdateIn):
+    check(CAN_MANAGE_SCHEDULES, request.auth)
+    schedule = _schedule(schedule_id)
+    schedule_services.schedule_update(schedule=schedule, **payload.dict(exclude_unset=True))
+    return _schedule(schedule_id)
+
+
+@router.delete(
+    "/payment-schedules/{schedule_id}",
+    response={204: None, **errors(401, 403, 404, 429)},
+    summary="Delete a billing schedule (its invoices stay)",
+)
+def delete_payment_schedule(request, schedule_id: int):
+    check(CAN_MANAGE_SCHEDULES, request.auth)
+    schedule_services.schedule_delete(schedule=_schedule(schedule_id))
+    return 204, None

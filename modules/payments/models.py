@@ -1,0 +1,196 @@
+"""Invoices (Payment), their append-only status history, recurring billing schedules and the Payme
+transactions that pay them. Money is integer tiyin; Payme times are epoch milliseconds."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.models import TimeStamped
+
+
+class PaymentSchedule(TimeStamped):
+    """A monthly charge for a membership. `amount` null means: the group's price minus the
+    membership's discount, computed when each invoice is generated."""
+
+    membership = models.ForeignKey(
+        "courses.Membership", on_delete=models.CASCADE, related_name="payment_schedules"
+    )
+    amount = models.BigIntegerField(null=True, blank=True, help_text="tiyin; empty = group price - discount")
+    due_day = models.PositiveSmallIntegerField(default=5, help_text="day of month, 1-28")
+    active_from = models.DateField()
+    active_to = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_day__gte=1, due_day__lte=28), name="schedule_due_day_ok"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0), name="schedule_amount_pos"
+            ),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
+                name="payment_schedule_range_ok",
+            ),
+            # one live schedule per membership, or a student would be billed twice
+            models.UniqueConstraint(
+                fields=["membership"], condition=Q(is_active=True), name="uniq_active_schedule_per_membership"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"schedule {self.pk} for membership {self.membership_id}"
+
+
+class Payment(TimeStamped):
+    """An invoice. Payable while pending or overdue; paid, cancelled and refunded are final states
+    (refunded only from paid)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        OVERDUE = "overdue", "Overdue"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+
+    class Method(models.TextChoices):
+        PAYME = "payme", "Payme"
+        CASH = "cash", "Cash"
+        CARD = "card", "Card"
+        TRANSFER = "transfer", "Bank transfer"
+
+    PAYABLE = (Status.PENDING, Status.OVERDUE)
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
+    group = models.ForeignKey(
+        "courses.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    amount = models.BigIntegerField(help_text="tiyin")
+    currency = models.CharField(max_length=3, default="UZS")
+    description = models.CharField(max_length=255, blank=True)
+    period = models.DateField(null=True, blank=True, help_text="first day of the billed month")
+    due_date = models.DateField(db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    method = models.CharField(max_length=16, choices=Method.choices, blank=True)
+    external_reference = models.CharField(max_length=100, blank=True)
+    schedule = models.ForeignKey(
+        PaymentSchedule, on_delete=models.SET_NULL, null=True, blank=True, related_name="payments"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-due_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_pos"),
+            # generation is idempotent: one invoice per schedule and month
+            models.UniqueConstraint(
+                fields=["schedule", "period"],
+                condition=Q(schedule__isnull=False, period__isnull=False),
+                name="uniq_payment_schedule_period",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="payment_status_due"),
+            models.Index(fields=["student", "status"], name="payment_student_status"),
+            models.Index(fields=["group", "period"], name="payment_group_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"invoice {self.pk} ({self.status})"
+
+    @property
+    def is_payable(self) -> bool:
+        return self.status in self.PAYABLE
+
+
+class PaymentHistoryQuerySet(models.QuerySet):
+    """History is a ledger: rows are only ever added."""
+
+    def update(self, **kwargs):
+        raise PaymentHistoryImmutable("payment history rows cannot be changed")
+
+    def delete(self):
+        raise PaymentHistoryImmutable("payment history rows cannot be deleted")
+
+
+class PaymentHistoryImmutable(Exception):
+    pass
+
+
+class PaymentHistory(models.Model):
+    """One status change of an invoice. `actor` null means the system (a task or Payme);
+    `from_status` empty means the invoice was created."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=16, default="system", help_text="api, admin, system or payme")
+    reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = PaymentHistoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "payment history"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PaymentHistoryImmutable("payment history rows cannot be changed")
+        super().save(*args, **kwargs)
+
+
+class PaymentReminder(models.Model):
+    """Marks that the `days`-before-due reminder of an invoice was sent, so it goes out once."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="reminders")
+    days = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["payment", "days"], name="uniq_payment_reminder")]
+
+
+class PaymeTransaction(models.Model):
+    """A Payme Merchant API transaction. Times are epoch ms: `payme_time` is Payme's, the others ours,
+    each written once so repeated calls answer identically."""
+
+    class State(models.IntegerChoices):
+        CREATED = 1, "Created"
+        PERFORMED = 2, "Performed"
+        CANCELLED = -1, "Cancelled"
+        CANCELLED_AFTER_PERFORM = -2, "Cancelled after perform (refund)"
+
+    payme_id = models.CharField(max_length=24, unique=True)
+    payme_time = models.BigIntegerField(db_index=True)
+    amount = models.BigIntegerField(help_text="tiyin")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="payme_transactions")
+    state = models.SmallIntegerField(choices=State.choices, default=State.CREATED)
+    reason = models.SmallIntegerField(null=True, blank=True)
+    create_time = models.BigIntegerField()
+    perform_time = models.BigIntegerField(default=0)
+    cancel_time = models.BigIntegerField(default=0)
+    receivers = models.JSONField(null=True, blank=True)
+    fiscal_data = models.JSONField(default=dict, blank=True, help_text="SetFiscalData by type")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-payme_time"]
+        constraints = [
+            # one live (created or performed) transaction per invoice, enforced by the database too
+            models.UniqueConstraint(
+                fields=["payment"], condition=Q(state__in=[1, 2]), name="uniq_live_payme_transaction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"payme {self.payme_id} ({self.state})"

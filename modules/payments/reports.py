@@ -1,0 +1,115 @@
+"""Reports: revenue by month and by group (paid invoices, by the day they were paid in the center's
+time zone; refunded ones no longer count), and debtors (students with overdue invoices). Each is one
+aggregate query."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from modules.accounts.models import User
+from modules.payments.models import Payment
+
+
+def _paid_between(date_from: date | None, date_to: date | None):
+    qs = Payment.objects.filter(status=Payment.Status.PAID, paid_at__isnull=False)
+    zone = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(paid_at__gte=datetime.combine(date_from, time.min, tzinfo=zone))
+    if date_to:
+        qs = qs.filter(paid_at__lte=datetime.combine(date_to, time.max, tzinfo=zone))
+    return qs
+
+
+def revenue_by_month(*, date_from: date | None = None, date_to: date | None = None) -> list[dict]:
+    rows = (
+        _paid_between(date_from, date_to)
+        .annotate(month=TruncMonth("paid_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(amount=Sum("amount"), payments=Count("id"))
+        .order_by("month")
+    )
+    return [
+        {
+            "month": _as_date(r["month"]),
+            "amount": r["amount"] or 0,
+            "payments": r["payments"],
+            "currency": "UZS",
+        }
+        for r in rows
+    ]
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def revenue_by_group(*, date_from: date | None = None, date_to: date | None = None) -> list[dict]:
+    rows = (
+        _paid_between(date_from, date_to)
+        .values("group_id", "group__name")
+        .annotate(amount=Sum("amount"), payments=Count("id"))
+        .order_by("-amount", "group_id")
+    )
+    return [
+        {
+            "group_id": r["group_id"],
+            "group_name": r["group__name"] or "(no group)",
+            "amount": r["amount"] or 0,
+            "payments": r["payments"],
+            "currency": "UZS",
+        }
+        for r in rows
+    ]
+
+
+def debtors(*, group: int | None = None) -> list[dict]:
+    overdue = Q(payments__status=Payment.Status.OVERDUE)
+    pending = Q(payments__status=Payment.Status.PENDING)
+    if group:
+        overdue &= Q(payments__group_id=group)
+        pending &= Q(payments__group_id=group)
+    rows = (
+        User.objects.filter(role=User.Role.STUDENT)
+        .annotate(
+            overdue_amount=Sum("payments__amount", filter=overdue),
+            overdue_invoices=Count("payments", filter=overdue),
+            pending_amount=Sum("payments__amount", filter=pending),
+            oldest_due_date=Min("payments__due_date", filter=overdue),
+        )
+        .filter(overdue_invoices__gt=0)
+        .order_by("-overdue_amount", "id")
+        .values(
+            "id",
+            "first_name",
+            "last_name",
+            "phone",
+            "overdue_amount",
+            "overdue_invoices",
+            "pending_amount",
+            "oldest_due_date",
+        )
+    )
+    out = []
+    for r in rows:
+        overdue_amount, pending_amount = r["overdue_amount"] or 0, r["pending_amount"] or 0
+        out.append(
+            {
+                "student": {
+                    "id": r["id"],
+                    "first_name": r["first_name"],
+                    "last_name": r["last_name"],
+                    "phone": r["phone"],
+                },
+                "overdue_amount": overdue_amount,
+                "overdue_invoices": r["overdue_invoices"],
+                "pending_amount": pending_amount,
+                "total_owed": overdue_amount + pending_amount,
+                "oldest_due_date": r["oldest_due_date"],
+                "currency": "UZS",
+            }
+        )
+    return out

@@ -1,0 +1,15 @@
+"""Periodic jobs (written to django-q2 by `manage.py sync_schedules`), in the center's time zone."""
+
+from core.tasks import ScheduleSpec
+
+SCHEDULES = [
+    ScheduleSpec(
+        name="payments.generate_invoices", func="modules.payments.tasks.generate_invoices", cron="10 0 * * *"
+    ),
+    ScheduleSpec(
+        name="payments.mark_overdue", func="modules.payments.tasks.mark_payments_overdue", cron="20 0 * * *"
+    ),
+    ScheduleSpec(
+        name="payments.reminders", func="modules.payments.tasks.send_payment_reminders", cron="0 10 * * *"
+    ),
+]

@@ -1,0 +1,129 @@
+"""Reads: who sees which invoices, filtered lists, schedules. Students see their own invoices,
+parents their children's, admins all; teachers none (invoices are a family's and the office's
+business, so a teacher gets 404 like any outsider)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from modules.accounts.models import User
+from modules.courses.selectors import visible_student_ids
+from modules.payments.models import Payment, PaymentHistory, PaymentSchedule
+
+ORDERINGS = {
+    "due_date": ("due_date", "id"),
+    "-due_date": ("-due_date", "-id"),
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "amount": ("amount", "id"),
+    "-amount": ("-amount", "-id"),
+    "paid_at": ("paid_at", "id"),
+    "-paid_at": ("-paid_at", "-id"),
+}
+
+
+def payments_visible_to(user: User) -> QuerySet[Payment]:
+    qs = Payment.objects.all()
+    if user.role == User.Role.ADMIN:
+        return qs
+    if user.role in (User.Role.STUDENT, User.Role.PARENT):
+        return qs.filter(student_id__in=visible_student_ids(user))
+    return qs.none()
+
+
+def payment_list(
+    user: User,
+    *,
+    status: str | None = None,
+    student: int | None = None,
+    group: int | None = None,
+    period: date | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    search: str | None = None,
+    ordering: str | None = None,
+) -> QuerySet[Payment]:
+    qs = payments_visible_to(user).select_related("student", "group")
+    if status:
+        qs = qs.filter(status=status)
+    if student:
+        qs = qs.filter(student_id=student)
+    if group:
+        qs = qs.filter(group_id=group)
+    if period:
+        qs = qs.filter(period=period.replace(day=1))
+    if due_from:
+        qs = qs.filter(due_date__gte=due_from)
+    if due_to:
+        qs = qs.filter(due_date__lte=due_to)
+    if search and search.strip():
+        term = search.strip()
+        cond = (
+            Q(description__icontains=term)
+            | Q(student__first_name__icontains=term)
+            | Q(student__last_name__icontains=term)
+            | Q(student__phone__contains=term)
+            | Q(external_reference__icontains=term)
+        )
+        if term.isdigit():
+            cond |= Q(pk=int(term)) if len(term) < 18 else Q()
+        qs = qs.filter(cond)
+    return qs.order_by(*ORDERINGS.get(ordering or "-due_date", ORDERINGS["-due_date"]))
+
+
+def payment_detail(user: User, payment_id: int) -> Payment | None:
+    history = Prefetch(
+        "history", queryset=PaymentHistory.objects.select_related("actor").order_by("created_at", "id")
+    )
+    return (
+        payments_visible_to(user)
+        .select_related("student", "group")
+        .prefetch_related(history)
+        .filter(pk=payment_id)
+        .first()
+    )
+
+
+def payment_visible(user: User, payment_id: int) -> Payment | None:
+    return payments_visible_to(user).select_related("student", "group").filter(pk=payment_id).first()
+
+
+def schedule_list(
+    *,
+    student: int | None = None,
+    group: int | None = None,
+    membership: int | None = None,
+    is_active: bool | None = None,
+) -> QuerySet[PaymentSchedule]:
+    qs = PaymentSchedule.objects.select_related("membership__group", "membership__student")
+    if student:
+        qs = qs.filter(membership__student_id=student)
+    if group:
+        qs = qs.filter(membership__group_id=group)
+    if membership:
+        qs = qs.filter(membership_id=membership)
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    return qs.order_by("id")
+
+
+def schedule_get(schedule_id: int) -> PaymentSchedule | None:
+    return schedule_list().filter(pk=schedule_id).first()
+
+
+def student_for_invoice(student_id: int) -> User | None:
+    return User.objects.filter(pk=student_id).first()
+
+
+def group_for_invoice(group_id: int):
+    from modules.courses.models import Group
+
+    return Group.objects.filter(pk=group_id).first()
+
+
+def membership_for_schedule(membership_id: int):
+    from modules.courses.models import Membership
+
+    return Membership.objects.select_related("group", "student").filter(pk=membership_id).first()

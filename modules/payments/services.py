@@ -1,0 +1,224 @@
+"""Every write to invoices goes through here: the API, the admin, tasks and the Payme endpoint share
+these. A status change always writes a history row, sends its signal and a `payment.updated` event."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.exceptions import Conflict, NotFound, ValidationFailed
+from modules.accounts.models import User
+from modules.courses.models import Group, Membership
+from modules.payments import signals
+from modules.payments.events import publish_payment_updated
+from modules.payments.models import Payment, PaymentHistory, PaymeTransaction
+
+MANUAL_METHODS = (Payment.Method.CASH, Payment.Method.CARD, Payment.Method.TRANSFER)
+
+
+def _record(payment: Payment, previous: str, *, actor: User | None, source: str, reason: str = "") -> None:
+    PaymentHistory.objects.create(
+        payment=payment,
+        from_status=previous,
+        to_status=payment.status,
+        actor=actor,
+        source=source,
+        reason=reason[:255],
+    )
+    publish_payment_updated(payment, previous or None)
+
+
+def _transition(
+    payment: Payment, to: str, *, actor: User | None, source: str, reason: str = "", **fields
+) -> str:
+    previous = payment.status
+    payment.status = to
+    for name, value in fields.items():
+        setattr(payment, name, value)
+    payment.save(update_fields=["status", "updated_at", *fields])
+    _record(payment, previous, actor=actor, source=source, reason=reason)
+    return previous
+
+
+def lock_payment(payment_id: int) -> Payment:
+    """The invoice row, locked for the rest of the transaction (state changes are serialized)."""
+    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound("Invoice not found.")
+    return payment
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+@transaction.atomic
+def payment_create(
+    *,
+    student: User,
+    amount: int,
+    due_date: date,
+    group: Group | None = None,
+    description: str = "",
+    period: date | None = None,
+    actor: User | None = None,
+    source: str = "api",
+) -> Payment:
+    if student.role != User.Role.STUDENT:
+        raise ValidationFailed.field("student_id", "Invoices are issued to students.")
+    if amount <= 0:
+        raise ValidationFailed.field("amount", "The amount must be a positive number of tiyin.")
+    if group is not None and not Membership.objects.filter(group=group, student=student).exists():
+        raise ValidationFailed.field("group_id", "The student is not (and never was) a member of this group.")
+    payment = Payment.objects.create(
+        student=student,
+        group=group,
+        amount=amount,
+        due_date=due_date,
+        description=description,
+        period=first_of_month(period) if period else None,
+        created_by=actor,
+    )
+    PaymentHistory.objects.create(
+        payment=payment, from_status="", to_status=payment.status, actor=actor, source=source
+    )
+    signals.payment_created.send(sender=Payment, payment=payment)
+    return payment
+
+
+@transaction.atomic
+def payment_update(*, payment: Payment, actor: User | None = None, **changes) -> Payment:
+    """Amount, due date and description of an invoice nobody has paid or started paying."""
+    payment = lock_payment(payment.pk)
+    if not payment.is_payable:
+        raise Conflict("Only a pending or overdue invoice can be changed.", code="payment_not_editable")
+    if "amount" in changes and changes["amount"] != payment.amount and _has_live_payme(payment):
+        raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
+    for name in ("amount", "due_date", "description"):
+        if name in changes and changes[name] is not None:
+            setattr(payment, name, changes[name])
+    payment.save()
+    # an overdue invoice whose due date moved to today or later is pending again
+    today = timezone.localdate()
+    if payment.status == Payment.Status.OVERDUE and payment.due_date >= today:
+        _transition(payment, Payment.Status.PENDING, actor=actor, source="api", reason="due date moved")
+    return payment
+
+
+def _has_live_payme(payment: Payment) -> bool:
+    return PaymeTransaction.objects.filter(payment=payment, state=PaymeTransaction.State.CREATED).exists()
+
+
+@transaction.atomic
+def payment_confirm(
+    *,
+    payment: Payment,
+    method: str,
+    actor: User | None,
+    external_reference: str = "",
+    paid_at: datetime | None = None,
+    note: str = "",
+    source: str = "api",
+) -> Payment:
+    """Record a cash, card or bank-transfer payment."""
+    if method not in MANUAL_METHODS:
+        raise ValidationFailed.field(
+            "method", "Confirm cash, card or transfer payments; Payme confirms its own."
+        )
+    payment = lock_payment(payment.pk)
+    if not payment.is_payable:
+        raise Conflict(f"The invoice is {payment.status}; it cannot be paid.", code="payment_not_payable")
+    if _has_live_payme(payment):
+        raise Conflict(
+            "A Payme payment of this invoice is in progress; wait for it to finish or time out.",
+            code="payme_in_progress",
+        )
+    now = timezone.now()
+    if paid_at is not None and paid_at > now:
+        raise ValidationFailed.field("paid_at", "The payment time cannot be in the future.")
+    return _mark_paid(
+        payment,
+        method=method,
+        paid_at=paid_at or now,
+        external_reference=external_reference,
+        actor=actor,
+        source=source,
+        reason=note or f"confirmed: {method}",
+    )
+
+
+def _mark_paid(
+    payment: Payment, *, method: str, paid_at: datetime, external_reference: str, actor, source, reason
+) -> Payment:
+    _transition(
+        payment,
+        Payment.Status.PAID,
+        actor=actor,
+        source=source,
+        reason=reason,
+        paid_at=paid_at,
+        method=method,
+        external_reference=external_reference[:100],
+    )
+    on_time = timezone.localdate(paid_at) <= payment.due_date
+    signals.payment_paid.send(sender=Payment, payment=payment, on_time=on_time)
+    return payment
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment, actor: User | None, reason: str = "", source: str = "api") -> Payment:
+    payment = lock_payment(payment.pk)
+    if not payment.is_payable:
+        raise Conflict(
+            f"The invoice is {payment.status}; only pending or overdue invoices can be cancelled.",
+            code="payment_not_cancellable",
+        )
+    if _has_live_payme(payment):
+        raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
+    _transition(payment, Payment.Status.CANCELLED, actor=actor, source=source, reason=reason or "cancelled")
+    signals.payment_cancelled.send(sender=Payment, payment=payment)
+    return payment
+
+
+@transaction.atomic
+def payment_refund(*, payment: Payment, actor: User | None, reason: str, source: str = "api") -> Payment:
+    """A manual refund (money given back outside Payme). A Payme refund comes through
+    CancelTransaction instead."""
+    payment = lock_payment(payment.pk)
+    if payment.status != Payment.Status.PAID:
+        raise Conflict(
+            f"The invoice is {payment.status}; only a paid invoice can be refunded.", code="payment_not_paid"
+        )
+    return _mark_refunded(payment, actor=actor, source=source, reason=reason)
+
+
+def _mark_refunded(payment: Payment, *, actor, source: str, reason: str) -> Payment:
+    _transition(payment, Payment.Status.REFUNDED, actor=actor, source=source, reason=reason or "refunded")
+    signals.payment_refunded.send(sender=Payment, payment=payment)
+    return payment
+
+
+# --- used by the Payme endpoint (the caller holds the invoice's row lock) ------------------------
+
+
+def payment_paid_by_payme(*, payment: Payment, payme_id: str, paid_at: datetime) -> Payment:
+    return _mark_paid(
+        payment,
+        method=Payment.Method.PAYME,
+        paid_at=paid_at,
+        external_reference=payme_id,
+        actor=None,
+        source="payme",
+        reason=f"Payme transaction {payme_id} performed",
+    )
+
+
+def payment_refunded_by_payme(*, payment: Payment, payme_id: str, reason_code: int | None) -> Payment:
+    return _mark_refunded(
+        payment,
+        actor=None,
+        source="payme",
+        reason=f"Payme transaction {payme_id} cancelled (reason {reason_code})",
+    )

@@ -1,0 +1,44 @@
+"""django-q2 tasks (ids in, never objects). Periodic ones are declared in schedules.py."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from modules.payments import billing, overdue
+from modules.payments.events import publish_payment_updated
+from modules.payments.models import Payment
+
+
+def generate_invoices() -> dict:
+    result = billing.generate_invoices()
+    return {"created": result.created, "skipped": result.skipped, "closed": result.closed}
+
+
+def mark_payments_overdue() -> int:
+    return overdue.mark_payments_overdue().count
+
+
+def send_payment_reminders() -> dict:
+    return overdue.send_due_reminders()
+
+
+def publish_status_events(payment_ids: list[int], previous_status: str | None) -> int:
+    """`payment.updated` for invoices a set-based change touched (see overdue.py)."""
+    with transaction.atomic():
+        payments = Payment.objects.filter(pk__in=payment_ids).only(
+            "id",
+            "student_id",
+            "group_id",
+            "amount",
+            "currency",
+            "status",
+            "due_date",
+            "period",
+            "paid_at",
+            "method",
+        )
+        count = 0
+        for payment in payments:
+            publish_payment_updated(payment, previous_status)
+            count += 1
+    return count
