@@ -1,0 +1,104 @@
+from ninja import File, Form, Router, UploadedFile
+
+from core.permissions import IsStaff, Predicate, check
+from core.schemas import errors
+from modules.attendance import importer, rules, selectors, services
+from modules.attendance.schemas import (
+    AttendanceBulkIn,
+    AttendanceChangeOut,
+    AttendanceImportOut,
+    AttendanceImportRejectedOut,
+    AttendancePatchIn,
+    LessonAttendanceOut,
+)
+
+CAN_MARK = Predicate(rules.is_lesson_staff, "Only the group's teacher or an admin may mark attendance.")
+CAN_SEE_HISTORY = CAN_MARK
+CAN_IMPORT = IsStaff
+
+router = Router(tags=["attendance"])
+
+
+def _sheet_after(request, outcome: services.MarkOutcome) -> dict:
+    return selectors.lesson_sheet(
+        request.auth, outcome.lesson, roster=outcome.roster, records=outcome.records
+    )
+
+
+@router.get(
+    "/lessons/{lesson_id}/attendance",
+    response={200: LessonAttendanceOut, **errors(401, 404, 429)},
+    summary="A lesson's attendance sheet (roster students without a record are unmarked)",
+    description="Teachers and admins see every line; students and parents only their own (children's).",
+)
+def get_lesson_attendance(request, lesson_id: int):
+    lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
+    return selectors.lesson_sheet(request.auth, lesson)
+
+
+@router.put(
+    "/lessons/{lesson_id}/attendance",
+    response={200: LessonAttendanceOut, **errors(401, 403, 404, 409, 422, 429)},
+    summary="Mark attendance for many students at once (all or nothing)",
+    description=(
+        "Upserts one record per student. Any unknown or off-roster student rejects the whole request "
+        "(422, code `students_not_on_roster`, listing `unknown_student_ids` and `off_roster_student_ids`). "
+        "Teachers may change attendance until `editable_until` (403 `attendance_edit_window_closed` after); "
+        "admins any time. A cancelled lesson answers 409 `lesson_cancelled`; before the lesson starts only "
+        "`excused` may be recorded (409 `lesson_not_started`). The first marks of a lesson that has "
+        "started complete it."
+    ),
+)
+def mark_lesson_attendance(request, lesson_id: int, payload: AttendanceBulkIn):
+    lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
+    check(CAN_MARK, request.auth, lesson)
+    outcome = services.attendance_mark_bulk(
+        lesson=lesson, actor=request.auth, records=[r.dict() for r in payload.records]
+    )
+    return _sheet_after(request, outcome)
+
+
+@router.patch(
+    "/lessons/{lesson_id}/attendance/{int:student_id}",
+    response={200: LessonAttendanceOut, **errors(401, 403, 404, 409, 422, 429)},
+    summary="Change one student's attendance record",
+    description="Same rules as the bulk mark; `note` alone may be changed on an existing record.",
+)
+def update_attendance_record(request, lesson_id: int, student_id: int, payload: AttendancePatchIn):
+    lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
+    check(CAN_MARK, request.auth, lesson)
+    outcome = services.attendance_update(
+        lesson=lesson, actor=request.auth, student_id=student_id, **payload.dict(exclude_unset=True)
+    )
+    return _sheet_after(request, outcome)
+
+
+@router.get(
+    "/lessons/{lesson_id}/attendance/history",
+    response={200: list[AttendanceChangeOut], **errors(401, 403, 404, 429)},
+    summary="Every change of a lesson's attendance (append-only)",
+)
+def list_attendance_history(request, lesson_id: int):
+    lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
+    check(CAN_SEE_HISTORY, request.auth, lesson)
+    return selectors.lesson_history(lesson)
+
+
+@router.post(
+    "/attendance/import",
+    response={200: AttendanceImportOut, 422: AttendanceImportRejectedOut, **errors(401, 403, 413, 415, 429)},
+    summary="Import attendance from a CSV or XLSX file",
+    description=(
+        "Multipart `file` with a header row. Columns: `lesson_id`, or `group` (id or name) and `date` "
+        "(YYYY-MM-DD or DD.MM.YYYY); `student_id` or `phone` (any Uzbek form); `status`; optional `note`. "
+        "Every row is checked first: if any is bad nothing is applied and the answer is 422 "
+        "(`import_rows_invalid`) with the per-row report, unless `partial=true` (the good rows are "
+        "applied). `dry_run=true` only reports."
+    ),
+)
+def import_attendance(
+    request, file: File[UploadedFile], partial: Form[bool] = False, dry_run: Form[bool] = False
+):
+    check(CAN_IMPORT, request.auth)
+    report = importer.attendance_import(upload=file, actor=request.auth, partial=partial, dry_run=dry_run)
+    return report.as_dict()

@@ -1,0 +1,38 @@
+"""Real-time events of the attendance module (sent after commit by realtime.publish_on_commit)."""
+
+from __future__ import annotations
+
+from modules.attendance.schemas import AttendanceRecordOut
+from realtime import publish_on_commit
+from realtime.groups import DASHBOARD, group_channel
+
+ATTENDANCE_UPDATED = "attendance.updated"
+LESSON_UPDATED = "lesson.updated"
+
+
+def attendance_updated(*, lesson, rows) -> None:
+    """`rows`: the records that changed, as AttendanceRecordOut-shaped objects."""
+    data = {
+        "lesson_id": lesson.pk,
+        "group_id": lesson.group_id,
+        "records": [AttendanceRecordOut.from_orm(row).model_dump(mode="json") for row in rows],
+    }
+    for channel in (group_channel(lesson.group_id), DASHBOARD):
+        publish_on_commit(channel=channel, type=ATTENDANCE_UPDATED, data=data)
+
+
+def lesson_completed(*, lesson) -> None:
+    """Marking the first attendance completes a past lesson; its group hears of it like of any other
+    lesson change."""
+    publish_on_commit(
+        channel=group_channel(lesson.group_id),
+        type=LESSON_UPDATED,
+        data={
+            "id": lesson.pk,
+            "group_id": lesson.group_id,
+            "status": lesson.status,
+            "starts_at": lesson.starts_at.isoformat(),
+            "ends_at": lesson.ends_at.isoformat(),
+            "change": "completed",
+        },
+    )

@@ -1,0 +1,316 @@
+"""Attendance import: every row is resolved and checked first, with bulk queries (lessons, groups,
+students, rosters), then the valid rows are applied lesson by lesson through the same locked path as
+the API, inside one transaction. Nothing is applied when a row is bad, unless `partial`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from core.exceptions import ApplicationError, PayloadTooLarge, ValidationFailed
+from modules.accounts.models import User
+from modules.accounts.phones import InvalidPhone, normalize_phone
+from modules.attendance import rules
+from modules.attendance.models import AttendanceChange, Status
+from modules.attendance.services import MarkEntry, _mark_locked
+from modules.attendance.tables import read_table
+from modules.audit.selectors import get_system_settings
+from modules.courses.models import Membership
+from modules.courses.selectors import groups_visible_to
+from modules.lessons.models import Lesson
+from modules.lessons.selectors import lesson_local_date, lessons_visible_to
+
+MAX_ROWS = 20_000
+
+
+@dataclass
+class ImportRow:
+    row: int
+    cells: dict
+    errors: list[str] = field(default_factory=list)
+    lesson: Lesson | None = None
+    student_id: int | None = None
+    status: str | None = None
+    result: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def lesson_id(self) -> int | None:
+        return self.lesson.pk if self.lesson else None
+
+
+@dataclass
+class ImportReport:
+    rows: list[ImportRow]
+    applied: bool = False
+    partial: bool = False
+
+    def summary(self) -> dict:
+        results = [r.result for r in self.rows]
+        valid = sum(r.ok for r in self.rows)
+        return {
+            "total": len(self.rows),
+            "valid": valid,
+            "invalid": len(self.rows) - valid,
+            "created": results.count("created"),
+            "updated": results.count("updated"),
+            "unchanged": results.count("unchanged"),
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "applied": self.applied,
+            "partial": self.partial,
+            "summary": self.summary(),
+            "rows": self.rows,
+        }
+
+
+def attendance_import(*, upload, actor: User, partial: bool = False, dry_run: bool = False) -> ImportReport:
+    limit_mb = get_system_settings().max_upload_mb
+    if upload.size > limit_mb * 1024 * 1024:
+        raise PayloadTooLarge(f"The file is larger than {limit_mb} MB.")
+    rows = [ImportRow(line, cells) for line, cells in read_table(upload)]
+    if len(rows) > MAX_ROWS:
+        raise ValidationFailed.field("file", f"At most {MAX_ROWS} rows per import; split the file.")
+    if not rows:
+        raise ValidationFailed.field("file", "The file has no rows.")
+    _Resolver(actor).resolve(rows)
+    report = ImportReport(rows=rows, partial=partial)
+    if dry_run:
+        return report
+    if any(not r.ok for r in rows) and not partial:
+        raise ValidationFailed(
+            [
+                {"loc": ["file", "row", r.row], "msg": "; ".join(r.errors), "type": "invalid_row"}
+                for r in rows
+                if not r.ok
+            ],
+            code="import_rows_invalid",
+            extra={"applied": False, "summary": report.summary(), "rows": [_row_dict(r) for r in rows]},
+        )
+    _apply(report, actor=actor)
+    return report
+
+
+def _row_dict(r: ImportRow) -> dict:
+    return {
+        "row": r.row,
+        "ok": r.ok,
+        "errors": r.errors,
+        "lesson_id": r.lesson_id,
+        "student_id": r.student_id,
+        "status": r.status,
+        "result": r.result,
+    }
+
+
+def _apply(report: ImportReport, *, actor: User) -> None:
+    by_lesson: dict[int, list[ImportRow]] = defaultdict(list)
+    for r in report.rows:
+        if r.ok:
+            by_lesson[r.lesson_id].append(r)
+    with transaction.atomic():
+        for lesson_id, rows in by_lesson.items():
+            entries = [
+                MarkEntry(r.student_id, r.status, r.cells.get("note"), ("file", "row", r.row)) for r in rows
+            ]
+            outcome = _mark_locked(
+                lesson_id=lesson_id, actor=actor, entries=entries, source=AttendanceChange.Source.IMPORT
+            )
+            for r in rows:
+                r.result = outcome.result_of(r.student_id)
+    for r in report.rows:
+        r.result = r.result or "skipped"
+    report.applied = True
+
+
+def _parse_date(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(str(value), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+class _Resolver:
+    """Turns cells into lessons, students and statuses with a fixed number of queries."""
+
+    def __init__(self, actor: User):
+        self.actor = actor
+        self.now = timezone.now()
+        self.window = get_system_settings().attendance_edit_window_days
+
+    def resolve(self, rows: list[ImportRow]) -> None:
+        for r in rows:
+            self._status(r)
+        lessons = self._lessons(rows)
+        students = self._students(rows)
+        rosters = self._rosters({lesson.group_id for lesson in lessons})
+        seen: set[tuple[int, int]] = set()
+        for r in rows:
+            if r.lesson is not None:
+                self._check_lesson(r)
+            if r.lesson is not None and r.student_id is not None and r.ok:
+                self._check_roster(r, rosters, seen, students)
+
+    def _status(self, r: ImportRow) -> None:
+        raw = str(r.cells.get("status") or "").strip().lower()
+        if raw in Status.values:
+            r.status = raw
+        else:
+            r.errors.append(
+                f"status must be one of {', '.join(Status.values)} (got {raw!r})"
+                if raw
+                else "status is empty"
+            )
+
+    def _lessons(self, rows: list[ImportRow]) -> list[Lesson]:
+        visible = lessons_visible_to(self.actor).select_related("group")
+        ids = {i for r in rows if (i := _int(r.cells.get("lesson_id"))) is not None}
+        by_id = {lesson.pk: lesson for lesson in visible.filter(pk__in=ids)} if ids else {}
+        groups = self._groups(rows)
+        wanted = [(r, _parse_date(r.cells.get("date"))) for r in rows if r.cells.get("lesson_id") is None]
+        days = [d for _, d in wanted if d]
+        by_day: dict[tuple[int, date], list[Lesson]] = defaultdict(list)
+        if groups and days:
+            tz = timezone.get_current_timezone()
+            start = timezone.make_aware(datetime.combine(min(days), datetime.min.time()), tz)
+            end = timezone.make_aware(
+                datetime.combine(max(days) + timedelta(days=1), datetime.min.time()), tz
+            )
+            for lesson in visible.filter(
+                group_id__in={g.pk for g in groups.values()}, starts_at__gte=start, starts_at__lt=end
+            ):
+                by_day[(lesson.group_id, lesson_local_date(lesson))].append(lesson)
+        for r in rows:
+            if r.cells.get("lesson_id") is not None:
+                lesson_id = _int(r.cells["lesson_id"])
+                r.lesson = by_id.get(lesson_id)
+                if r.lesson is None:
+                    r.errors.append(f"lesson {r.cells['lesson_id']} not found")
+        for r, day in wanted:
+            self._lesson_by_day(r, day, groups, by_day)
+        return [r.lesson for r in rows if r.lesson is not None]
+
+    def _lesson_by_day(self, r: ImportRow, day, groups, by_day) -> None:
+        raw_group = r.cells.get("group")
+        if raw_group is None or r.cells.get("date") is None:
+            r.errors.append("give lesson_id, or group and date")
+            return
+        group = groups.get(str(raw_group).lower())
+        if group is None:
+            r.errors.append(f"group {raw_group!r} not found")
+            return
+        if day is None:
+            r.errors.append(f"date {r.cells['date']!r} is not YYYY-MM-DD or DD.MM.YYYY")
+            return
+        found = by_day.get((group.pk, day), [])
+        live = [lesson for lesson in found if lesson.status != Lesson.Status.CANCELLED] or found
+        if len(live) == 1:
+            r.lesson = live[0]
+        elif not live:
+            r.errors.append(f"group {group.name!r} has no lesson on {day.isoformat()}")
+        else:
+            r.errors.append(
+                f"group {group.name!r} has {len(live)} lessons on {day.isoformat()}; use lesson_id"
+            )
+
+    def _groups(self, rows: list[ImportRow]) -> dict:
+        raw = {str(r.cells["group"]).lower() for r in rows if r.cells.get("group") is not None}
+        if not raw:
+            return {}
+        ids = {int(v) for v in raw if v.isdigit()}
+        found = groups_visible_to(self.actor).annotate(lname=Lower("name"))
+        out = {}
+        for group in found.filter(Q(pk__in=ids) | Q(lname__in=raw)):
+            out[group.lname] = group
+            out[str(group.pk)] = group  # an id wins over a group named like a number
+        return out
+
+    def _students(self, rows: list[ImportRow]) -> dict[int, User]:
+        phones: dict[int, str] = {}
+        ids = set()
+        for r in rows:
+            if r.cells.get("student_id") is not None:
+                sid = _int(r.cells["student_id"])
+                if sid is None:
+                    r.errors.append(f"student_id {r.cells['student_id']!r} is not a number")
+                else:
+                    r.student_id = sid
+                    ids.add(sid)
+            elif r.cells.get("phone") is not None:
+                try:
+                    phones[id(r)] = normalize_phone(str(r.cells["phone"]))
+                except InvalidPhone:
+                    r.errors.append(f"phone {r.cells['phone']!r} is not a valid Uzbek number")
+            else:
+                r.errors.append("give student_id or phone")
+        students = User.objects.filter(
+            Q(pk__in=ids) | Q(phone__in=set(phones.values())), role=User.Role.STUDENT
+        )
+        by_id = {s.pk: s for s in students}
+        by_phone = {s.phone: s for s in by_id.values()}
+        for r in rows:
+            if id(r) in phones:
+                student = by_phone.get(phones[id(r)])
+                if student is None:
+                    r.errors.append(f"no student with phone {phones[id(r)]}")
+                else:
+                    r.student_id = student.pk
+            elif r.student_id is not None and r.student_id not in by_id:
+                r.errors.append(f"student {r.student_id} does not exist")
+                r.student_id = None
+        return by_id
+
+    def _rosters(self, group_ids: set[int]) -> dict[int, list[Membership]]:
+        out: dict[int, list[Membership]] = defaultdict(list)
+        for m in Membership.objects.filter(group_id__in=group_ids).prefetch_related("freezes"):
+            out[m.group_id].append(m)
+        return out
+
+    def _check_lesson(self, r: ImportRow) -> None:
+        try:
+            rules.ensure_can_mark(self.actor, r.lesson, now=self.now, window_days=self.window)
+            if r.status:
+                rules.ensure_started(r.lesson, {r.status}, now=self.now)
+        except ApplicationError as exc:
+            r.errors.append(str(exc.detail))
+
+    def _check_roster(self, r: ImportRow, rosters, seen, students) -> None:
+        day = lesson_local_date(r.lesson)
+        if not any(m.student_id == r.student_id and on_roster(m, day) for m in rosters[r.lesson.group_id]):
+            r.errors.append(
+                f"student {r.student_id} is not on the roster of lesson {r.lesson.pk} ({day.isoformat()})"
+            )
+        elif (r.lesson.pk, r.student_id) in seen:
+            r.errors.append(f"student {r.student_id} appears twice for lesson {r.lesson.pk}")
+        seen.add((r.lesson.pk, r.student_id))
+
+
+def on_roster(m: Membership, day: date) -> bool:
+    """modules.courses.selectors.memberships_on, evaluated in Python for prefetched memberships."""
+    if m.joined_on > day or (m.left_on is not None and m.left_on <= day):
+        return False
+    if m.status == Membership.Status.LEFT and m.left_on is None:
+        return False
+    return not any(f.start_date <= day <= f.end_date for f in m.freezes.all())
