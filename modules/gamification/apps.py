@@ -5,3 +5,8 @@ class GamificationConfig(AppConfig):
     name = "modules.gamification"
     label = "gamification"
     verbose_name = "Gamification"
+
+    def ready(self) -> None:
+        from modules.gamification import receivers
+
+        receivers.connect()

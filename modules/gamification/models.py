@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.models import TimeStamped
+
+
+class Reason(models.TextChoices):
+    ATTENDANCE = "attendance", "Attendance"
+    STREAK_BONUS = "streak_bonus", "Attendance streak"
+    HOMEWORK_SCORE = "homework_score", "Homework score"
+    HOMEWORK_ON_TIME = "homework_on_time", "Homework on time"
+    INVOICE_ON_TIME = "invoice_on_time", "Invoice paid on time"
+    ACHIEVEMENT = "achievement", "Achievement"
+    MANUAL_AWARD = "manual_award", "Manual award"
+    MANUAL_DEDUCT = "manual_deduct", "Manual deduction"
+    REDEMPTION = "redemption", "Reward redeemed"
+    REDEMPTION_REFUND = "redemption_refund", "Redemption refunded"
+
+
+class CoinTransaction(models.Model):
+    """The ledger: append-only. A correction is a new row with the opposite sign, never an edit.
+    `group` is set when the coins were earned in a group (its lesson, homework or invoice), which is
+    what that group's leaderboard sums."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coin_transactions"
+    )
+    group = models.ForeignKey(
+        "courses.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="coin_transactions"
+    )
+    amount = models.IntegerField()
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    source_type = models.CharField(max_length=32, blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=160, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="coin_tx_amount_nonzero")]
+        indexes = [
+            models.Index(fields=["student", "-created_at"], name="coin_tx_student_time"),
+            models.Index(fields=["student", "source_type", "source_id"], name="coin_tx_source"),
+            # the leaderboard aggregate reads only these columns (an index-only scan on Postgres)
+            models.Index(
+                fields=["group", "student", "created_at", "amount"],
+                name="coin_tx_leaderboard",
+                condition=Q(group__isnull=False),
+            ),
+            models.Index(fields=["created_by", "reason", "created_at"], name="coin_tx_issuer_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount:+d} {self.reason} → {self.student_id}"
+
+
+class StudentCoin(models.Model):
+    """A student's balance: a cache of the ledger, updated in the same transaction under a row lock."""
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="coin_account"
+    )
+    balance = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "coin balance"
+
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.balance}"
+
+
+class AttendanceMark(models.Model):
+    """Gamification's own projection of attendance (from attendance_marked): streaks and perfect weeks
+    need a student's marks in lesson order, including edits of past lessons."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey("courses.Group", on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey("lessons.Lesson", on_delete=models.CASCADE, related_name="+")
+    lesson_starts_at = models.DateTimeField()
+    status = models.CharField(max_length=16)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["lesson", "student"], name="uniq_attendance_mark")]
+        indexes = [models.Index(fields=["student", "group", "lesson_starts_at"], name="att_mark_order")]
+
+
+class StudentAchievement(models.Model):
+    """A badge a student earned. `period` is "" for once-ever badges, else e.g. "2026-W47" or
+    "2026-11": the unique key makes every award happen at most once per student and period."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="achievements"
+    )
+    code = models.CharField(max_length=40)
+    period = models.CharField(max_length=16, blank=True, default="")
+    group = models.ForeignKey(
+        "courses.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    awarded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-awarded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "code", "period"], name="uniq_achievement_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.period} → {self.student_id}"
+
+
+class Reward(TimeStamped):
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    price = models.PositiveIntegerField(help_text="coins")
+    stock = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True, db_index=True)
+
+    class Meta:
+        ordering = ["price", "name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="reward_price_positive"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="reward_stock_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Redemption(TimeStamped):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        HANDED_OVER = "handed_over", "Handed over"
+        CANCELLED = "cancelled", "Cancelled"
+
+    reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="redemptions")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="redemptions"
+    )
+    price = models.PositiveIntegerField(help_text="coins paid, as priced at the time")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["student", "-created_at"], name="redemption_student")]
+
+    def __str__(self) -> str:
+        return f"{self.reward_id} → {self.student_id} ({self.status})"
+
+
+class Period(models.TextChoices):
+    WEEK = "week", "This week"
+    MONTH = "month", "This month"
+    ALL = "all", "All time"
+
+
+class LeaderboardEntry(models.Model):
+    """The stored snapshot a leaderboard is served from, rewritten by update_leaderboards."""
+
+    group = models.ForeignKey("courses.Group", on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=8, choices=Period.choices)
+    period_start = models.DateField(null=True, blank=True)
+    rank = models.PositiveIntegerField()
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    coins = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "period", "student"], name="uniq_leaderboard_entry")
+        ]
+        indexes = [models.Index(fields=["group", "period", "rank"], name="leaderboard_read")]
+
+
+class LeaderboardState(models.Model):
+    """What the snapshot of one group and period was built from: the signatures tell the next refresh
+    whether anything (entries) or the ranking itself (event) changed."""
+
+    group = models.ForeignKey("courses.Group", on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=8, choices=Period.choices)
+    period_start = models.DateField(null=True, blank=True)
+    signature = models.CharField(max_length=64)
+    rank_signature = models.CharField(max_length=64)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "period"], name="uniq_leaderboard_state")]

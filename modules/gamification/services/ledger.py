@@ -1,0 +1,125 @@
+"""The one place coins move. Every change is a ledger row plus the balance update, in one transaction,
+under a row lock on the student's balance, so the balance always equals the ledger's sum."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from core.exceptions import Conflict
+from modules.gamification import events
+from modules.gamification.models import CoinTransaction, StudentCoin
+from modules.gamification.signals import coins_changed
+
+
+def account_lock(student_id: int) -> StudentCoin:
+    """The student's balance row, locked until the transaction ends (created on first use)."""
+    account = StudentCoin.objects.select_for_update().filter(student_id=student_id).first()
+    if account is None:
+        # ignore_conflicts: a concurrent first award may have created it; then lock that one
+        StudentCoin.objects.bulk_create([StudentCoin(student_id=student_id)], ignore_conflicts=True)
+        account = StudentCoin.objects.select_for_update().get(student_id=student_id)
+    return account
+
+
+@transaction.atomic
+def coins_post(
+    *,
+    student_id: int,
+    amount: int,
+    reason: str,
+    idempotency_key: str,
+    source_type: str = "",
+    source_id: int | None = None,
+    group_id: int | None = None,
+    created_by_id: int | None = None,
+    note: str = "",
+    allow_negative: bool = False,
+) -> tuple[CoinTransaction, bool]:
+    """Append one ledger row and move the balance. Returns (transaction, created); a repeated
+    idempotency key returns the first transaction and changes nothing. A balance may only go below
+    zero with allow_negative (an admin's explicit override)."""
+    account = account_lock(student_id)
+    existing = CoinTransaction.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    if amount == 0:
+        raise Conflict("A coin transaction needs a non-zero amount.", code="zero_amount")
+    old_balance = account.balance
+    new_balance = old_balance + amount
+    if amount < 0 and new_balance < 0 and not allow_negative:
+        raise Conflict(
+            f"Not enough coins: the balance is {old_balance}.",
+            code="insufficient_coins",
+            extra={"balance": old_balance},
+        )
+    tx = CoinTransaction.objects.create(
+        student_id=student_id,
+        amount=amount,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        source_type=source_type,
+        source_id=source_id,
+        group_id=group_id,
+        created_by_id=created_by_id,
+        note=note[:255],
+    )
+    account.balance = new_balance
+    account.save(update_fields=["balance", "updated_at"])
+    _after_post(tx, old_balance, new_balance)
+    return tx, True
+
+
+def _after_post(tx: CoinTransaction, old_balance: int, new_balance: int) -> None:
+    from modules.gamification.services.achievements import on_balance_changed
+    from modules.gamification.services.leaderboards import leaderboard_touch
+
+    events.coins_updated(tx, new_balance)
+    coins_changed.send(sender=CoinTransaction, student_id=tx.student_id, balance=new_balance, transaction=tx)
+    if tx.group_id is not None:
+        leaderboard_touch(tx.group_id)
+    on_balance_changed(student_id=tx.student_id, old_balance=old_balance, new_balance=new_balance)
+
+
+@transaction.atomic
+def source_reconcile(
+    *,
+    student_id: int,
+    source_type: str,
+    source_id: int,
+    reason: str,
+    desired: int,
+    group_id: int | None = None,
+    created_by_id: int | None = None,
+    note: str = "",
+) -> CoinTransaction | None:
+    """Bring the coins a source (a lesson, a submission, an invoice) has given a student for `reason`
+    to `desired`, writing the difference as one new row (a compensating one when negative).
+
+    Receivers call this with what the rules say the source's *current* state is worth, so a replayed
+    signal finds nothing to do, and a change of mind writes exactly the correction. Rows are keyed by
+    (source, reason, student, sequence number); the lock on the balance serialises concurrent calls.
+    A correction never takes a balance below zero (coins already spent stay spent): it is capped at the
+    balance, and the rest is taken by a later reconciliation of the same source, if any."""
+    account = account_lock(student_id)
+    given = CoinTransaction.objects.filter(
+        student_id=student_id, source_type=source_type, source_id=source_id, reason=reason
+    ).aggregate(total=Sum("amount"), rows=Count("id"))
+    delta = desired - (given["total"] or 0)
+    if delta < 0:
+        delta = max(delta, -account.balance)
+    if delta == 0:
+        return None
+    key = f"{source_type}:{source_id}:{reason}:{student_id}:{given['rows'] + 1}"
+    tx, _ = coins_post(
+        student_id=student_id,
+        amount=delta,
+        reason=reason,
+        idempotency_key=key,
+        source_type=source_type,
+        source_id=source_id,
+        group_id=group_id,
+        created_by_id=created_by_id,
+        note=note if delta > 0 else (f"correction: {note}" if note else "correction"),
+    )
+    return tx
