@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+Kind = Literal["text", "audio", "file"]
+Status = Literal["submitted", "transcribing", "transcribed", "scored", "reviewed", "failed"]
+
+API_PREFIX = "/api/v1"
+
+
+class HomeworkCreateIn(Schema):
+    group_id: int
+    title: str = Field(..., min_length=1, max_length=200)
+    kind: Kind
+    due_at: datetime = Field(..., description="ISO 8601; without an offset it is read in the center's zone")
+    max_score: int = Field(..., ge=1, le=1000)
+    instructions: str = Field("", max_length=5000)
+    reference_text: str = Field("", max_length=20000, description="what is scored against")
+    lesson_id: int | None = None
+    accepts_late: bool = False
+
+
+class HomeworkUpdateIn(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    kind: Kind | None = None
+    due_at: datetime | None = None
+    max_score: int | None = Field(None, ge=1, le=1000)
+    instructions: str | None = Field(None, max_length=5000)
+    reference_text: str | None = Field(None, max_length=20000)
+    lesson_id: int | None = None
+    accepts_late: bool | None = None
+
+
+class HomeworkOut(Schema):
+    id: int
+    group_id: int
+    group_name: str
+    lesson_id: int | None
+    title: str
+    instructions: str
+    kind: Kind
+    reference_text: str
+    due_at: datetime
+    max_score: int
+    accepts_late: bool
+    created_by_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_group_name(obj) -> str:
+        return obj.group.name  # select_related by every selector
+
+
+class HomeworkFilter(Schema):
+    group: int | None = Field(None, description="a group id")
+    lesson: int | None = None
+    kind: Kind | None = None
+    due_from: datetime | None = None
+    due_to: datetime | None = None
+    search: str | None = Field(None, max_length=100)
+
+
+class StudentBriefOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+
+
+class TranscriptOut(Schema):
+    text: str
+    language: str
+    duration: float | None
+    model: str
+    attempts: int
+    segments: list[dict[str, Any]]
+    words: list[dict[str, Any]]
+    transcribed_at: datetime | None
+
+
+class MissingWordOut(Schema):
+    word: str
+    position: int
+
+
+class SubstitutedWordOut(Schema):
+    expected: str
+    got: str
+    position: int
+    near_miss: bool = False
+
+
+class DiffOut(Schema):
+    missing: list[MissingWordOut]
+    extra: list[MissingWordOut]
+    substituted: list[SubstitutedWordOut]
+
+
+class SubmissionOut(Schema):
+    id: int
+    homework_id: int
+    homework_title: str
+    student: StudentBriefOut
+    attempt: int
+    is_current: bool
+    status: Status
+    is_late: bool
+    submitted_at: datetime
+    text: str
+    audio_url: str | None = Field(None, description="download through the API (authorized)")
+    audio_seconds: float | None
+    file_url: str | None = None
+    file_name: str
+    score: float | None
+    auto_score: float | None = Field(None, description="the automatic score before any review")
+    max_score: int
+    wer: float | None = Field(None, description="word error rate of the transcript against the reference")
+    transcript: TranscriptOut | None = None
+    diff: DiffOut | None = None
+    feedback: str
+    needs_manual_review: bool
+    manual_review_reason: str
+    failure_reason: str
+    reviewed_by_id: int | None
+    reviewed_at: datetime | None
+
+    @staticmethod
+    def resolve_homework_title(obj) -> str:
+        return obj.homework.title
+
+    @staticmethod
+    def resolve_max_score(obj) -> int:
+        return obj.homework.max_score
+
+    @staticmethod
+    def resolve_audio_url(obj) -> str | None:
+        return f"{API_PREFIX}/submissions/{obj.pk}/audio" if obj.audio else None
+
+    @staticmethod
+    def resolve_file_url(obj) -> str | None:
+        return f"{API_PREFIX}/submissions/{obj.pk}/file" if obj.file else None
+
+    @staticmethod
+    def resolve_score(obj) -> float | None:
+        return float(obj.score) if obj.score is not None else None
+
+    @staticmethod
+    def resolve_auto_score(obj) -> float | None:
+        return float(obj.auto_score) if obj.auto_score is not None else None
+
+    @staticmethod
+    def resolve_transcript(obj):
+        # select_related("transcript") by the selectors: a missing row costs no query.
+        try:
+            transcript = obj.transcript
+        except obj._meta.model.transcript.RelatedObjectDoesNotExist:
+            return None
+        return transcript if transcript.transcribed_at else None
+
+
+class SubmissionFilter(Schema):
+    status: Status | None = None
+    student: int | None = None
+    all_attempts: bool = Field(False, description="include earlier (superseded) attempts")
+
+
+class ReviewQueueFilter(Schema):
+    group: int | None = None
+    homework: int | None = None
+
+
+class SubmissionReviewIn(Schema):
+    score: float = Field(..., ge=0)
+    feedback: str = Field("", max_length=5000)

@@ -1,0 +1,90 @@
+"""Writing homework (assignments)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.exceptions import Conflict, ValidationFailed
+from modules.accounts.models import User
+from modules.courses.models import Group
+from modules.homework.models import DeadlineReminder, Homework
+from modules.homework.signals import homework_assigned
+from modules.lessons.models import Lesson
+
+
+def _aware(value: datetime) -> datetime:
+    # A time without an offset is the center's local time (TIME_ZONE), as the README says.
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _lesson_of(group: Group, lesson_id: int | None) -> Lesson | None:
+    if lesson_id is None:
+        return None
+    lesson = Lesson.objects.filter(pk=lesson_id, group=group).first()
+    if lesson is None:
+        raise ValidationFailed.field("lesson_id", "This lesson is not a lesson of the homework's group.")
+    return lesson
+
+
+@transaction.atomic
+def homework_create(
+    *,
+    actor: User,
+    group: Group,
+    title: str,
+    kind: str,
+    due_at: datetime,
+    max_score: int,
+    instructions: str = "",
+    reference_text: str = "",
+    lesson_id: int | None = None,
+    accepts_late: bool = False,
+) -> Homework:
+    due_at = _aware(due_at)
+    if due_at <= timezone.now():
+        raise ValidationFailed.field("due_at", "The deadline must be in the future.")
+    homework = Homework.objects.create(
+        group=group,
+        lesson=_lesson_of(group, lesson_id),
+        title=title.strip(),
+        kind=kind,
+        due_at=due_at,
+        max_score=max_score,
+        instructions=instructions,
+        reference_text=reference_text.strip(),
+        accepts_late=accepts_late,
+        created_by=actor,
+    )
+    homework_assigned.send(sender=Homework, homework=homework, actor=actor)
+    return homework
+
+
+@transaction.atomic
+def homework_update(*, homework: Homework, actor: User, **changes) -> Homework:
+    """Partial update. Moving the deadline later re-arms its reminders, so students hear of it again."""
+    if "lesson_id" in changes:
+        homework.lesson = _lesson_of(homework.group, changes.pop("lesson_id"))
+    if changes.get("due_at") is not None:
+        due_at = _aware(changes.pop("due_at"))
+        if due_at > homework.due_at:
+            DeadlineReminder.objects.filter(homework=homework).delete()
+        homework.due_at = due_at
+    if "kind" in changes and changes["kind"] != homework.kind and homework.submissions.exists():
+        raise Conflict(
+            "The kind cannot change once students have submitted.", code="homework_has_submissions"
+        )
+    for name, value in changes.items():
+        if value is not None:
+            setattr(homework, name, value.strip() if isinstance(value, str) else value)
+    homework.save()
+    return homework
+
+
+@transaction.atomic
+def homework_delete(*, homework: Homework, actor: User) -> None:
+    if homework.submissions.exists():
+        raise Conflict("Students have already submitted this homework.", code="homework_has_submissions")
+    homework.delete()

@@ -1,0 +1,187 @@
+"""Submitting, reviewing and retrying submissions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.exceptions import Conflict, PayloadTooLarge, PermissionDenied, ValidationFailed
+from core.tasks import enqueue
+from modules.accounts.models import User
+from modules.audit.selectors import get_system_settings
+from modules.courses.selectors import is_group_member
+from modules.homework import events, transcription
+from modules.homework.audio import AudioInfo, validate_audio
+from modules.homework.models import Homework, HomeworkTranscript, Submission
+from modules.homework.services.state import mark_manual_review, submission_score_auto, submission_set_status
+from modules.homework.signals import homework_reviewed
+
+TRANSCRIBE_TASK = "modules.homework.tasks.transcribe_submission"
+MAX_TEXT_CHARS = 20000
+NO_PROVIDER_REASON = (
+    "Automatic transcription is not configured (no OPENAI_API_KEY); the teacher listens and scores."
+)
+
+
+def _require_answer(
+    homework: Homework, text: str, file: UploadedFile | None, audio: UploadedFile | None
+) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValidationFailed.field("text", f"At most {MAX_TEXT_CHARS} characters.")
+    needed = {"text": bool(text.strip()), "audio": audio is not None, "file": file is not None}
+    if not needed[homework.kind]:
+        raise ValidationFailed.field(
+            homework.kind, f"This homework needs a {homework.kind} answer.", type="missing"
+        )
+
+
+def _validate_file(upload: UploadedFile) -> None:
+    from modules.resources.filetypes import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, require_type
+
+    limit_mb = get_system_settings().max_upload_mb
+    if upload.size > limit_mb * 1024 * 1024:
+        raise PayloadTooLarge(f"Files may be at most {limit_mb} MB.", code="file_too_large")
+    require_type(upload, DOCUMENT_EXTENSIONS | IMAGE_EXTENSIONS)
+
+
+def _check_attempt_allowed(homework: Homework, previous: Submission | None, late: bool) -> None:
+    if late and not homework.accepts_late:
+        raise Conflict(
+            "The deadline has passed and this homework does not accept late work.", code="deadline_passed"
+        )
+    if previous is None:
+        return
+    if not get_system_settings().homework_resubmission_allowed:
+        raise Conflict("Resubmission is turned off.", code="resubmission_disabled")
+    if previous.status == Submission.Status.REVIEWED:
+        raise Conflict("Your submission has already been reviewed.", code="already_reviewed")
+    if late:
+        raise Conflict("Resubmission is possible only until the deadline.", code="resubmission_closed")
+
+
+def _after_submit(submission: Submission, homework: Homework) -> None:
+    if homework.kind == Homework.Kind.AUDIO:
+        if transcription.is_configured():
+            enqueue(TRANSCRIBE_TASK, submission.pk)
+        else:
+            mark_manual_review(submission, NO_PROVIDER_REASON)
+    elif homework.kind == Homework.Kind.TEXT:
+        submission_score_auto(submission=submission, answer=submission.text)
+    else:
+        mark_manual_review(submission, "File answers are scored by the teacher.")
+
+
+@transaction.atomic
+def submission_create(
+    *,
+    homework: Homework,
+    student: User,
+    text: str = "",
+    file: UploadedFile | None = None,
+    audio: UploadedFile | None = None,
+) -> Submission:
+    """A student's (re)submission. Late: after due_at, only when the homework accepts late work.
+    Resubmission (when the settings allow it): until the deadline and while not reviewed."""
+    if not is_group_member(student.pk, homework.group_id):
+        raise PermissionDenied("Only students of the group can submit.", code="not_group_member")
+    text = text or ""
+    _require_answer(homework, text, file, audio)
+    info: AudioInfo | None = None
+    if audio is not None:
+        info = validate_audio(audio, max_seconds=get_system_settings().audio_max_seconds)
+    if file is not None:
+        _validate_file(file)
+    now = timezone.now()
+    late = now > homework.due_at
+    previous = (
+        Submission.objects.select_for_update()
+        .filter(homework=homework, student=student, is_current=True)
+        .first()
+    )
+    _check_attempt_allowed(homework, previous, late)
+    if previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current", "updated_at"])
+    submission = Submission(
+        homework=homework,
+        student=student,
+        attempt=(previous.attempt + 1) if previous else 1,
+        text=text.strip(),
+        submitted_at=now,
+        status_changed_at=now,
+        is_late=late,
+    )
+    if info is not None:
+        submission.audio.save(f"answer.{info.extension}", audio, save=False)
+        submission.audio_format, submission.audio_seconds = info.extension, info.seconds
+    if file is not None:
+        submission.file_name = (file.name or "")[:255]
+        submission.file.save(file.name or "answer", file, save=False)
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError as exc:  # a concurrent submission of the same student won
+        raise Conflict("Another submission is being saved; try again.", code="submission_conflict") from exc
+    events.submission_updated(submission)
+    _after_submit(submission, homework)
+    return submission
+
+
+@transaction.atomic
+def submission_review(
+    *, submission: Submission, actor: User, score: float | Decimal, feedback: str = ""
+) -> Submission:
+    """A teacher's verdict: the final score (overriding the automatic one) and feedback."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not locked.is_current:
+        raise Conflict("A newer attempt exists; review that one.", code="superseded")
+    if locked.status == Submission.Status.TRANSCRIBING:
+        raise Conflict("The recording is still being transcribed.", code="transcribing")
+    max_score = submission.homework.max_score
+    score = Decimal(str(score)).quantize(Decimal("0.01"))
+    if score < 0 or score > max_score:
+        raise ValidationFailed.field("score", f"The score must be between 0 and {max_score}.")
+    previous_score = locked.score if locked.reviewed_at else None
+    submission.refresh_from_db()
+    submission.score, submission.feedback = score, feedback.strip()
+    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
+    submission.needs_manual_review = False
+    submission_set_status(
+        submission,
+        Submission.Status.REVIEWED,
+        fields=("score", "feedback", "reviewed_by", "reviewed_at", "needs_manual_review"),
+    )
+    homework_reviewed.send(
+        sender=Submission, submission=submission, previous_score=previous_score, actor=actor
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_retry_transcription(*, submission: Submission, actor: User) -> Submission:
+    """Send a failed (or never sent) recording to the provider again. A transcribed one never is."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not locked.audio:
+        raise Conflict("This submission has no recording.", code="no_audio")
+    if locked.status != Submission.Status.FAILED and not (
+        locked.status == Submission.Status.SUBMITTED and locked.needs_manual_review
+    ):
+        raise Conflict(
+            f"The submission is {locked.status}; only failed ones are retried.", code="not_retryable"
+        )
+    if not transcription.is_configured():
+        raise Conflict("Automatic transcription is not configured.", code="transcription_disabled")
+    submission.refresh_from_db()
+    submission.failure_reason = ""
+    submission.needs_manual_review, submission.manual_review_reason = False, ""
+    HomeworkTranscript.objects.filter(submission=submission).update(last_error="")
+    submission_set_status(
+        submission,
+        Submission.Status.SUBMITTED,
+        fields=("failure_reason", "needs_manual_review", "manual_review_reason"),
+    )
+    enqueue(TRANSCRIBE_TASK, submission.pk)
+    return submission
