@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action, display
+
+from modules.courses.models import (
+    Branch,
+    Course,
+    FreezePeriod,
+    Group,
+    Holiday,
+    LessonSchedule,
+    Membership,
+    Room,
+)
+
+
+@admin.register(Branch)
+class BranchAdmin(ModelAdmin):
+    list_display = ["name", "address", "phone", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "address"]
+
+
+@admin.register(Course)
+class CourseAdmin(ModelAdmin):
+    list_display = ["name", "level", "language", "monthly_price", "lesson_duration_minutes", "is_active"]
+    list_filter = ["is_active", "language", "level"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(Room)
+class RoomAdmin(ModelAdmin):
+    list_display = ["name", "branch", "capacity", "is_active"]
+    list_filter = ["branch", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(ModelAdmin):
+    list_display = ["name", "start_date", "end_date", "is_public"]
+    list_filter = ["is_public"]
+    search_fields = ["name"]
+    date_hierarchy = "start_date"
+
+
+class MembershipInline(TabularInline):
+    model = Membership
+    fk_name = "group"
+    extra = 0
+    autocomplete_fields = ["student"]
+    fields = ["student", "joined_on", "left_on", "status", "discount_type", "discount_value"]
+
+
+class ScheduleInline(TabularInline):
+    model = LessonSchedule
+    extra = 0
+    fields = ["weekday", "start_time", "duration_minutes", "room", "valid_from", "valid_to", "is_active"]
+
+
+@admin.register(Group)
+class GroupAdmin(ModelAdmin):
+    list_display = ["name", "course", "teacher", "branch", "room", "start_date", "end_date", "status_badge"]
+    list_filter = ["status", "branch", "course"]
+    search_fields = ["name", "course__name", "teacher__first_name", "teacher__last_name"]
+    autocomplete_fields = ["teacher"]
+    list_select_related = ["course", "teacher", "branch", "room"]
+    inlines = [ScheduleInline, MembershipInline]
+    actions = ["generate_lessons"]
+
+    @display(
+        description="Status",
+        ordering="status",
+        label={"forming": "info", "active": "success", "finished": "warning"},
+    )
+    def status_badge(self, obj: Group) -> str:
+        return obj.status
+
+    @action(description="Generate lessons up to the horizon")
+    def generate_lessons(self, request, queryset):
+        # The same service the API and the nightly task use: creates only what is missing.
+        from modules.lessons.services.generation import horizon_range, lessons_generate
+
+        start, end = horizon_range()
+        groups = list(queryset.exclude(status=Group.Status.FINISHED))
+        result = lessons_generate(groups=groups, date_from=start, date_to=end)
+        self.message_user(
+            request,
+            f"{result.created} lessons created for {len(groups)} groups up to {end}; {len(result.skipped)} slots skipped.",
+            messages.SUCCESS,
+        )
+
+
+class FreezeInline(TabularInline):
+    model = FreezePeriod
+    extra = 0
+    fields = ["start_date", "end_date", "reason"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(ModelAdmin):
+    list_display = ["student", "group", "joined_on", "left_on", "status", "discount_type", "discount_value"]
+    list_filter = ["status", "discount_type", "group__branch"]
+    search_fields = ["student__first_name", "student__last_name", "student__phone", "group__name"]
+    autocomplete_fields = ["student"]
+    raw_id_fields = ["group", "moved_from"]
+    list_select_related = ["student", "group"]
+    inlines = [FreezeInline]
+
+
+@admin.register(LessonSchedule)
+class LessonScheduleAdmin(ModelAdmin):
+    list_display = [
+        "group",
+        "weekday",
+        "start_time",
+        "duration_minutes",
+        "room",
+        "valid_from",
+        "valid_to",
+        "is_active",
+    ]
+    list_filter = ["weekday", "is_active", "group__branch"]
+    search_fields = ["group__name"]
+    list_select_related = ["group", "room"]
