@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from core.exceptions import NotAuthenticated, ValidationFailed
 from core.pagination import paginate
@@ -132,7 +133,7 @@ def create_telegram_link(request):
 def delete_telegram_link(request):
     check(CAN_READ_OWN, request.auth)
     services.telegram_unlink(user=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -193,7 +194,7 @@ def _form_or_json(request) -> dict:
 def create_broadcast(request, payload: BroadcastCreateIn):
     check(CAN_BROADCAST, request.auth)
     broadcast = services.broadcast_create(sender=request.auth, **payload.dict())
-    return 202, {"id": broadcast.pk, "recipients": broadcast.recipients}
+    return Status(202, {"id": broadcast.pk, "recipients": broadcast.recipients})
 
 
 @router.get(

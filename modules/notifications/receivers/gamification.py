@@ -16,13 +16,19 @@ def _title(obj) -> str:
     return str(obj or "")
 
 
+def _badge_name(student_achievement) -> str:
+    from modules.gamification.badges import CATALOGUE
+
+    badge = CATALOGUE.get(getattr(student_achievement, "code", ""))
+    return badge.name if badge else _title(student_achievement)
+
+
 @isolated
 def on_achievement_awarded(sender, student_achievement, **kwargs):
     student = audiences.users_by_id([student_achievement.student_id]).get(student_achievement.student_id)
     if student is None:
         return
-    badge = getattr(student_achievement, "achievement", None) or student_achievement
-    context = {"student": name(student), "badge": _title(badge)}
+    context = {"student": name(student), "badge": _badge_name(student_achievement)}
     data = {"student_id": student.pk, "achievement_id": student_achievement.pk}
     notify(kind=Kind.ACHIEVEMENT_AWARDED, outgoing=fan([student], context, data))
 

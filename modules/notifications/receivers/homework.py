@@ -31,6 +31,14 @@ def on_homework_assigned(sender, homework, actor=None, **kwargs):
     notify(kind=Kind.HOMEWORK_ASSIGNED, outgoing=fan(students.values(), _context(homework), data))
 
 
+def _number(value) -> str:
+    """Decimal("85.00") -> "85", Decimal("7.50") -> "7.5"; None -> "-"."""
+    if value is None:
+        return "-"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 @isolated
 def on_homework_reviewed(sender, submission, previous_score=None, actor=None, **kwargs):
     homework = submission.homework
@@ -40,7 +48,7 @@ def on_homework_reviewed(sender, submission, previous_score=None, actor=None, **
     context = {
         **_context(homework),
         "student": name(recipients[0]),
-        "score": submission.score if submission.score is not None else "-",
+        "score": _number(submission.score),
         "max_score": getattr(submission, "max_score", None) or getattr(homework, "max_score", ""),
         "feedback": getattr(submission, "feedback", "") or "",
     }
