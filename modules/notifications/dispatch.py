@@ -54,7 +54,11 @@ def notify(
             notification_created(notification)
     logs = _build_logs(notifications, channels, users, now)
     NotificationLog.objects.bulk_create(logs, batch_size=500)
-    schedule_deliveries([log for log in logs if log.status == NotificationLog.Status.QUEUED], now)
+    queued = [log for log in logs if log.status == NotificationLog.Status.QUEUED]
+    if broadcast is not None:
+        schedule_broadcast(broadcast.pk, now, any(log.next_attempt_at <= now for log in queued))
+    else:
+        schedule_deliveries(queued, now)
     return notifications
 
 
@@ -114,6 +118,23 @@ def _address(channel: str, user, chats: dict) -> tuple[str, str]:
     if not user.email:
         return "", "no email address"
     return user.email, ""
+
+
+def broadcast_shards() -> int:
+    """One delivery chain per worker process: the whole cluster sends in parallel."""
+    from django.conf import settings
+
+    return max(1, int(settings.Q_CLUSTER.get("workers", 1)))
+
+
+def schedule_broadcast(broadcast_id: int, now: datetime, anything_due: bool) -> None:
+    """A broadcast queues a fixed number of tasks whatever its size: each shard task sends a chunk of
+    its share and queues itself again while work remains (tasks.deliver_broadcast_shard)."""
+    if not anything_due:
+        return
+    shards = broadcast_shards()
+    for shard in range(shards):
+        enqueue("modules.notifications.tasks.deliver_broadcast_shard", broadcast_id, shard, shards)
 
 
 def schedule_deliveries(logs: list[NotificationLog], now: datetime | None = None) -> None:

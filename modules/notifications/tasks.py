@@ -37,6 +37,33 @@ def deliver_logs(log_ids: list[int]) -> dict[str, int]:
     return outcome
 
 
+def deliver_broadcast_shard(broadcast_id: int, shard: int, shards: int) -> int:
+    """Sends the next chunk of a broadcast's due deliveries whose id falls in this shard, then queues
+    itself again if a full chunk was found. Short tasks (well under the cluster's timeout) with a
+    constant number of them queued by the fan-out; anything left over is caught by the sweeper."""
+    from django.db.models import F
+    from django.db.models.functions import Mod
+
+    from core.tasks import enqueue
+
+    ids = list(
+        NotificationLog.objects.filter(
+            notification__broadcast_id=broadcast_id,
+            status=NotificationLog.Status.QUEUED,
+            next_attempt_at__lte=timezone.now(),
+        )
+        .annotate(shard=Mod(F("id"), shards))
+        .filter(shard=shard)
+        .order_by("id")
+        .values_list("pk", flat=True)[:CHUNK]
+    )
+    for log_id in ids:
+        delivery.deliver(log_id)
+    if len(ids) == CHUNK:
+        enqueue("modules.notifications.tasks.deliver_broadcast_shard", broadcast_id, shard, shards)
+    return len(ids)
+
+
 def dispatch_due_deliveries() -> int:
     """Every minute: queue what is due — retries whose backoff passed, messages held by quiet hours,
     and claims of crashed workers that expired. django-q2 cannot delay a task, so delays live in

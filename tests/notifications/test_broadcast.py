@@ -123,6 +123,10 @@ def _fan_out_queries(admin, n: int) -> int:
     return len(ctx.captured_queries)
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite caps parameters per statement: bulk inserts split in batches",
+)
 def test_fan_out_query_count_does_not_grow_with_the_audience(admin, eskiz_api):
     _fan_out_queries(admin, 1)  # warms the cached system settings
     small = _fan_out_queries(admin, 3)
@@ -139,3 +143,29 @@ def test_request_query_count_is_constant(api, admin):
             assert client.post(URL, {"title": "T", "body": "B"}).status_code == 202
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_shard_tasks_chain_until_everything_is_sent(
+    api, admin, telegram_api, run_on_commit, settings, monkeypatch
+):
+    from modules.notifications import dispatch, tasks
+
+    monkeypatch.setattr(tasks, "CHUNK", 2)
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "workers": 2}
+    telegram_api.expect_request(SEND_PATH).respond_with_json(tg_ok())
+    linked = [TelegramLinkFactory(user=StudentFactory()).user for _ in range(7)]
+    calls = []
+    original = tasks.deliver_broadcast_shard
+
+    def spy(broadcast_id, shard, shards):
+        calls.append((shard, shards))
+        return original(broadcast_id, shard, shards)
+
+    monkeypatch.setattr(tasks, "deliver_broadcast_shard", spy)
+    with run_on_commit():
+        api(admin).post(URL, {"title": "T", "body": "B", "roles": ["student"]})
+    assert dispatch.broadcast_shards() == 2
+    assert {c for c in calls} == {(0, 2), (1, 2)}
+    assert len(calls) >= 5  # 7 deliveries in chunks of 2 over 2 shards: the tasks re-queued themselves
+    assert NotificationLog.objects.filter(channel="telegram", status="sent").count() == len(linked)
+    assert len(sent_requests(telegram_api, SEND_PATH)) == len(linked)
