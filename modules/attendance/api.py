@@ -1,20 +1,28 @@
-from ninja import File, Form, Router, UploadedFile
+from ninja import File, Form, Query, Router, UploadedFile
 
-from core.permissions import IsStaff, Predicate, check
+from core.permissions import IsAdmin, IsStaff, Predicate, check
 from core.schemas import errors
-from modules.attendance import importer, rules, selectors, services
+from modules.attendance import exports, importer, reports, rules, selectors, services
 from modules.attendance.schemas import (
     AttendanceBulkIn,
     AttendanceChangeOut,
     AttendanceImportOut,
     AttendanceImportRejectedOut,
     AttendancePatchIn,
+    GroupAttendanceReportOut,
     LessonAttendanceOut,
+    ReportFormat,
+    ReportRangeQuery,
+    StudentAttendanceReportOut,
+    StudentReportQuery,
 )
+from modules.courses.selectors import groups_visible_to, is_group_teacher
 
 CAN_MARK = Predicate(rules.is_lesson_staff, "Only the group's teacher or an admin may mark attendance.")
 CAN_SEE_HISTORY = CAN_MARK
 CAN_IMPORT = IsStaff
+CAN_REPORT = CAN_MARK
+CAN_REPORT_GROUP = IsAdmin | Predicate(is_group_teacher, "Only the group's teacher or an admin.")
 
 router = Router(tags=["attendance"])
 
@@ -102,3 +110,57 @@ def import_attendance(
     check(CAN_IMPORT, request.auth)
     report = importer.attendance_import(upload=file, actor=request.auth, partial=partial, dry_run=dry_run)
     return report.as_dict()
+
+
+@router.get(
+    "/attendance/reports/students/{student_id}",
+    response={200: StudentAttendanceReportOut, **errors(401, 404, 422, 429)},
+    openapi_extra=exports.OPENAPI_DOWNLOADS,
+    summary="A student's attendance: counts, rate, current absence streak, records",
+    description="The student, their parents, their teachers (own groups' lessons) and admins.",
+)
+def get_student_attendance_report(request, student_id: int, query: Query[StudentReportQuery]):
+    student = selectors.students_visible_to(request.auth).get(pk=student_id)
+    report = reports.student_report(
+        viewer=request.auth,
+        student=student,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        group_id=query.group_id,
+    )
+    if query.format != "json":
+        return exports.download(
+            query.format, f"attendance-student-{student.pk}", *exports.student_table(report)
+        )
+    return report
+
+
+@router.get(
+    "/attendance/reports/lessons/{lesson_id}",
+    response={200: LessonAttendanceOut, **errors(401, 403, 404, 422, 429)},
+    openapi_extra=exports.OPENAPI_DOWNLOADS,
+    summary="A lesson's attendance report",
+)
+def get_lesson_attendance_report(request, lesson_id: int, format: Query[ReportFormat] = "json"):
+    lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
+    check(CAN_REPORT, request.auth, lesson)
+    sheet = selectors.lesson_sheet(request.auth, lesson)
+    if format != "json":
+        return exports.download(format, f"attendance-lesson-{lesson.pk}", *exports.lesson_table(sheet))
+    return sheet
+
+
+@router.get(
+    "/attendance/reports/groups/{group_id}",
+    response={200: GroupAttendanceReportOut, **errors(401, 403, 404, 422, 429)},
+    openapi_extra=exports.OPENAPI_DOWNLOADS,
+    summary="A group's students x lessons attendance matrix with rates",
+    description="Defaults: from the group's start to today (the center's time zone); cancelled lessons left out.",
+)
+def get_group_attendance_report(request, group_id: int, query: Query[ReportRangeQuery]):
+    group = groups_visible_to(request.auth).get(pk=group_id)
+    check(CAN_REPORT_GROUP, request.auth, group)
+    report = reports.group_report(group=group, date_from=query.date_from, date_to=query.date_to)
+    if query.format != "json":
+        return exports.download(query.format, f"attendance-group-{group.pk}", *exports.group_table(report))
+    return report

@@ -18,6 +18,7 @@ from modules.accounts.models import User
 from modules.accounts.phones import InvalidPhone, normalize_phone
 from modules.attendance import rules
 from modules.attendance.models import AttendanceChange, Status
+from modules.attendance.selectors import on_roster
 from modules.attendance.services import MarkEntry, _mark_locked
 from modules.attendance.tables import read_table
 from modules.audit.selectors import get_system_settings
@@ -305,12 +306,3 @@ class _Resolver:
         elif (r.lesson.pk, r.student_id) in seen:
             r.errors.append(f"student {r.student_id} appears twice for lesson {r.lesson.pk}")
         seen.add((r.lesson.pk, r.student_id))
-
-
-def on_roster(m: Membership, day: date) -> bool:
-    """modules.courses.selectors.memberships_on, evaluated in Python for prefetched memberships."""
-    if m.joined_on > day or (m.left_on is not None and m.left_on <= day):
-        return False
-    if m.status == Membership.Status.LEFT and m.left_on is None:
-        return False
-    return not any(f.start_date <= day <= f.end_date for f in m.freezes.all())

@@ -133,3 +133,50 @@ class ReportRangeQuery(Schema):
     date_from: date | None = None
     date_to: date | None = None
     format: ReportFormat = "json"
+
+
+class StudentReportQuery(ReportRangeQuery):
+    group_id: int | None = None
+
+
+class StudentReportRecordOut(Schema):
+    lesson_id: int
+    group_id: int
+    group_name: str
+    starts_at: datetime
+    status: AttendanceStatus
+    note: str
+
+
+class StudentAttendanceReportOut(Schema):
+    student: StudentBriefOut
+    date_from: date | None
+    date_to: date | None
+    summary: AttendanceSummaryOut
+    current_absence_streak: int = Field(description="latest consecutive absences (excused ones skipped)")
+    records: list[StudentReportRecordOut]
+
+
+class GroupReportLessonOut(Schema):
+    id: int
+    starts_at: datetime
+    status: str
+    summary: AttendanceSummaryOut
+
+
+class GroupReportStudentOut(Schema):
+    student: StudentBriefOut
+    summary: AttendanceSummaryOut
+    cells: list[str | None] = Field(
+        description="one per lesson, in order: a status, 'unmarked', or null (not on the roster that day)"
+    )
+
+
+class GroupAttendanceReportOut(Schema):
+    group_id: int
+    group_name: str
+    date_from: date
+    date_to: date
+    lessons: list[GroupReportLessonOut]
+    students: list[GroupReportStudentOut]
+    summary: AttendanceSummaryOut

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from modules.attendance import services
+from modules.attendance.models import AttendanceRecord
+from tests.factories.accounts import StudentFactory
+from tests.factories.courses import MembershipFactory
+
+
+def url(lesson):
+    return f"/lessons/{lesson.pk}/attendance"
+
+
+def test_signal_carries_only_status_changes_once_per_bulk(
+    api, teacher, student, classmates, past_lesson, signals, run_on_commit
+):
+    api(teacher).put(url(past_lesson), {"records": [{"student_id": student.pk, "status": "present"}]})
+    assert len(signals["attendance_marked"]) == 1
+    body = {
+        "records": [
+            {"student_id": student.pk, "status": "present", "note": "note only"},
+            {"student_id": classmates[0].pk, "status": "absent"},
+            {"student_id": classmates[1].pk, "status": "late"},
+        ]
+    }
+    api(teacher).put(url(past_lesson), body)
+    assert len(signals["attendance_marked"]) == 2
+    call = signals["attendance_marked"][1]
+    assert call["lesson"].pk == past_lesson.pk and call["actor"] == teacher
+    changes = sorted(call["changes"], key=lambda c: c["student_id"])
+    rec = dict(AttendanceRecord.objects.values_list("student_id", "pk"))
+    assert changes == sorted(
+        [
+            {
+                "student_id": classmates[0].pk,
+                "before": None,
+                "after": "absent",
+                "record_id": rec[classmates[0].pk],
+            },
+            {
+                "student_id": classmates[1].pk,
+                "before": None,
+                "after": "late",
+                "record_id": rec[classmates[1].pk],
+            },
+        ],
+        key=lambda c: c["student_id"],
+    )
+    api(teacher).put(url(past_lesson), {"records": [{"student_id": classmates[0].pk, "status": "absent"}]})
+    assert len(signals["attendance_marked"]) == 2  # nothing changed: no signal
+
+
+def test_event_sent_after_commit_on_group_and_dashboard(
+    api, teacher, student, group, past_lesson, events, run_on_commit
+):
+    with run_on_commit():
+        api(teacher).put(
+            url(past_lesson), {"records": [{"student_id": student.pk, "status": "late", "note": "bus"}]}
+        )
+    sent = [e for e in events if e["type"] == "attendance.updated"]
+    assert sorted(e["channel"] for e in sent) == sorted([f"group:{group.pk}", "dashboard"])
+    data = sent[0]["data"]
+    assert data["lesson_id"] == past_lesson.pk and data["group_id"] == group.pk
+    assert [(r["student"]["id"], r["status"], r["note"]) for r in data["records"]] == [
+        (student.pk, "late", "bus")
+    ]
+    events.clear()
+    with run_on_commit():
+        api(teacher).put(url(past_lesson), {"records": [{"student_id": student.pk, "status": "late"}]})
+    assert events == []  # no change, no event
+
+
+def test_nothing_sent_when_the_transaction_rolls_back(
+    teacher, student, past_lesson, signals, events, run_on_commit
+):
+    with run_on_commit(), pytest.raises(RuntimeError), transaction.atomic():
+        services.attendance_mark_bulk(
+            lesson=past_lesson, actor=teacher, records=[{"student_id": student.pk, "status": "present"}]
+        )
+        raise RuntimeError("a later step failed")
+    assert events == []
+    assert not AttendanceRecord.objects.exists()
+    past_lesson.refresh_from_db()
+    assert past_lesson.status == "scheduled"
+
+
+def test_failed_bulk_sends_nothing(
+    api, teacher, student, outsider, past_lesson, signals, events, run_on_commit
+):
+    with run_on_commit():
+        body = {
+            "records": [
+                {"student_id": student.pk, "status": "present"},
+                {"student_id": outsider.pk, "status": "absent"},
+            ]
+        }
+        assert api(teacher).put(url(past_lesson), body).status_code == 422
+    assert events == [] and signals["attendance_marked"] == [] and signals["lesson_changed"] == []
+
+
+def _mark_all(teacher, lesson, students, status):
+    services.attendance_mark_bulk(
+        lesson=lesson, actor=teacher, records=[{"student_id": s.pk, "status": status} for s in students]
+    )
+
+
+def test_bulk_mark_query_count_is_constant(teacher, group, lessons, student, classmates, without_receivers):
+    from modules.audit.selectors import get_system_settings
+
+    get_system_settings()  # warm the settings cache, as in a running server
+    few = [student]
+    many = [student, *classmates] + [StudentFactory() for _ in range(27)]
+    for s in many[3:]:
+        MembershipFactory(group=group, student=s)
+    counts = []
+    for lesson, students in ((lessons[0], few), (lessons[1], many)):
+        with CaptureQueriesContext(connection) as ctx:
+            _mark_all(teacher, lesson, students, "present")
+        counts.append(len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 8, counts
+    # re-marking (updates + history) stays within budget too
+    with CaptureQueriesContext(connection) as ctx:
+        _mark_all(teacher, lessons[1], many, "absent")
+    assert len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]) <= 8
+
+
+def test_get_sheet_query_count_is_constant(
+    api, teacher, group, lessons, student, classmates, without_receivers
+):
+    from django.db import connection as conn
+
+    _mark_all(teacher, lessons[0], [student], "present")
+    more = [StudentFactory() for _ in range(20)]
+    for s in more:
+        MembershipFactory(group=group, student=s)
+    _mark_all(teacher, lessons[1], [student, *classmates, *more], "present")
+    counts = []
+    for lesson in lessons[:2]:
+        with CaptureQueriesContext(conn) as ctx:
+            assert api(teacher).get(url(lesson)).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
