@@ -1,7 +1,8 @@
 """What a file really is, decided by its bytes, never by its name or the client's Content-Type.
 
     detected = sniff(upload)              # DetectedType or None (not a type we recognise)
-    detected = require_type(upload, AUDIO_EXTENSIONS)   # raises UnsupportedMediaType (415)
+    detected = require_type(upload, AUDIO_EXTENSIONS)   # raises UnsupportedMediaType (415), also
+                                                        # when the name claims another type
     seconds = audio_duration(upload, detected)          # float or None (mutagen)
 
 Binary formats come from their magic numbers (`filetype`). Office files are zip archives, so a zip is
@@ -139,13 +140,49 @@ def describe(extensions) -> str:
     return ", ".join(sorted(extensions))
 
 
-def require_type(upload: IO[bytes], allowed=RESOURCE_EXTENSIONS) -> DetectedType:
-    """sniff(), raising 415 (code unsupported_media_type) unless the file is one of `allowed`."""
+# Extensions people give a file, by the type they claim: a name that claims one allowed type while the
+# content is another (report.pdf holding a PNG) is a disguised file and refused. Names that claim
+# nothing we know ("blob", "answer.bin") leave the decision to the content.
+_CLAIMS = {
+    **{ext: ext for ext in RESOURCE_EXTENSIONS},
+    "jpeg": "jpg",
+    "jpe": "jpg",
+    "m4a": "mp4",  # both are MP4 containers; an audio-only .mp4 and an .m4a are the same bytes
+    "mp4": "mp4",
+    "oga": "ogg",
+    "opus": "ogg",
+    "weba": "webm",
+    "wave": "wav",
+    "text": "txt",
+}
+
+
+def _family(extension: str) -> str:
+    return _CLAIMS.get(extension, extension)
+
+
+def claimed_extension(filename: str | None) -> str | None:
+    """The allowed type a file name claims (by its extension), or None when it claims none we know."""
+    if not filename or "." not in filename:
+        return None
+    return _CLAIMS.get(filename.rsplit(".", 1)[1].strip().lower())
+
+
+def require_type(upload: IO[bytes], allowed=RESOURCE_EXTENSIONS, *, check_name: bool = True) -> DetectedType:
+    """sniff(), raising 415 (code unsupported_media_type) unless the file is one of `allowed` and its
+    name (when `check_name` and the name claims a known type) agrees with its content."""
     found = sniff(upload)
     if found is None or found.extension not in allowed:
         what = f"a {found.extension} file" if found else "not a recognised file type"
         raise UnsupportedMediaType(
             f"The file is {what}; allowed: {describe(allowed)}.", extra={"allowed": sorted(allowed)}
+        )
+    claimed = claimed_extension(getattr(upload, "name", None)) if check_name else None
+    if claimed is not None and claimed != _family(found.extension):
+        raise UnsupportedMediaType(
+            f"The file is named as {claimed} but its content is {found.extension}.",
+            code="file_type_mismatch",
+            extra={"allowed": sorted(allowed), "detected": found.extension},
         )
     return found
 
