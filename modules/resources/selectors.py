@@ -1,0 +1,54 @@
+"""Who may see which resource: admins all; everyone else the resources of lessons and groups they may
+see, and of the courses of those groups."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from modules.accounts.models import User
+from modules.courses.models import Course, Group
+from modules.courses.selectors import groups_visible_to
+from modules.lessons.models import Lesson
+from modules.lessons.selectors import lessons_visible_to
+from modules.resources.models import Resource
+
+
+def resources_visible_to(user: User) -> QuerySet[Resource]:
+    qs = Resource.objects.all()
+    if user.role == User.Role.ADMIN:
+        return qs
+    groups = groups_visible_to(user)
+    return qs.filter(
+        Q(lesson__in=lessons_visible_to(user).values("pk"))
+        | Q(group__in=groups.values("pk"))
+        | Q(course__in=groups.values("course_id"))
+    )
+
+
+def courses_visible_to(user: User) -> QuerySet[Course]:
+    if user.role == User.Role.ADMIN:
+        return Course.objects.all()
+    return Course.objects.filter(pk__in=groups_visible_to(user).values("course_id"))
+
+
+def upload_target(user: User, *, lesson_id=None, group_id=None, course_id=None) -> Lesson | Group | Course:
+    """The lesson, group or course named, if `user` may see it (else DoesNotExist → 404)."""
+    if lesson_id is not None:
+        return lessons_visible_to(user).select_related("group").get(pk=lesson_id)
+    if group_id is not None:
+        return groups_visible_to(user).get(pk=group_id)
+    return courses_visible_to(user).get(pk=course_id)
+
+
+def resource_list(user: User, filters) -> QuerySet[Resource]:
+    return filters.filter(resources_visible_to(user)).order_by("-created_at", "-id")
+
+
+def download_name(resource: Resource) -> str:
+    """The uploaded name when it ends in the detected extension, else the title with it."""
+    name = resource.original_name
+    if name.lower().endswith(f".{resource.extension}"):
+        return name
+    from django.utils.text import get_valid_filename
+
+    return f"{get_valid_filename(resource.title) or 'file'}.{resource.extension}"
