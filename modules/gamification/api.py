@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsStudent, IsTeacher, check
@@ -65,7 +65,7 @@ def award_student_coins(request, student_id: int, payload: CoinAwardIn):
     student = selectors.student_for(request.auth, student_id)
     check(CAN_GIVE_COINS, request.auth)
     tx, created = services.coins_award(actor=request.auth, student=student, **payload.dict())
-    return (201 if created else 200), tx
+    return Status(201 if created else 200, tx)
 
 
 @coins.post(
@@ -77,7 +77,7 @@ def deduct_student_coins(request, student_id: int, payload: CoinDeductIn):
     student = selectors.student_for(request.auth, student_id)
     check(CAN_GIVE_COINS, request.auth)
     tx, created = services.coins_deduct(actor=request.auth, student=student, **payload.dict())
-    return (201 if created else 200), tx
+    return Status(201 if created else 200, tx)
 
 
 @boards.get(
@@ -114,7 +114,7 @@ def list_rewards(request, filters: Query[RewardFilter]):
 @shop.post("/rewards", response={201: RewardOut, **errors(401, 403, 422, 429)}, summary="Add a reward")
 def create_reward(request, payload: RewardCreateIn):
     check(CAN_MANAGE_REWARDS, request.auth)
-    return 201, services.reward_create(**payload.dict())
+    return Status(201, services.reward_create(**payload.dict()))
 
 
 @shop.get("/rewards/{reward_id}", response={200: RewardOut, **errors(401, 404, 429)}, summary="Get a reward")
@@ -142,7 +142,7 @@ def delete_reward(request, reward_id: int):
     reward = get_object_or_404(selectors.rewards_visible_to(request.auth), pk=reward_id)
     check(CAN_MANAGE_REWARDS, request.auth)
     services.reward_delete(reward=reward)
-    return 204, None
+    return Status(204, None)
 
 
 @shop.post(
@@ -153,7 +153,7 @@ def delete_reward(request, reward_id: int):
 def redeem_reward(request, reward_id: int):
     reward = get_object_or_404(selectors.rewards_visible_to(request.auth), pk=reward_id)
     check(CAN_REDEEM, request.auth)
-    return 201, services.reward_redeem(student=request.auth, reward=reward)
+    return Status(201, services.reward_redeem(student=request.auth, reward=reward))
 
 
 @shop.get(
