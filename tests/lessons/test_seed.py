@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.utils import timezone
+
+from modules.accounts import seed as accounts_seed
+from modules.courses import seed as courses_seed
+from modules.lessons import seed as lessons_seed
+from modules.lessons.models import Lesson
+
+
+def _seed():
+    out = io.StringIO()
+    for module in (accounts_seed, courses_seed, lessons_seed):
+        module.seed(out, students=0)
+
+
+def test_demo_group_with_lessons_around_today_and_idempotent(db):
+    _seed()
+    group = courses_seed.demo_group()
+    assert group.teacher == accounts_seed.demo_user("teacher")
+    assert list(group.memberships.values_list("student__email", flat=True)) == ["student@demo.markaz.uz"]
+    assert group.schedules.count() == 3
+    lessons = Lesson.objects.filter(group=group)
+    today = timezone.localdate()
+    days = {timezone.localtime(x).date() for x in lessons.values_list("starts_at", flat=True)}
+    assert min(days) >= today - timedelta(weeks=4) and max(days) <= today + timedelta(weeks=4)
+    assert any(d < today for d in days) and any(d > today for d in days)
+    assert 20 <= len(days) <= 27  # three a week over eight weeks (holidays may take a few)
+    count = lessons.count()
+    _seed()
+    assert Lesson.objects.filter(group=group).count() == count
+    assert group.memberships.count() == 1 and group.schedules.count() == 3
