@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from modules.courses.models import Membership
@@ -160,3 +161,37 @@ def test_move_into_a_full_group_changes_nothing(api, admin, group, student):
     assert Membership.objects.get(group=group, student=student).status == "active"
     same = api(admin).post(f"/groups/{group.pk}/members/{student.pk}/move", {"to_group_id": group.pk})
     assert same.status_code == 422 and same.json()["code"] == "same_group"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_joins_never_overfill():
+    import threading
+
+    from django.db import close_old_connections
+
+    from core.exceptions import Conflict
+    from modules.courses.services.roster import membership_add
+
+    group = GroupFactory(capacity=1)
+    students = [StudentFactory() for _ in range(4)]
+    outcomes = []
+    barrier = threading.Barrier(len(students))
+
+    def join(student):
+        try:
+            barrier.wait(timeout=10)
+            membership_add(group=group, student=student, actor=None)
+            outcomes.append("joined")
+        except Conflict as exc:
+            outcomes.append(exc.code)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=join, args=(s,)) for s in students]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["group_full"] * 3 + ["joined"]
+    assert Membership.objects.filter(group=group).count() == 1

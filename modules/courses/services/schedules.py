@@ -66,7 +66,7 @@ def schedule_create(
     valid_from: date | None = None,
     valid_to: date | None = None,
 ) -> LessonSchedule:
-    group = Group.objects.select_for_update().select_related("course", "room").get(pk=group.pk)
+    group = Group.objects.select_for_update(of=("self",)).select_related("course", "room").get(pk=group.pk)
     schedule = LessonSchedule(
         group=group,
         weekday=weekday,
@@ -86,8 +86,10 @@ def schedule_create(
 def schedule_update(
     *, schedule: LessonSchedule, room: Room | None = None, clear_room: bool = False, **changes: Any
 ) -> LessonSchedule:
-    schedule = LessonSchedule.objects.select_for_update().select_related("room").get(pk=schedule.pk)
-    group = Group.objects.select_for_update().select_related("room").get(pk=schedule.group_id)
+    schedule = (
+        LessonSchedule.objects.select_for_update(of=("self",)).select_related("room").get(pk=schedule.pk)
+    )
+    group = Group.objects.select_for_update(of=("self",)).select_related("room").get(pk=schedule.group_id)
     for field, value in changes.items():
         setattr(schedule, field, value)
     if room is not None:

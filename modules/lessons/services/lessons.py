@@ -17,7 +17,7 @@ from modules.lessons.models import Lesson, LessonReschedule
 
 
 def _locked(lesson: Lesson) -> Lesson:
-    return Lesson.objects.select_for_update().select_related("group").get(pk=lesson.pk)
+    return Lesson.objects.select_for_update(of=("self",)).select_related("group").get(pk=lesson.pk)
 
 
 def _require_scheduled(lesson: Lesson, action: str) -> None:
