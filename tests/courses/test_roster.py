@@ -168,8 +168,6 @@ def test_move_into_a_full_group_changes_nothing(api, admin, group, student):
 def test_concurrent_joins_never_overfill():
     import threading
 
-    from django.db import close_old_connections
-
     from core.exceptions import Conflict
     from modules.courses.services.roster import membership_add
 
@@ -186,7 +184,7 @@ def test_concurrent_joins_never_overfill():
         except Conflict as exc:
             outcomes.append(exc.code)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=join, args=(s,)) for s in students]
     for t in threads:
