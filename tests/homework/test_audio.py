@@ -47,7 +47,9 @@ def test_webm_duration_declared_in_info_wins():
 
 
 def test_webm_upload_is_accepted_with_its_duration():
-    info = validate_audio(SimpleUploadedFile("rec.webm", webm(None, [(0, [0]), (1500, [0])])), max_seconds=600)
+    info = validate_audio(
+        SimpleUploadedFile("rec.webm", webm(None, [(0, [0]), (1500, [0])])), max_seconds=600
+    )
     assert (info.extension, info.seconds, info.content_type) == ("webm", 1.5, "audio/webm")
 
 
