@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from modules.attendance.schemas import AttendanceRecordOut
 from realtime import publish_on_commit
 from realtime.groups import DASHBOARD, group_channel
 
@@ -10,12 +9,32 @@ ATTENDANCE_UPDATED = "attendance.updated"
 LESSON_UPDATED = "lesson.updated"
 
 
+def _row_data(row) -> dict:
+    """AttendanceRecordOut's JSON form, built directly: this runs for every marked student, and
+    schema validation of objects we built ourselves is pure overhead (a test checks the shapes agree)."""
+    student = row.student
+    return {
+        "student": {
+            "id": student.pk,
+            "first_name": student.first_name,
+            "last_name": student.last_name,
+            "phone": student.phone,
+        },
+        "status": row.status,
+        "note": row.note,
+        "record_id": row.record_id,
+        "marked_by_id": row.marked_by_id,
+        "marked_at": row.marked_at.isoformat() if row.marked_at else None,
+        "on_roster": row.on_roster,
+    }
+
+
 def attendance_updated(*, lesson, rows) -> None:
     """`rows`: the records that changed, as AttendanceRecordOut-shaped objects."""
     data = {
         "lesson_id": lesson.pk,
         "group_id": lesson.group_id,
-        "records": [AttendanceRecordOut.from_orm(row).model_dump(mode="json") for row in rows],
+        "records": [_row_data(row) for row in rows],
     }
     for channel in (group_channel(lesson.group_id), DASHBOARD):
         publish_on_commit(channel=channel, type=ATTENDANCE_UPDATED, data=data)

@@ -19,7 +19,7 @@ from modules.accounts.phones import InvalidPhone, normalize_phone
 from modules.attendance import rules
 from modules.attendance.models import AttendanceChange, Status
 from modules.attendance.selectors import on_roster
-from modules.attendance.services import MarkEntry, _mark_locked
+from modules.attendance.services import MarkEntry, mark_lessons_locked
 from modules.attendance.tables import read_table
 from modules.audit.selectors import get_system_settings
 from modules.courses.models import Membership
@@ -120,16 +120,20 @@ def _apply(report: ImportReport, *, actor: User) -> None:
     for r in report.rows:
         if r.ok:
             by_lesson[r.lesson_id].append(r)
-    with transaction.atomic():
-        for lesson_id, rows in by_lesson.items():
-            entries = [
-                MarkEntry(r.student_id, r.status, r.cells.get("note"), ("file", "row", r.row)) for r in rows
-            ]
-            outcome = _mark_locked(
-                lesson_id=lesson_id, actor=actor, entries=entries, source=AttendanceChange.Source.IMPORT
+    entries = {
+        lesson_id: [
+            MarkEntry(r.student_id, r.status, r.cells.get("note"), ("file", "row", r.row)) for r in rows
+        ]
+        for lesson_id, rows in by_lesson.items()
+    }
+    if entries:
+        with transaction.atomic():
+            outcomes = mark_lessons_locked(
+                lesson_entries=entries, actor=actor, source=AttendanceChange.Source.IMPORT
             )
+        for lesson_id, rows in by_lesson.items():
             for r in rows:
-                r.result = outcome.result_of(r.student_id)
+                r.result = outcomes[lesson_id].result_of(r.student_id)
     for r in report.rows:
         r.result = r.result or "skipped"
     report.applied = True

@@ -4,25 +4,24 @@ with bulk queries, appends the history, completes a past lesson, and sends the s
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.exceptions import ValidationFailed
 from modules.accounts.models import User
 from modules.attendance import events, rules
 from modules.attendance.models import AttendanceChange, AttendanceRecord
-from modules.attendance.selectors import AttendanceRow
+from modules.attendance.selectors import AttendanceRow, on_roster
 from modules.attendance.signals import attendance_marked
 from modules.audit.selectors import get_system_settings
 from modules.courses.models import Membership
 from modules.lessons.models import Lesson
-from modules.lessons.selectors import lesson_roster
+from modules.lessons.selectors import lesson_local_date, lesson_roster
 from modules.lessons.signals import lesson_changed
-
-UPDATABLE = ["status", "note", "marked_by", "marked_at", "updated_at"]
 
 
 @dataclass
@@ -71,37 +70,127 @@ def attendance_update(
 
 
 def _mark_locked(*, lesson_id: int, actor: User, entries: list[MarkEntry], source: str) -> MarkOutcome:
-    lesson = Lesson.objects.select_for_update(of=("self",)).select_related("group").get(pk=lesson_id)
+    return mark_lessons_locked(lesson_entries={lesson_id: entries}, actor=actor, source=source)[lesson_id]
+
+
+def mark_lessons_locked(
+    *, lesson_entries: dict[int, list[MarkEntry]], actor: User, source: str
+) -> dict[int, MarkOutcome]:
+    """Mark several lessons with a fixed number of queries (the import's path; the API's with one
+    lesson). Must run inside a transaction: the lessons and their records are locked until it ends."""
+    lessons = list(
+        Lesson.objects.select_for_update(of=("self",))
+        .select_related("group")
+        .filter(pk__in=lesson_entries)
+        .order_by("pk")  # a stable lock order, so two imports cannot deadlock
+    )
+    if len(lessons) != len(lesson_entries):
+        raise Lesson.DoesNotExist("Lesson matching query does not exist.")
     now = timezone.now()
-    rules.ensure_can_mark(
-        actor, lesson, now=now, window_days=get_system_settings().attendance_edit_window_days
-    )
-    roster = list(lesson_roster(lesson))
-    _ensure_on_roster(entries, {m.student_id for m in roster})
-    rules.ensure_started(lesson, {e.status for e in entries if e.status}, now=now)
-    existing = {
-        r.student_id: r
-        for r in AttendanceRecord.objects.select_for_update(of=("self",))
+    window = get_system_settings().attendance_edit_window_days
+    for lesson in lessons:
+        rules.ensure_can_mark(actor, lesson, now=now, window_days=window)
+    rosters = _rosters(lessons)
+    for lesson in lessons:
+        entries = lesson_entries[lesson.pk]
+        _ensure_on_roster(entries, {m.student_id for m in rosters[lesson.pk]})
+        rules.ensure_started(lesson, {e.status for e in entries if e.status}, now=now)
+    existing: dict[int, dict[int, AttendanceRecord]] = {lesson.pk: {} for lesson in lessons}
+    for record in AttendanceRecord.objects.select_for_update(of=("self",)).filter(lesson__in=lessons):
+        existing[record.lesson_id][record.student_id] = record
+    _attach_students(existing, rosters)
+    outcomes, history = {}, {}
+    for lesson in lessons:
+        roster = rosters[lesson.pk]
+        outcome = MarkOutcome(lesson=lesson, roster=roster, records=existing[lesson.pk])
+        history[lesson.pk] = _apply(
+            outcome,
+            lesson_entries[lesson.pk],
+            actor=actor,
+            now=now,
+            students={m.student_id: m.student for m in roster},
+        )
+        outcomes[lesson.pk] = outcome
+    changed = [lesson for lesson in lessons if history[lesson.pk]]
+    if not changed:
+        return outcomes
+    _write(outcomes, history, actor=actor, source=source, now=now)
+    _complete_if_past([outcomes[lesson.pk] for lesson in changed], actor=actor, now=now)
+    for lesson in changed:
+        _announce(outcomes[lesson.pk], history[lesson.pk], actor=actor)
+    return outcomes
+
+
+def _rosters(lessons: list[Lesson]) -> dict[int, list[Membership]]:
+    """Each lesson's roster. One lesson: the lessons module's own selector; many: the memberships of
+    their groups, evaluated per lesson date in Python (two queries whatever the number of lessons)."""
+    if len(lessons) == 1:
+        return {lessons[0].pk: list(lesson_roster(lessons[0]))}
+    by_group = defaultdict(list)
+    memberships = (
+        Membership.objects.filter(group_id__in={lesson.group_id for lesson in lessons})
         .select_related("student")
-        .filter(lesson=lesson)
-    }
-    outcome = MarkOutcome(lesson=lesson, roster=roster, records=existing)
-    history = _apply(
-        outcome, entries, actor=actor, now=now, students={m.student_id: m.student for m in roster}
+        .prefetch_related("freezes")
     )
-    if not history:
-        return outcome
-    AttendanceRecord.objects.bulk_create(outcome.created)
-    if outcome.updated:
-        AttendanceRecord.objects.bulk_update(outcome.updated, UPDATABLE)
-    for change in history:
-        change.record_id = change.record.pk
+    for m in memberships:
+        by_group[m.group_id].append(m)
+    out = {}
+    for lesson in lessons:
+        day = lesson_local_date(lesson)
+        out[lesson.pk] = [m for m in by_group[lesson.group_id] if on_roster(m, day)]
+    return out
+
+
+def _attach_students(existing: dict[int, dict[int, AttendanceRecord]], rosters) -> None:
+    """Records reuse the roster's user objects; only students who left need loading (one query)."""
+    known = {m.student_id: m.student for roster in rosters.values() for m in roster}
+    missing = {sid for records in existing.values() for sid in records if sid not in known}
+    if missing:
+        known.update({u.pk: u for u in User.objects.filter(pk__in=missing)})
+    for records in existing.values():
+        for sid, record in records.items():
+            record.student = known[sid]
+
+
+def _update_rows(records: list[AttendanceRecord], *, actor: User, now) -> None:
+    """One UPDATE ... FROM (rows) for a batch. QuerySet.bulk_update builds a CASE WHEN per row and
+    field, which cost ~70 ms of Python for 30 students; this is the same single statement, built
+    directly (UPDATE FROM works on PostgreSQL and SQLite >= 3.33)."""
+    table = connection.ops.quote_name(AttendanceRecord._meta.db_table)
+    rows = " UNION ALL ".join(
+        [
+            "SELECT CAST(%s AS bigint) AS id, CAST(%s AS varchar(16)) AS status, CAST(%s AS varchar(500)) AS note"
+        ]
+        * len(records)
+    )
+    params: list = [actor.pk, now, now]
+    for record in records:
+        params += [record.pk, record.status, record.note]
+    sql = (
+        f"UPDATE {table} SET status = v.status, note = v.note, marked_by_id = %s, marked_at = %s, "
+        f"updated_at = %s FROM ({rows}) AS v WHERE {table}.id = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _write(
+    outcomes: dict[int, MarkOutcome], history: dict[int, list], *, actor: User, source: str, now
+) -> None:
+    created = [r for o in outcomes.values() for r in o.created]
+    updated = [r for o in outcomes.values() for r in o.updated]
+    if created:
+        AttendanceRecord.objects.bulk_create(created, batch_size=1000)
+    for start in range(0, len(updated), 500):
+        _update_rows(updated[start : start + 500], actor=actor, now=now)
     AttendanceChange.objects.bulk_create(
-        [_history_row(c, actor=actor, source=source, now=now) for c in history]
+        [
+            _history_row(c, actor=actor, source=source, now=now)
+            for changes in history.values()
+            for c in changes
+        ],
+        batch_size=1000,
     )
-    _complete_if_past(outcome, actor=actor, now=now)
-    _announce(outcome, history, actor=actor)
-    return outcome
 
 
 def _ensure_on_roster(entries: list[MarkEntry], roster_ids: set[int]) -> None:
@@ -188,17 +277,19 @@ def _history_row(change: _Change, *, actor: User, source: str, now) -> Attendanc
     )
 
 
-def _complete_if_past(outcome: MarkOutcome, *, actor: User, now) -> None:
+def _complete_if_past(outcomes: list[MarkOutcome], *, actor: User, now) -> None:
     """The first attendance of a lesson that has started completes it. A direct update (the lessons
     module owns the model; this is the one status change attendance makes) plus the lessons signal,
     so lesson listeners hear of it as of any other completion."""
-    lesson = outcome.lesson
-    if lesson.status != Lesson.Status.SCHEDULED or lesson.starts_at > now:
+    due = [o for o in outcomes if o.lesson.status == Lesson.Status.SCHEDULED and o.lesson.starts_at <= now]
+    if not due:
         return
-    done = Lesson.objects.filter(pk=lesson.pk, status=Lesson.Status.SCHEDULED).update(
+    # The lessons are locked by this transaction, so their in-memory status is the current one.
+    Lesson.objects.filter(pk__in=[o.lesson.pk for o in due]).update(
         status=Lesson.Status.COMPLETED, updated_at=now
     )
-    if done:
+    for outcome in due:
+        lesson = outcome.lesson
         lesson.status = Lesson.Status.COMPLETED
         outcome.completed = True
         lesson_changed.send(sender=Lesson, lesson=lesson, change="completed", actor=actor)

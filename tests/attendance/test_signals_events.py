@@ -144,3 +144,23 @@ def test_get_sheet_query_count_is_constant(
             assert api(teacher).get(url(lesson)).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_event_record_shape_matches_the_api_schema(teacher, student, past_lesson):
+    from modules.attendance.events import _row_data
+    from modules.attendance.schemas import AttendanceRecordOut
+    from modules.attendance.selectors import AttendanceRow
+
+    outcome = services.attendance_mark_bulk(
+        lesson=past_lesson, actor=teacher, records=[{"student_id": student.pk, "status": "late", "note": "x"}]
+    )
+    row = AttendanceRow.of(outcome.records[student.pk], on_roster=True)
+    expected = AttendanceRecordOut.from_orm(row).model_dump(mode="json")
+    got = _row_data(row)
+    assert got.keys() == expected.keys()
+    assert got["student"] == expected["student"] and got["status"] == expected["status"]
+    from datetime import datetime
+
+    assert datetime.fromisoformat(got["marked_at"]) == datetime.fromisoformat(
+        expected["marked_at"].replace("Z", "+00:00")
+    )
