@@ -51,8 +51,46 @@ def local_day_start(day: date):
 
 
 def with_relations(qs: QuerySet[Lesson]) -> QuerySet[Lesson]:
-    """Everything LessonOut shows, joined in one query."""
-    return qs.select_related("group", "group__course", "group__branch", "teacher", "room")
+    """Everything LessonOut shows, joined in one query, and only those columns (a page of 100 then
+    builds and parses a fraction of the rows' fields)."""
+    return qs.select_related("group", "group__course", "group__branch", "teacher", "room").only(
+        *LESSON_OUT_FIELDS
+    )
+
+
+LESSON_OUT_FIELDS = (
+    "id",
+    "group_id",
+    "schedule_id",
+    "teacher_id",
+    "room_id",
+    "starts_at",
+    "ends_at",
+    "original_starts_at",
+    "status",
+    "topic",
+    "notes",
+    "cancel_reason",
+    "updated_at",
+    "group__id",
+    "group__name",
+    "group__teacher_id",
+    "group__course_id",
+    "group__branch_id",
+    "group__start_date",
+    "group__end_date",
+    "group__course__id",
+    "group__course__name",
+    "group__course__level",
+    "group__course__language",
+    "group__branch__id",
+    "group__branch__name",
+    "teacher__id",
+    "teacher__first_name",
+    "teacher__last_name",
+    "room__id",
+    "room__name",
+)
 
 
 def lesson_list(

@@ -3,8 +3,8 @@ dates, in the center's time zone (stored UTC), skipping holidays and busy teache
 
 It only ever creates. A slot is identified by (group, original_starts_at), which never changes, so a
 lesson that was rescheduled, cancelled, completed or marked is recognised and left alone, and a
-rerun creates nothing. Everything is read in a few queries and written with bulk_create, so a term
-for hundreds of groups takes seconds."""
+rerun creates nothing. Everything is read in a few queries and written in one bulk insert (COPY on
+PostgreSQL, bulk_create elsewhere), so a term for hundreds of groups takes seconds."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Prefetch, Q
 
 from modules.courses.models import Group, LessonSchedule
@@ -163,7 +164,7 @@ def lessons_generate(*, groups, date_from: date, date_to: date) -> GenerationRes
         taken[(group_id, original)] = (status, starts_at)
         if status != Lesson.Status.CANCELLED:
             busy.add(teacher_id, room_id, starts_at, ends_at, lesson_id)
-    new: list[Lesson] = []
+    new: list[tuple] = []
     for slot in _plan(group_rows, date_from, date_to, holidays, result):
         group_id = slot.group.pk
         if (group_id, slot.starts_at) in taken:
@@ -182,21 +183,59 @@ def lessons_generate(*, groups, date_from: date, date_to: date) -> GenerationRes
             busy.add(slot.group.teacher_id, slot.room_id, slot.starts_at, slot.ends_at)
             taken[(group_id, slot.starts_at)] = (Lesson.Status.SCHEDULED, slot.starts_at)
             new.append(
-                Lesson(
-                    group_id=group_id,
-                    schedule=slot.schedule,
-                    teacher_id=slot.group.teacher_id,
-                    room_id=slot.room_id,
-                    starts_at=slot.starts_at,
-                    ends_at=slot.ends_at,
-                    original_starts_at=slot.starts_at,
+                (
+                    group_id,
+                    slot.schedule.pk,
+                    slot.group.teacher_id,
+                    slot.room_id,
+                    slot.starts_at,
+                    slot.ends_at,
                 )
             )
-    # ignore_conflicts: a concurrent run that created the same slot first simply wins
-    Lesson.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    result.created = len(new)
+    result.created = _insert(new)
     result.skipped.sort(key=lambda s: (s.starts_at, s.group_id or 0))
     return result
+
+
+_COLUMNS = ("group_id", "schedule_id", "teacher_id", "room_id", "starts_at", "ends_at")
+
+
+def _insert(rows: list[tuple]) -> int:
+    """Inserts new scheduled lessons; a slot another run created meanwhile is left alone (the unique
+    (group, original_starts_at) key). Returns how many were inserted. On PostgreSQL the rows go
+    through COPY into a temporary table and one INSERT ... ON CONFLICT DO NOTHING: about ten times
+    faster than the ORM's bulk_create for tens of thousands of rows."""
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        lessons = [Lesson(**dict(zip(_COLUMNS, row, strict=True)), original_starts_at=row[4]) for row in rows]
+        Lesson.objects.bulk_create(lessons, batch_size=BATCH, ignore_conflicts=True)
+        return len(lessons)
+    table = Lesson._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS lessons_generate_tmp (group_id bigint, schedule_id bigint, "
+            "teacher_id bigint, room_id bigint, starts_at timestamptz, ends_at timestamptz) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE lessons_generate_tmp")
+        with cursor.copy(f"COPY lessons_generate_tmp ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+            copy.write("".join(_copy_line(row) for row in rows))
+        cursor.execute(
+            f"INSERT INTO {table} (created_at, updated_at, group_id, schedule_id, teacher_id, room_id, "
+            "starts_at, ends_at, original_starts_at, status, topic, notes, cancel_reason) "
+            "SELECT now(), now(), group_id, schedule_id, teacher_id, room_id, starts_at, ends_at, starts_at, "
+            "%s, '', '', '' FROM lessons_generate_tmp ON CONFLICT (group_id, original_starts_at) DO NOTHING",
+            [Lesson.Status.SCHEDULED],
+        )
+        return cursor.rowcount
+
+
+def _copy_line(row: tuple) -> str:
+    group_id, schedule_id, teacher_id, room_id, starts_at, ends_at = row
+    room = "\\N" if room_id is None else str(room_id)
+    return (
+        f"{group_id}\t{schedule_id}\t{teacher_id}\t{room}\t{starts_at.isoformat()}\t{ends_at.isoformat()}\n"
+    )
 
 
 def lessons_generate_for_group(*, group: Group, date_from: date, date_to: date) -> GenerationResult:
