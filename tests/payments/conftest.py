@@ -37,8 +37,8 @@ class PaymeClient:
         key = self.key if key is ... else key
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)
         all_headers = {**self.headers(key), **(headers or {})}
-        return getattr(Client(**extra), method)(
-            PAYME_URL, data=data, content_type="application/json", headers=all_headers
+        return Client().generic(
+            method.upper(), PAYME_URL, data, content_type="application/json", headers=all_headers, **extra
         )
 
     def call(self, method: str, params: dict, *, key=..., **kw) -> dict:

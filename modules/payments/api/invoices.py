@@ -1,4 +1,4 @@
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from core.exceptions import NotFound, ValidationFailed
 from core.pagination import paginate
@@ -73,7 +73,7 @@ def create_payment(request, payload: PaymentCreateIn):
         period=payload.period,
         actor=request.auth,
     )
-    return 201, _detail(request, payment.pk)
+    return Status(201, _detail(request, payment.pk))
 
 
 @router.get(
@@ -138,10 +138,9 @@ def refund_payment(request, payment_id: int, payload: PaymentRefundIn):
     response={200: PaymeLinkOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="A Payme checkout link for the student or a parent to pay the invoice",
 )
-def create_payme_link(request, payment_id: int, payload: PaymeLinkIn | None = None):
+def create_payme_link(request, payment_id: int, payload: PaymeLinkIn):
     payment = _visible(request, payment_id)
     check(CAN_REQUEST_PAYME_LINK, request.auth)
-    payload = payload or PaymeLinkIn()
     return payme_link_for(
         payment=payment, user=request.auth, language=payload.language, return_url=payload.return_url
     )

@@ -1,4 +1,4 @@
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from core.exceptions import NotFound, ValidationFailed
 from core.pagination import paginate
@@ -42,7 +42,7 @@ def create_payment_schedule(request, payload: ScheduleCreateIn):
         raise ValidationFailed.field("membership_id", "No such membership.")
     data = payload.dict(exclude={"membership_id"})
     schedule = schedule_services.schedule_create(membership=membership, **data)
-    return 201, _schedule(schedule.pk)
+    return Status(201, _schedule(schedule.pk))
 
 
 @router.get(
@@ -75,4 +75,4 @@ def update_payment_schedule(request, schedule_id: int, payload: ScheduleUpdateIn
 def delete_payment_schedule(request, schedule_id: int):
     check(CAN_MANAGE_SCHEDULES, request.auth)
     schedule_services.schedule_delete(schedule=_schedule(schedule_id))
-    return 204, None
+    return Status(204, None)
