@@ -277,7 +277,16 @@ LOGGING = {
 UNFOLD = {
     "SITE_TITLE": "Markaz",
     "SITE_HEADER": "Markaz",
+    "SITE_SUBHEADER": "Education center",
     "SITE_SYMBOL": "school",
     "DASHBOARD_CALLBACK": "core.admin.dashboard_callback",
     "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "ENVIRONMENT": "core.admin_nav.environment_badge",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        # grouped by area, each entry shown only to users its ModelAdmin lets view it
+        "navigation": "core.admin_nav.sidebar_navigation",
+    },
 }

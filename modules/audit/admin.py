@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -57,6 +58,8 @@ class SystemSettingsAdmin(ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         SystemSettings.objects.get_or_create(pk=1)
         return HttpResponseRedirect(reverse("admin:audit_systemsettings_change", args=[1]))
 

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from core import dashboard as d
+from modules.lessons.models import Lesson
+from modules.payments.models import Payment
+from tests.factories.attendance import AttendanceRecordFactory
+from tests.factories.courses import local_dt
+from tests.factories.homework import SubmissionFactory
+from tests.factories.lessons import LessonFactory
+from tests.factories.notifications import NotificationLogFactory
+from tests.factories.payments import PaymentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def center(db):
+    today = d.center_today()
+    lesson = LessonFactory(starts_at=local_dt(today, time(9, 0)), topic="Present perfect")
+    LessonFactory(group=lesson.group, starts_at=local_dt(today, time(15, 0)), status=Lesson.Status.CANCELLED)
+    for status in ("present", "present", "late", "absent", "excused"):
+        AttendanceRecordFactory(lesson=lesson, status=status)
+    PaymentFactory(amount=125_000_000, status=Payment.Status.PAID, paid_at=timezone.now())
+    PaymentFactory(amount=30_000_000, status=Payment.Status.OVERDUE, due_date=today - timedelta(days=20))
+    PaymentFactory(amount=20_000_000, status=Payment.Status.PENDING, due_date=today - timedelta(days=1))
+    PaymentFactory(amount=99_000_000, status=Payment.Status.PENDING, due_date=today + timedelta(days=5))
+    SubmissionFactory(status="scored")
+    SubmissionFactory(status="reviewed")
+    NotificationLogFactory(status="failed")
+    NotificationLogFactory(status="sent")
+    return lesson
+
+
+def test_figures(center):
+    today = d.center_today()
+    assert d.lessons_today_count() == 1
+    assert [lesson.pk for lesson in d.lessons_today()] == [center.pk]
+    assert d.attendance_rate(d.week_period(today)) == 75  # 3 of 4, the excused one left out
+    assert d.revenue(d.month_period(today)) == 125_000_000
+    assert d.overdue_total() == (50_000_000, 2)
+    assert d.submissions_awaiting_review() == 1
+    assert d.failed_deliveries() == 1
+    weeks = d.attendance_by_week()
+    assert len(weeks) == 8 and weeks[-1] == (d.week_period(today).start.date(), 75)
+    assert d.revenue_by_week()[-1][1] == 125_000_000
+
+
+def test_empty_center_has_no_rate():
+    assert d.attendance_rate(d.week_period(d.center_today())) is None
+    assert d.overdue_total() == (0, 0)
+
+
+def test_money_is_formatted_in_whole_som():
+    assert d.format_uzs(125_000_000) == "1 250 000 UZS"
+    assert d.format_uzs(0) == "0 UZS"
+
+
+def test_dashboard_page_shows_the_figures(client, admin, center):
+    client.force_login(admin)
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for text in ("Lessons today", "75%", "1 250 000 UZS", "500 000 UZS", "Failed deliveries"):
+        assert text in html
+    assert str(center.group) in html  # today's lessons table
+    assert "Attendance by week" in html and "Revenue by week" in html
+
+
+def test_sidebar_is_grouped_by_area(client, admin):
+    client.force_login(admin)
+    html = client.get("/admin/").content.decode()
+    for area in ("People", "Teaching", "Finance", "Communication", "System"):
+        assert area in html
+    assert "/admin/audit/auditlog/" in html
