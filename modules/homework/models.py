@@ -41,6 +41,12 @@ class Homework(TimeStamped):
     due_at = models.DateTimeField(db_index=True)
     max_score = models.PositiveSmallIntegerField(default=100)
     accepts_late = models.BooleanField(default=False)
+    resources = models.ManyToManyField(
+        "resources.Resource",
+        blank=True,
+        related_name="homework",
+        help_text="materials of its group, lessons or course",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

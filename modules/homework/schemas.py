@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from modules.resources.schemas import ResourceOut
+
 Kind = Literal["text", "audio", "file"]
 Status = Literal["submitted", "transcribing", "transcribed", "scored", "reviewed", "failed"]
 
@@ -21,6 +23,7 @@ class HomeworkCreateIn(Schema):
     reference_text: str = Field("", max_length=20000, description="what is scored against")
     lesson_id: int | None = None
     accepts_late: bool = False
+    resource_ids: list[int] = Field(default_factory=list, max_length=50, description="attached materials")
 
 
 class HomeworkUpdateIn(Schema):
@@ -32,6 +35,7 @@ class HomeworkUpdateIn(Schema):
     reference_text: str | None = Field(None, max_length=20000)
     lesson_id: int | None = None
     accepts_late: bool | None = None
+    resource_ids: list[int] | None = Field(None, max_length=50, description="replaces the attached materials")
 
 
 class HomeworkOut(Schema):
@@ -46,6 +50,7 @@ class HomeworkOut(Schema):
     due_at: datetime
     max_score: int
     accepts_late: bool
+    resources: list[ResourceOut]
     created_by_id: int | None
     created_at: datetime
     updated_at: datetime
@@ -53,6 +58,10 @@ class HomeworkOut(Schema):
     @staticmethod
     def resolve_group_name(obj) -> str:
         return obj.group.name  # select_related by every selector
+
+    @staticmethod
+    def resolve_resources(obj) -> list:
+        return list(obj.resources.all())  # prefetched by every selector
 
 
 class HomeworkFilter(Schema):

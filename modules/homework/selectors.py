@@ -17,7 +17,11 @@ _SUBMISSION_RELATED = ("homework__group", "student", "transcript")
 
 
 def homework_visible_to(user: User) -> QuerySet[Homework]:
-    return Homework.objects.filter(group__in=groups_visible_to(user)).select_related("group")
+    return (
+        Homework.objects.filter(group__in=groups_visible_to(user))
+        .select_related("group")
+        .prefetch_related("resources")
+    )
 
 
 def homework_get(user: User, homework_id: int) -> Homework:

@@ -136,3 +136,34 @@ def test_delete_only_without_submissions(api, teacher, student, text_homework):
     fresh = HomeworkFactory(group=text_homework.group)
     assert api(teacher).delete(f"/homework/{fresh.pk}").status_code == 204
     assert not Homework.objects.filter(pk=fresh.pk).exists()
+
+
+def _resource(**target):
+    from django.core.files.base import ContentFile
+
+    from modules.resources.models import Resource
+
+    resource = Resource(
+        title="Text", kind="document", content_type="text/plain", extension="txt", size=5, **target
+    )
+    resource.file.save("text.txt", ContentFile(b"hello"), save=False)
+    resource.save()
+    return resource
+
+
+def test_attach_resources_of_the_group_lesson_or_course(api, teacher, student, group):
+    lesson = LessonFactory(group=group)
+    mine = [_resource(group=group), _resource(lesson=lesson), _resource(course=group.course)]
+    foreign = _resource(group=HomeworkFactory().group)
+    ids = [r.pk for r in mine]
+    response = api(teacher).post("/homework", payload(group, resource_ids=ids))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert sorted(r["id"] for r in body["resources"]) == sorted(ids)
+    assert body["resources"][0]["download_url"].startswith("/api/v1/resources/")
+    seen = api(student).get(f"/homework/{body['id']}").json()
+    assert len(seen["resources"]) == 3
+    response = api(teacher).post("/homework", payload(group, resource_ids=[foreign.pk]))
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "resource_ids"]
+    patched = api(teacher).patch(f"/homework/{body['id']}", {"resource_ids": [ids[0]]}).json()
+    assert [r["id"] for r in patched["resources"]] == [ids[0]]

@@ -49,10 +49,7 @@ def test_file_answer_waits_for_the_teacher_and_downloads(api, teacher, student, 
     assert body["file_name"] == "essay.txt" and body["file_url"] == f"/api/v1/submissions/{body['id']}/file"
     for user in (teacher, student, parent):
         download = api(user).get(body["file_url"])
-        assert (
-            download.status_code == 200
-            and b"".join(download.streaming_content) == b"Mening oilam katta."
-        )
+        assert download.status_code == 200 and b"".join(download.streaming_content) == b"Mening oilam katta."
     assert api(outsider).get(body["file_url"]).status_code == 404
     assert api(student).get(f"/submissions/{body['id']}/audio").status_code == 404
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.exceptions import Conflict, ValidationFailed
@@ -13,6 +14,7 @@ from modules.courses.models import Group
 from modules.homework.models import DeadlineReminder, Homework
 from modules.homework.signals import homework_assigned
 from modules.lessons.models import Lesson
+from modules.resources.models import Resource
 
 
 def _aware(value: datetime) -> datetime:
@@ -29,6 +31,21 @@ def _lesson_of(group: Group, lesson_id: int | None) -> Lesson | None:
     return lesson
 
 
+def _resources_of(group: Group, resource_ids: list[int]) -> list[Resource]:
+    """Materials that belong to the group, one of its lessons or its course (what its students see)."""
+    ids = set(resource_ids)
+    found = list(
+        Resource.objects.filter(pk__in=ids).filter(
+            Q(group=group) | Q(lesson__group=group) | Q(course_id=group.course_id)
+        )
+    )
+    if len(found) != len(ids):
+        raise ValidationFailed.field(
+            "resource_ids", "Attach only materials of this group, its lessons or its course."
+        )
+    return found
+
+
 @transaction.atomic
 def homework_create(
     *,
@@ -42,6 +59,7 @@ def homework_create(
     reference_text: str = "",
     lesson_id: int | None = None,
     accepts_late: bool = False,
+    resource_ids: list[int] | None = None,
 ) -> Homework:
     due_at = _aware(due_at)
     if due_at <= timezone.now():
@@ -58,6 +76,8 @@ def homework_create(
         accepts_late=accepts_late,
         created_by=actor,
     )
+    if resource_ids:
+        homework.resources.set(_resources_of(group, resource_ids))
     homework_assigned.send(sender=Homework, homework=homework, actor=actor)
     return homework
 
@@ -65,6 +85,9 @@ def homework_create(
 @transaction.atomic
 def homework_update(*, homework: Homework, actor: User, **changes) -> Homework:
     """Partial update. Moving the deadline later re-arms its reminders, so students hear of it again."""
+    resource_ids = changes.pop("resource_ids", None)
+    if resource_ids is not None:
+        homework.resources.set(_resources_of(homework.group, resource_ids))
     if "lesson_id" in changes:
         homework.lesson = _lesson_of(homework.group, changes.pop("lesson_id"))
     if changes.get("due_at") is not None:
