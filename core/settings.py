@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 
@@ -128,7 +129,9 @@ if REDIS_URL:
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
-                "prefix": env.str("CHANNELS_PREFIX", default="markaz"),
+                # Redis pub/sub ignores the database number: without a per-database prefix two
+                # deployments (or test runs) on redis://h/1 and redis://h/2 would hear each other.
+                "prefix": env.str("CHANNELS_PREFIX", default=f"markaz{urlparse(REDIS_URL).path.strip('/') or 0}."),
             },
         }
     }

@@ -1,0 +1,129 @@
+"""Processes for end-to-end tests and benchmarks: daphne and `manage.py qcluster` started as real
+subprocesses on free ports, against the same database and Redis as the test process."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate: Callable[[], bool], *, timeout: float, what: str, interval: float = 0.05) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise TimeoutError(f"{what}: not ready after {timeout}s")
+
+
+class LiveProcess:
+    """A subprocess in its own process group (qcluster forks workers), its output in a log file."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], log_dir: Path, preexec=None):
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self._log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=preexec,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def check_alive(self) -> None:
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
+
+    def wait_ready(self, predicate: Callable[[], bool], what: str, timeout: float = 60) -> None:
+        try:
+            wait_until(predicate, timeout=timeout, what=what)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self, timeout: float = 20) -> None:
+        """SIGTERM to the process (qcluster then stops its own workers), SIGKILL to whatever is left
+        of the process group it leads (only processes this object started)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self._log.close()
+
+
+class Daphne(LiveProcess):
+    def __init__(self, env: dict[str, str], log_dir: Path, preexec=None):
+        self.port = free_port()
+        argv = [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "core.asgi:application",
+        ]
+        super().__init__("daphne", argv, env, log_dir, preexec)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}/ws/"
+        self.origin = "http://127.0.0.1"
+        self.wait_ready(self._healthy, "daphne /healthz")
+
+    def _healthy(self) -> bool:
+        self.check_alive()
+        try:
+            return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
+class QCluster(LiveProcess):
+    def __init__(self, env: dict[str, str], log_dir: Path):
+        super().__init__("qcluster", [sys.executable, "manage.py", "qcluster"], env, log_dir)
+        self.wait_ready(self._running, "qcluster start-up")
+
+    def _running(self) -> bool:
+        self.check_alive()
+        return re.search(r"Q Cluster .* running\.", self.log()) is not None
+
+
+def process_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+    """What a child process needs to share the caller's database and Redis (tasks queued in the
+    database, events through Redis pub/sub). Q_SYNC=false: the worker must really pick tasks up."""
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "Q_SYNC": "false"}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    return {**env, **extra}

@@ -1,0 +1,93 @@
+"""End to end: daphne and qcluster as real processes on PostgreSQL and Redis, a `websockets` client.
+
+Events reach the socket from a django-q2 task run by the worker process and from an HTTP request
+served by daphne; a used ticket is refused with 4401 by the real server."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import connection
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.e2e.conftest import next_event, open_socket
+
+pytestmark = pytest.mark.e2e
+
+
+@sync_to_async
+def enqueue_through_the_broker(*args) -> None:
+    """Queue a real django-q2 task in the ORM broker (the test process runs tasks inline otherwise)."""
+    from django_q.tasks import async_task
+
+    try:
+        async_task("realtime.tasks.broadcast", *args, sync=False)
+    finally:
+        connection.close()  # this helper thread's connection; the test database is dropped later
+
+
+async def test_a_task_run_by_the_worker_publishes_to_the_socket(
+    daphne_server, qcluster_worker, live_api, transactional_db, student
+):
+    socket, welcome = await open_socket(daphne_server, live_api(student))
+    assert welcome["data"] == {"user_id": student.pk, "channels": [f"user:{student.pk}"]}
+    event_id = str(uuid.uuid4())
+    await enqueue_through_the_broker(f"user:{student.pk}", "notification.created", {"title": "Hi"}, event_id)
+    event = await next_event(socket, type="notification.created")
+    assert event["id"] == event_id
+    assert event["channel"] == f"user:{student.pk}"
+    assert event["data"] == {"title": "Hi"}
+    await socket.close()
+
+
+@pytest.fixture
+def lesson_with_member(transactional_db, student):
+    from tests.factories.courses import GroupFactory, MembershipFactory, local_dt, local_today
+    from tests.factories.lessons import LessonFactory
+
+    group = GroupFactory()
+    MembershipFactory(group=group, student=student)
+    return LessonFactory(group=group, starts_at=local_dt(local_today() + timedelta(days=7)))
+
+
+async def test_an_http_request_publishes_to_subscribers_after_commit(
+    daphne_server, live_api, lesson_with_member, student, outsider, admin
+):
+    lesson = lesson_with_member
+    channel = f"group:{lesson.group_id}"
+    member, _ = await open_socket(daphne_server, live_api(student))
+    stranger, _ = await open_socket(daphne_server, live_api(outsider))
+    await member.send(json.dumps({"action": "subscribe", "channel": channel}))
+    assert await next_event(member, type="subscribed") == {"type": "subscribed", "channel": channel}
+    await stranger.send(json.dumps({"action": "subscribe", "channel": channel}))
+    assert (await next_event(stranger, type="error"))["code"] == "forbidden"
+
+    response = await live_api(admin).post(f"/lessons/{lesson.pk}/cancel", json={"reason": "teacher is ill"})
+    assert response.status_code == 200, response.text
+
+    event = await next_event(member, type="lesson.updated")
+    assert event["channel"] == channel
+    assert event["data"]["id"] == lesson.pk
+    assert event["data"]["status"] == "cancelled"
+    await stranger.send(json.dumps({"action": "ping"}))
+    assert json.loads(await stranger.recv()) == {"type": "pong"}  # nothing else was queued before it
+    for socket in (member, stranger):
+        await socket.close()
+
+
+async def test_the_real_server_closes_a_used_ticket_with_4401(
+    daphne_server, live_api, transactional_db, teacher
+):
+    ticket = (await live_api(teacher).post("/realtime/ticket")).json()["ticket"]
+    url = f"{daphne_server.ws_url}?ticket={ticket}"
+    async with connect(url, origin=daphne_server.origin) as first:
+        assert json.loads(await first.recv())["type"] == "welcome"
+    async with connect(url, origin=daphne_server.origin) as second:
+        with pytest.raises(ConnectionClosed) as closed:
+            await second.recv()
+    assert closed.value.rcvd.code == 4401
