@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from modules.lessons.models import Lesson
 from realtime import publish_on_commit
 from realtime.groups import DASHBOARD, group_channel
 
@@ -40,18 +41,13 @@ def attendance_updated(*, lesson, rows) -> None:
         publish_on_commit(channel=channel, type=ATTENDANCE_UPDATED, data=data)
 
 
-def lesson_completed(*, lesson) -> None:
-    """Marking the first attendance completes a past lesson; its group hears of it like of any other
-    lesson change."""
-    publish_on_commit(
-        channel=group_channel(lesson.group_id),
-        type=LESSON_UPDATED,
-        data={
-            "id": lesson.pk,
-            "group_id": lesson.group_id,
-            "status": lesson.status,
-            "starts_at": lesson.starts_at.isoformat(),
-            "ends_at": lesson.ends_at.isoformat(),
-            "change": "completed",
-        },
-    )
+def lessons_completed(lessons) -> None:
+    """Marking the first attendance completes a past lesson; its group hears of it exactly as of a
+    completion by the lessons module (LessonOut + change). One query for all the lessons."""
+    from modules.lessons.schemas import LessonOut
+    from modules.lessons.selectors import with_relations
+
+    loaded = with_relations(Lesson.objects.filter(pk__in=[lesson.pk for lesson in lessons]))
+    for lesson in loaded:
+        data = {**LessonOut.from_orm(lesson).model_dump(mode="json"), "change": "completed"}
+        publish_on_commit(channel=group_channel(lesson.group_id), type=LESSON_UPDATED, data=data)

@@ -293,7 +293,7 @@ def _complete_if_past(outcomes: list[MarkOutcome], *, actor: User, now) -> None:
         lesson.status = Lesson.Status.COMPLETED
         outcome.completed = True
         lesson_changed.send(sender=Lesson, lesson=lesson, change="completed", actor=actor)
-        events.lesson_completed(lesson=lesson)
+    events.lessons_completed([o.lesson for o in due])
 
 
 def _announce(outcome: MarkOutcome, history: list[_Change], *, actor: User) -> None:

@@ -149,7 +149,14 @@ def test_first_marks_complete_a_past_lesson(
     assert len(signals["lesson_changed"]) == 1
     call = signals["lesson_changed"][0]
     assert (call["lesson"].pk, call["change"], call["actor"]) == (past_lesson.pk, "completed", teacher)
-    assert [e["type"] for e in events if e["type"] == "lesson.updated"] == ["lesson.updated"]
+    updated = [e for e in events if e["type"] == "lesson.updated"]
+    assert len(updated) == 1
+    assert updated[0]["channel"] == f"group:{past_lesson.group_id}"
+    assert (updated[0]["data"]["id"], updated[0]["data"]["status"], updated[0]["data"]["change"]) == (
+        past_lesson.pk,
+        "completed",
+        "completed",
+    )
     with run_on_commit():
         api(teacher).put(url(past_lesson), {"records": [{"student_id": student.pk, "status": "late"}]})
     assert len(signals["lesson_changed"]) == 1  # completed once
