@@ -1,0 +1,30 @@
+# One image for every process of compose.yaml / the Procfile: web (daphne), worker (qcluster), migrate.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONPATH=/app
+
+WORKDIR /app
+
+# Dependencies first (from pyproject.toml), so code changes do not reinstall them.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt
+
+COPY manage.py Procfile ./
+COPY core ./core
+COPY realtime ./realtime
+COPY modules ./modules
+
+# Static files are baked in; WhiteNoise serves them from daphne.
+RUN python manage.py collectstatic --noinput \
+    && useradd --create-home --uid 10001 markaz \
+    && mkdir -p /app/media \
+    && chown markaz /app/media
+
+USER markaz
+EXPOSE 8000
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "core.asgi:application"]
