@@ -4,7 +4,8 @@ dates, in the center's time zone (stored UTC), skipping holidays and busy teache
 It only ever creates. A slot is identified by (group, original_starts_at), which never changes, so a
 lesson that was rescheduled, cancelled, completed or marked is recognised and left alone, and a
 rerun creates nothing. Everything is read in a few queries and written in one bulk insert (COPY on
-PostgreSQL, bulk_create elsewhere), so a term for hundreds of groups takes seconds."""
+PostgreSQL, bulk_create elsewhere), so a term for hundreds of groups takes seconds. Times are handled
+as integer Unix seconds internally: tens of thousands of rows compare and hash far faster that way."""
 
 from __future__ import annotations
 
@@ -16,14 +17,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import BigIntegerField, Func, Prefetch, Q
 
 from modules.courses.models import Group, LessonSchedule
 from modules.courses.selectors import holidays_between
-from modules.lessons.clashes import overlaps
 from modules.lessons.models import Lesson
 
 BATCH = 2000
+DAY = 86400
 
 
 @dataclass
@@ -41,18 +42,24 @@ class GenerationResult:
     skipped: list[Skip] = field(default_factory=list)
 
 
-@dataclass
-class _Slot:
-    group: Group
-    schedule: LessonSchedule
-    day: date
-    starts_at: datetime
-    ends_at: datetime
-    room_id: int | None
+class Epoch(Func):
+    """A timestamp as whole Unix seconds, computed by the database (no datetime parsing per row)."""
+
+    output_field = BigIntegerField()
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)"
+        )
 
 
 def center_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def _to_dt(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
 
 
 def _days(schedule: LessonSchedule, group: Group, date_from: date, date_to: date) -> Iterable[date]:
@@ -66,72 +73,72 @@ def _days(schedule: LessonSchedule, group: Group, date_from: date, date_to: date
 
 
 def _plan(groups: list[Group], date_from: date, date_to: date, holidays: dict, result: GenerationResult):
+    """(group, schedule, day, start, end, room_id) for every slot not on a holiday; start and end in
+    Unix seconds. The local wall time is converted per date, so DST zones stay right too."""
     zone = center_zone()
     for group in groups:
         for schedule in group.active_schedules:
+            length = schedule.duration_minutes * 60
+            room_id = schedule.room_id or group.room_id
             for day in _days(schedule, group, date_from, date_to):
-                local = datetime.combine(day, schedule.start_time, tzinfo=zone)
-                starts_at = local.astimezone(UTC)
+                start = int(datetime.combine(day, schedule.start_time, tzinfo=zone).timestamp())
                 if day in holidays:
-                    result.skipped.append(Skip(day, starts_at, "holiday", holidays[day], group.pk))
+                    result.skipped.append(Skip(day, _to_dt(start), "holiday", holidays[day], group.pk))
                     continue
-                yield _Slot(
-                    group=group,
-                    schedule=schedule,
-                    day=day,
-                    starts_at=starts_at,
-                    ends_at=starts_at + timedelta(minutes=schedule.duration_minutes),
-                    room_id=schedule.room_id or group.room_id,
-                )
+                yield group, schedule, day, start, start + length, room_id
 
 
 def _existing(groups: list[Group], since: datetime, until: datetime):
     """Lessons that matter: this run's groups' slots in range (by original time) and anything their
-    teachers or rooms do in range (by actual time). One query, plain tuples."""
+    teachers or rooms do in range (by actual time). One query, plain tuples, times in seconds."""
     group_ids = [g.pk for g in groups]
     teacher_ids = {g.teacher_id for g in groups}
     room_ids = {r for g in groups for r in [g.room_id, *(s.room_id for s in g.active_schedules)] if r}
     in_range = Q(starts_at__lt=until, ends_at__gt=since) & ~Q(status=Lesson.Status.CANCELLED)
-    who = (
-        Q(teacher_id__in=teacher_ids) | Q(room_id__in=room_ids) if room_ids else Q(teacher_id__in=teacher_ids)
-    )
+    who = Q(teacher_id__in=teacher_ids)
+    if room_ids:
+        who |= Q(room_id__in=room_ids)
     own_slots = Q(group_id__in=group_ids, original_starts_at__gte=since, original_starts_at__lt=until)
-    return Lesson.objects.filter(own_slots | (in_range & who)).values_list(
-        "id", "group_id", "teacher_id", "room_id", "starts_at", "ends_at", "original_starts_at", "status"
+    return (
+        Lesson.objects.filter(own_slots | (in_range & who))
+        .annotate(s=Epoch("starts_at"), e=Epoch("ends_at"), o=Epoch("original_starts_at"))
+        .values_list("id", "group_id", "teacher_id", "room_id", "s", "e", "o", "status")
     )
 
 
 class _Busy:
-    """Who is busy when, bucketed by (teacher or room, UTC date) so each check looks at a few rows."""
+    """Who is busy when, bucketed by (teacher or room, UTC day) so each check looks at a few rows."""
 
     def __init__(self):
-        self.buckets: dict[tuple, list[tuple[datetime, datetime, int | None]]] = defaultdict(list)
+        self.buckets: dict[tuple, list[tuple[int, int, int | None]]] = defaultdict(list)
 
-    @staticmethod
-    def _keys(kind: str, who: int, start: datetime, end: datetime):
-        day = start.date()
-        while day <= end.date():
-            yield (kind, who, day)
-            day += timedelta(days=1)
+    def add(self, teacher_id: int, room_id: int | None, start: int, end: int, lesson_id=None):
+        entry = (start, end, lesson_id)
+        for day in range(start // DAY, (end - 1) // DAY + 1):
+            self.buckets[(0, teacher_id, day)].append(entry)
+            if room_id is not None:
+                self.buckets[(1, room_id, day)].append(entry)
 
-    def add(self, teacher_id: int, room_id: int | None, start: datetime, end: datetime, lesson_id=None):
-        for key in self._keys("teacher", teacher_id, start, end):
-            self.buckets[key].append((start, end, lesson_id))
-        if room_id is not None:
-            for key in self._keys("room", room_id, start, end):
-                self.buckets[key].append((start, end, lesson_id))
-
-    def clash(self, kind: str, who: int | None, start: datetime, end: datetime):
+    def clash(self, kind: int, who: int | None, start: int, end: int):
+        """The lesson (id, or "this run") overlapping [start, end) for a teacher (0) or room (1)."""
         if who is None:
             return None
-        for key in self._keys(kind, who, start, end):
-            for b_start, b_end, lesson_id in self.buckets.get(key, ()):
-                if overlaps(start, end, b_start, b_end):
+        for day in range(start // DAY, (end - 1) // DAY + 1):
+            for b_start, b_end, lesson_id in self.buckets.get((kind, who, day), ()):
+                if start < b_end and b_start < end:  # half-open: touching is fine
                     return lesson_id or "this run"
         return None
 
 
-def _reason_for_existing(status: str, starts_at: datetime, original: datetime) -> str:
+def _busy_from(rows) -> _Busy:
+    busy = _Busy()
+    for lesson_id, _group_id, teacher_id, room_id, start, end, _original, status in rows:
+        if status != Lesson.Status.CANCELLED:
+            busy.add(teacher_id, room_id, start, end, lesson_id)
+    return busy
+
+
+def _reason_for_existing(status: str, starts_at: int, original: int) -> str:
     if status == Lesson.Status.CANCELLED:
         return "cancelled"
     if starts_at != original:
@@ -141,59 +148,52 @@ def _reason_for_existing(status: str, starts_at: datetime, original: datetime) -
     return "exists"
 
 
-def lessons_generate(*, groups, date_from: date, date_to: date) -> GenerationResult:
-    """Creates the missing lessons of `groups` (a queryset or list) for local dates [date_from,
-    date_to]; reports each slot it did not create and why."""
-    result = GenerationResult()
+def _load_groups(groups) -> list[Group]:
     schedules = Prefetch(
         "schedules", queryset=LessonSchedule.objects.filter(is_active=True), to_attr="active_schedules"
     )
     ids = [g.pk for g in groups]
-    group_rows = list(Group.objects.filter(pk__in=ids).prefetch_related(schedules).order_by("pk"))
+    return list(Group.objects.filter(pk__in=ids).prefetch_related(schedules).order_by("pk"))
+
+
+def lessons_generate(*, groups, date_from: date, date_to: date) -> GenerationResult:
+    """Creates the missing lessons of `groups` (a queryset or list) for local dates [date_from,
+    date_to]; reports each slot it did not create and why."""
+    result = GenerationResult()
+    group_rows = _load_groups(groups)
     if not group_rows:
         return result
     zone = center_zone()
     since = datetime.combine(date_from, datetime.min.time(), tzinfo=zone).astimezone(UTC)
     until = datetime.combine(date_to + timedelta(days=1), datetime.min.time(), tzinfo=zone).astimezone(UTC)
-    holidays = holidays_between(date_from, date_to)
-    taken: dict[tuple[int, datetime], tuple[str, datetime]] = {}
-    busy = _Busy()
-    for lesson_id, group_id, teacher_id, room_id, starts_at, ends_at, original, status in _existing(
-        group_rows, since, until
-    ):
-        taken[(group_id, original)] = (status, starts_at)
-        if status != Lesson.Status.CANCELLED:
-            busy.add(teacher_id, room_id, starts_at, ends_at, lesson_id)
+    rows = list(_existing(group_rows, since, until))
+    taken: dict[tuple[int, int], tuple[str, int]] = {(r[1], r[6]): (r[7], r[4]) for r in rows}
+    busy: _Busy | None = None  # built on first need: a rerun that finds every slot never needs it
     new: list[tuple] = []
-    for slot in _plan(group_rows, date_from, date_to, holidays, result):
-        group_id = slot.group.pk
-        if (group_id, slot.starts_at) in taken:
-            status, actual = taken[(group_id, slot.starts_at)]
-            reason = _reason_for_existing(status, actual, slot.starts_at)
-            result.skipped.append(Skip(slot.day, slot.starts_at, reason, "", group_id))
-            continue
-        for kind, who in (("teacher", slot.group.teacher_id), ("room", slot.room_id)):
-            other = busy.clash(kind, who, slot.starts_at, slot.ends_at)
-            if other is not None:
-                result.skipped.append(
-                    Skip(slot.day, slot.starts_at, f"{kind}_busy", f"lesson {other}", group_id)
-                )
-                break
-        else:
-            busy.add(slot.group.teacher_id, slot.room_id, slot.starts_at, slot.ends_at)
-            taken[(group_id, slot.starts_at)] = (Lesson.Status.SCHEDULED, slot.starts_at)
-            new.append(
-                (
-                    group_id,
-                    slot.schedule.pk,
-                    slot.group.teacher_id,
-                    slot.room_id,
-                    slot.starts_at,
-                    slot.ends_at,
-                )
+    skipped = result.skipped
+    holidays = holidays_between(date_from, date_to)
+    for group, schedule, day, start, end, room_id in _plan(group_rows, date_from, date_to, holidays, result):
+        known = taken.get((group.pk, start))
+        if known is not None:
+            skipped.append(
+                Skip(day, _to_dt(start), _reason_for_existing(known[0], known[1], start), "", group.pk)
             )
+            continue
+        if busy is None:
+            busy = _busy_from(rows)
+        other = busy.clash(0, group.teacher_id, start, end)
+        if other is not None:
+            skipped.append(Skip(day, _to_dt(start), "teacher_busy", f"lesson {other}", group.pk))
+            continue
+        other = busy.clash(1, room_id, start, end)
+        if other is not None:
+            skipped.append(Skip(day, _to_dt(start), "room_busy", f"lesson {other}", group.pk))
+            continue
+        busy.add(group.teacher_id, room_id, start, end)
+        taken[(group.pk, start)] = (Lesson.Status.SCHEDULED, start)
+        new.append((group.pk, schedule.pk, group.teacher_id, room_id, start, end))
     result.created = _insert(new)
-    result.skipped.sort(key=lambda s: (s.starts_at, s.group_id or 0))
+    skipped.sort(key=lambda s: (s.starts_at, s.group_id or 0))
     return result
 
 
@@ -203,19 +203,30 @@ _COLUMNS = ("group_id", "schedule_id", "teacher_id", "room_id", "starts_at", "en
 def _insert(rows: list[tuple]) -> int:
     """Inserts new scheduled lessons; a slot another run created meanwhile is left alone (the unique
     (group, original_starts_at) key). Returns how many were inserted. On PostgreSQL the rows go
-    through COPY into a temporary table and one INSERT ... ON CONFLICT DO NOTHING: about ten times
+    through COPY into a temporary table and one INSERT ... ON CONFLICT DO NOTHING: several times
     faster than the ORM's bulk_create for tens of thousands of rows."""
     if not rows:
         return 0
     if connection.vendor != "postgresql":
-        lessons = [Lesson(**dict(zip(_COLUMNS, row, strict=True)), original_starts_at=row[4]) for row in rows]
+        lessons = [
+            Lesson(
+                group_id=g,
+                schedule_id=s,
+                teacher_id=t,
+                room_id=r,
+                starts_at=_to_dt(start),
+                ends_at=_to_dt(end),
+                original_starts_at=_to_dt(start),
+            )
+            for g, s, t, r, start, end in rows
+        ]
         Lesson.objects.bulk_create(lessons, batch_size=BATCH, ignore_conflicts=True)
         return len(lessons)
     table = Lesson._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS lessons_generate_tmp (group_id bigint, schedule_id bigint, "
-            "teacher_id bigint, room_id bigint, starts_at timestamptz, ends_at timestamptz) ON COMMIT DROP"
+            "teacher_id bigint, room_id bigint, starts_at bigint, ends_at bigint) ON COMMIT DROP"
         )
         cursor.execute("TRUNCATE lessons_generate_tmp")
         with cursor.copy(f"COPY lessons_generate_tmp ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
@@ -223,19 +234,18 @@ def _insert(rows: list[tuple]) -> int:
         cursor.execute(
             f"INSERT INTO {table} (created_at, updated_at, group_id, schedule_id, teacher_id, room_id, "
             "starts_at, ends_at, original_starts_at, status, topic, notes, cancel_reason) "
-            "SELECT now(), now(), group_id, schedule_id, teacher_id, room_id, starts_at, ends_at, starts_at, "
-            "%s, '', '', '' FROM lessons_generate_tmp ON CONFLICT (group_id, original_starts_at) DO NOTHING",
+            "SELECT now(), now(), group_id, schedule_id, teacher_id, room_id, to_timestamp(starts_at), "
+            "to_timestamp(ends_at), to_timestamp(starts_at), %s, '', '', '' FROM lessons_generate_tmp "
+            "ON CONFLICT (group_id, original_starts_at) DO NOTHING",
             [Lesson.Status.SCHEDULED],
         )
         return cursor.rowcount
 
 
 def _copy_line(row: tuple) -> str:
-    group_id, schedule_id, teacher_id, room_id, starts_at, ends_at = row
-    room = "\\N" if room_id is None else str(room_id)
-    return (
-        f"{group_id}\t{schedule_id}\t{teacher_id}\t{room}\t{starts_at.isoformat()}\t{ends_at.isoformat()}\n"
-    )
+    group_id, schedule_id, teacher_id, room_id, start, end = row
+    room = "\\N" if room_id is None else room_id
+    return f"{group_id}\t{schedule_id}\t{teacher_id}\t{room}\t{start}\t{end}\n"
 
 
 def lessons_generate_for_group(*, group: Group, date_from: date, date_to: date) -> GenerationResult:
