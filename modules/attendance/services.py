@@ -23,6 +23,20 @@ from modules.lessons.models import Lesson
 from modules.lessons.selectors import lesson_local_date, lesson_roster
 from modules.lessons.signals import lesson_changed
 
+# What marking and the sheet read of a roster; loading whole user rows costs time on every mark.
+ROSTER_FIELDS = (
+    "id",
+    "group_id",
+    "student_id",
+    "joined_on",
+    "left_on",
+    "status",
+    "student__id",
+    "student__first_name",
+    "student__last_name",
+    "student__phone",
+)
+
 
 @dataclass
 class MarkEntry:
@@ -125,11 +139,12 @@ def _rosters(lessons: list[Lesson]) -> dict[int, list[Membership]]:
     """Each lesson's roster. One lesson: the lessons module's own selector; many: the memberships of
     their groups, evaluated per lesson date in Python (two queries whatever the number of lessons)."""
     if len(lessons) == 1:
-        return {lessons[0].pk: list(lesson_roster(lessons[0]))}
+        return {lessons[0].pk: list(lesson_roster(lessons[0]).only(*ROSTER_FIELDS))}
     by_group = defaultdict(list)
     memberships = (
         Membership.objects.filter(group_id__in={lesson.group_id for lesson in lessons})
         .select_related("student")
+        .only(*ROSTER_FIELDS)
         .prefetch_related("freezes")
     )
     for m in memberships:
