@@ -167,3 +167,17 @@ def test_group_report_queries_do_not_grow(admin, teacher, center):
     with CaptureQueriesContext(connection) as big:
         group_report(group=group, date_from=None, date_to=None)
     assert len(small.captured_queries) == len(big.captured_queries) <= 5
+
+
+def test_student_report_queries_do_not_grow(api, admin, student, center):
+    group, lessons, _ = center
+    with CaptureQueriesContext(connection) as few:
+        assert (
+            api(admin)
+            .get(f"/attendance/reports/students/{student.pk}", {"date_from": str(local_today())})
+            .status_code
+            == 200
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert api(admin).get(f"/attendance/reports/students/{student.pk}").status_code == 200
+    assert len(few.captured_queries) == len(many.captured_queries)
