@@ -2,7 +2,8 @@
 
 attendance_marked(sender, lesson, changes, actor)
     changes: list[dict] with {"student_id", "before" (status or None), "after" (status), "record_id"};
-    only records whose status actually changed. Sent once per bulk mark, inside the transaction.
+    only records whose status actually changed. Sent once per bulk mark, inside the transaction
+    (an import sends it once per lesson it changed); never when no status changed.
 """
 
 from django.dispatch import Signal
