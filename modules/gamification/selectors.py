@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from core.exceptions import NotFound
 from modules.accounts.models import Guardianship, User
 from modules.courses.models import Membership
 from modules.courses.selectors import groups_visible_to
 from modules.gamification.badges import CATALOGUE
 from modules.gamification.models import (
     CoinTransaction,
-    LeaderboardEntry,
+    LeaderboardSnapshot,
     Redemption,
     Reward,
     StudentAchievement,
@@ -78,18 +80,17 @@ def coin_transactions(
 
 
 def leaderboard(user: User, group_id: int, period: str) -> dict:
-    """The stored snapshot of a group the user may see (404 otherwise): two queries."""
+    """The stored snapshot of a group the user may see (404 otherwise): two queries. Until the first
+    refresh of a new week or month the list is empty."""
     if not groups_visible_to(user).filter(pk=group_id).exists():
-        from core.exceptions import NotFound
-
         raise NotFound()
     start = period_start_date(period)
-    entries = list(
-        LeaderboardEntry.objects.filter(group_id=group_id, period=period, period_start=start)
-        .select_related("student")
-        .only("rank", "coins", "student__id", "student__first_name", "student__last_name")
-        .order_by("rank", "student__last_name", "student__first_name", "student_id")
+    stored = (
+        LeaderboardSnapshot.objects.filter(group_id=group_id, period=period, period_start=start)
+        .values_list("entries", flat=True)
+        .first()
     )
+    entries = json.loads(stored) if stored else []
     return {
         "group_id": group_id,
         "period": period,

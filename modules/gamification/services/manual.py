@@ -52,7 +52,6 @@ def _check_daily_limit(teacher: User, amount: int) -> None:
         )
 
 
-@transaction.atomic
 def coins_award(
     *,
     actor: User,
@@ -68,12 +67,13 @@ def coins_award(
     if replay is not None:
         return replay, False
     _check_group(actor=actor, student=student, group_id=group_id)
-    if actor.role == User.Role.TEACHER:
+    if actor.role != User.Role.TEACHER:  # coins_post is its own transaction
+        return _post(actor, student, amount, Reason.MANUAL_AWARD, note, group_id, idempotency_key, False)
+    with transaction.atomic():  # the limit check and the award commit together
         _check_daily_limit(actor, amount)
-    return _post(actor, student, amount, Reason.MANUAL_AWARD, note, group_id, idempotency_key, False)
+        return _post(actor, student, amount, Reason.MANUAL_AWARD, note, group_id, idempotency_key, False)
 
 
-@transaction.atomic
 def coins_deduct(
     *,
     actor: User,
