@@ -12,6 +12,7 @@ from datetime import timedelta
 from html import escape
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -54,12 +55,45 @@ def claim(log_id: int) -> NotificationLog | None:
     return NotificationLog.objects.select_related("notification", "user").get(pk=log_id)
 
 
+def claim_many(log_ids: list[int]) -> list[NotificationLog]:
+    """Claims every due, unclaimed log among `log_ids` in one short transaction (rows another worker
+    is claiming right now are skipped, not waited for): one commit per chunk instead of per message."""
+    now = timezone.now()
+    with transaction.atomic():
+        won = list(
+            NotificationLog.objects.select_for_update(skip_locked=True)
+            .filter(claimable(now), pk__in=log_ids)
+            .values_list("pk", flat=True)
+        )
+        if won:
+            NotificationLog.objects.filter(pk__in=won).update(
+                status=Status.SENDING, claimed_until=now + CLAIM, attempts=F("attempts") + 1, updated_at=now
+            )
+    return list(
+        NotificationLog.objects.select_related("notification", "user").filter(pk__in=won).order_by("pk")
+    )
+
+
 def deliver(log_id: int) -> str | None:
     """Sends the log's message if it is due and unclaimed; returns the resulting status (None if this
     call did nothing because another worker has it or it is already done)."""
     log = claim(log_id)
-    if log is None:
-        return None
+    return send_claimed(log) if log is not None else None
+
+
+def deliver_many(log_ids: list[int]) -> dict[str, int]:
+    outcome: dict[str, int] = {}
+    claimed = claim_many(log_ids)
+    for log in claimed:
+        status = send_claimed(log)
+        outcome[status] = outcome.get(status, 0) + 1
+    if len(claimed) < len(log_ids):
+        outcome["not_claimed"] = len(log_ids) - len(claimed)
+    return outcome
+
+
+def send_claimed(log: NotificationLog) -> str:
+    """Calls the provider for a log this worker has claimed and records the outcome."""
     try:
         provider_id = _send(log)
     except ProviderDisabled as exc:

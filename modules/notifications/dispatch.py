@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.tasks import enqueue
 from modules.accounts.phones import eskiz_phone
 from modules.notifications import catalog
-from modules.notifications.events import notification_created
+from modules.notifications.events import notifications_created
 from modules.notifications.kinds import QUIET_CHANNELS, Channel
 from modules.notifications.models import Broadcast, Notification, NotificationLog, TelegramLink
 from modules.notifications.preferences import channels_for, quiet_until
@@ -23,6 +23,8 @@ from modules.notifications.providers import eskiz, telegram
 # bigger fan-outs go in chunks so queueing stays a handful of inserts.
 SINGLE_TASK_LIMIT = 20
 CHUNK = 100
+# Rows per INSERT: one statement up to this many recipients, well under Postgres' 65,535 parameters.
+BATCH = 2000
 
 
 @dataclass
@@ -48,12 +50,11 @@ def notify(
     if only_channels is not None:
         channels = {uid: chans & only_channels for uid, chans in channels.items()}
     notifications = [_build(kind, o, channels[o.user.pk], broadcast, now) for o in outgoing]
-    Notification.objects.bulk_create(notifications, batch_size=500)
-    for notification in notifications:
-        if notification.read_at is None:  # muted in-app: kept as history, never pops up
-            notification_created(notification)
+    Notification.objects.bulk_create(notifications, batch_size=BATCH)
+    # muted in-app: kept as history, never pops up
+    notifications_created(n for n in notifications if n.read_at is None)
     logs = _build_logs(notifications, channels, users, now)
-    NotificationLog.objects.bulk_create(logs, batch_size=500)
+    NotificationLog.objects.bulk_create(logs, batch_size=BATCH)
     queued = [log for log in logs if log.status == NotificationLog.Status.QUEUED]
     if broadcast is not None:
         schedule_broadcast(broadcast.pk, now, any(log.next_attempt_at <= now for log in queued))

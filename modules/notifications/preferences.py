@@ -14,8 +14,9 @@ from modules.notifications.kinds import Channel
 from modules.notifications.models import NotificationPreference
 
 
-def role_defaults(role: str) -> set[str]:
-    defaults = get_system_settings().notification_defaults or {}
+def role_defaults(role: str, defaults: dict | None = None) -> set[str]:
+    if defaults is None:
+        defaults = get_system_settings().notification_defaults or {}
     valid = set(Channel.values)
     return {c for c in defaults.get(role, [Channel.IN_APP]) if c in valid}
 
@@ -29,9 +30,11 @@ def channels_for(users: Iterable, kind: str) -> dict[int, set[str]]:
     )
     for user_id, channel, enabled in rows:
         overrides[user_id][channel] = enabled
+    defaults = get_system_settings().notification_defaults or {}
+    by_role = {role: role_defaults(role, defaults) for role in {u.role for u in users}}
     result: dict[int, set[str]] = {}
     for user in users:
-        channels = role_defaults(user.role)
+        channels = set(by_role[user.role])
         for channel, enabled in overrides[user.pk].items():
             (channels.add if enabled else channels.discard)(channel)
         result[user.pk] = channels

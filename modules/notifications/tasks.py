@@ -30,11 +30,7 @@ def send_email_notification(log_id: int) -> str | None:
 
 def deliver_logs(log_ids: list[int]) -> dict[str, int]:
     """A chunk of deliveries (broadcast fan-outs and the sweeper)."""
-    outcome: dict[str, int] = {}
-    for log_id in log_ids:
-        status = delivery.deliver(log_id) or "skipped_claimed"
-        outcome[status] = outcome.get(status, 0) + 1
-    return outcome
+    return delivery.deliver_many(list(log_ids))
 
 
 def deliver_broadcast_shard(broadcast_id: int, shard: int, shards: int) -> int:
@@ -57,8 +53,7 @@ def deliver_broadcast_shard(broadcast_id: int, shard: int, shards: int) -> int:
         .order_by("id")
         .values_list("pk", flat=True)[:CHUNK]
     )
-    for log_id in ids:
-        delivery.deliver(log_id)
+    delivery.deliver_many(ids)
     if len(ids) == CHUNK:
         enqueue("modules.notifications.tasks.deliver_broadcast_shard", broadcast_id, shard, shards)
     return len(ids)

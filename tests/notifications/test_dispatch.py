@@ -230,3 +230,26 @@ def test_account_emails_are_localized_logged_and_replace_accounts_mailer(db, run
     )
     assert not Notification.objects.filter(user=user).exists()  # tokens never land in-app
     assert {"password_reset", "email_verification"} == ACCOUNT_KINDS
+
+
+def test_many_notifications_publish_in_one_pass_after_commit(db, run_on_commit):
+    import json
+
+    class Layer:
+        def __init__(self):
+            self.sent = []
+
+        async def group_send(self, group, message):
+            self.sent.append((group, json.loads(message["text"])))
+
+    people = StudentFactory.create_batch(3)
+    layer = Layer()
+    with mock.patch("modules.notifications.events.get_channel_layer", return_value=layer), run_on_commit():
+        notes = notify(
+            kind=Kind.BROADCAST, outgoing=[Outgoing(p, {"title": "Hi", "body": "All"}) for p in people]
+        )
+        assert layer.sent == []  # nothing before the commit
+    assert [group for group, _ in layer.sent] == [f"rt.user.{p.pk}" for p in people]
+    for (_, event), person, note in zip(layer.sent, people, notes, strict=True):
+        assert event["type"] == "notification.created" and event["channel"] == f"user:{person.pk}"
+        assert event["data"]["id"] == note.pk and event["data"]["title"] == "Hi"
