@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from modules.accounts.models import User
@@ -66,6 +66,23 @@ def build(stdout, students: int) -> None:
 
 def _bulk(model, objs, **kw):
     return model.objects.bulk_create(objs, batch_size=BATCH, **kw)
+
+
+def _copy(model, columns: list[str], rows) -> int:
+    """Insert plain tuples: COPY on Postgres (about 10x bulk_create), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        return len(_bulk(model, [model(**dict(zip(columns, row, strict=True))) for row in rows]))
+    count = 0
+    table = model._meta.db_table
+    cols = ", ".join(model._meta.get_field(c).column for c in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.connection.cursor().copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
 
 
 def _people(students: int):
@@ -210,27 +227,26 @@ def _members(groups) -> dict[int, list[int]]:
 def _attendance(groups, lessons_by_group, now, rng) -> int:
     members = _members(groups)
     statuses = ["present"] * 16 + ["late"] * 2 + ["absent", "excused"]
-    total = 0
-    batch = []
-    for group in groups:
-        for lesson in lessons_by_group[group.pk]:
-            if lesson.ends_at >= now:
-                continue
-            for sid in members.get(group.pk, []):
-                batch.append(
-                    AttendanceRecord(
-                        lesson=lesson,
-                        student_id=sid,
-                        status=rng.choice(statuses),
-                        marked_by_id=group.teacher_id,
-                        marked_at=lesson.ends_at,
+
+    def rows():
+        for group in groups:
+            for lesson in lessons_by_group[group.pk]:
+                if lesson.ends_at >= now:
+                    continue
+                for sid in members.get(group.pk, []):
+                    yield (
+                        lesson.pk,
+                        sid,
+                        rng.choice(statuses),
+                        "",
+                        group.teacher_id,
+                        lesson.ends_at,
+                        lesson.ends_at,
+                        lesson.ends_at,
                     )
-                )
-            if len(batch) >= 50000:
-                total += len(_bulk(AttendanceRecord, batch))
-                batch = []
-    total += len(_bulk(AttendanceRecord, batch))
-    return total
+
+    columns = ["lesson", "student", "status", "note", "marked_by", "marked_at", "created_at", "updated_at"]
+    return _copy(AttendanceRecord, columns, rows())
 
 
 def _homework(groups, lessons_by_group, now, rng) -> int:
@@ -304,29 +320,37 @@ def _invoices(groups, today: date, rng) -> int:
 
 def _coins() -> int:
     """Coins for attendance (present 10, late 5), written straight from the attendance rows."""
-    total = 0
-    batch = []
-    rows = (
+    records = (
         AttendanceRecord.objects.filter(lesson__group__branch__name=BRANCH, status__in=["present", "late"])
-        .values_list("pk", "student_id", "lesson__group_id", "status")
+        .values_list("pk", "student_id", "lesson__group_id", "status", "marked_at")
         .iterator(chunk_size=20000)
     )
-    for pk, sid, gid, status in rows:
-        batch.append(
-            CoinTransaction(
-                student_id=sid,
-                group_id=gid,
-                amount=10 if status == "present" else 5,
-                reason="attendance",
-                source_type="attendance",
-                source_id=pk,
-                idempotency_key=f"scale:attendance:{pk}",
-            )
+    rows = (
+        (
+            sid,
+            gid,
+            10 if status == "present" else 5,
+            "attendance",
+            "attendance",
+            pk,
+            f"scale:attendance:{pk}",
+            "",
+            at,
         )
-        if len(batch) >= 50000:
-            total += len(_bulk(CoinTransaction, batch))
-            batch = []
-    total += len(_bulk(CoinTransaction, batch))
+        for pk, sid, gid, status, at in list(records)
+    )
+    columns = [
+        "student",
+        "group",
+        "amount",
+        "reason",
+        "source_type",
+        "source_id",
+        "idempotency_key",
+        "note",
+        "created_at",
+    ]
+    total = _copy(CoinTransaction, columns, rows)
     _balances()
     return total
 
