@@ -17,6 +17,9 @@ def main() -> int:
     import django
 
     django.setup()
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     from tests.benchmarks import Result
     from tests.benchmarks.context import BenchContext
 
