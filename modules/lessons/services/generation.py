@@ -73,19 +73,22 @@ def _days(schedule: LessonSchedule, group: Group, date_from: date, date_to: date
 
 
 def _plan(groups: list[Group], date_from: date, date_to: date, holidays: dict, result: GenerationResult):
-    """(group, schedule, day, start, end, room_id) for every slot not on a holiday; start and end in
-    Unix seconds. The local wall time is converted per date, so DST zones stay right too."""
+    """(group_id, schedule_id, teacher_id, room_id, day, start, end) for every slot not on a
+    holiday, as plain values (start and end in Unix seconds). The local wall time is converted per
+    date, so zones with DST stay right too."""
     zone = center_zone()
     for group in groups:
+        group_id, teacher_id = group.pk, group.teacher_id
         for schedule in group.active_schedules:
             length = schedule.duration_minutes * 60
+            schedule_id, start_time = schedule.pk, schedule.start_time
             room_id = schedule.room_id or group.room_id
             for day in _days(schedule, group, date_from, date_to):
-                start = int(datetime.combine(day, schedule.start_time, tzinfo=zone).timestamp())
+                start = int(datetime.combine(day, start_time, tzinfo=zone).timestamp())
                 if day in holidays:
-                    result.skipped.append(Skip(day, _to_dt(start), "holiday", holidays[day], group.pk))
+                    result.skipped.append(Skip(day, _to_dt(start), "holiday", holidays[day], group_id))
                     continue
-                yield group, schedule, day, start, start + length, room_id
+                yield group_id, schedule_id, teacher_id, room_id, day, start, start + length
 
 
 def _existing(groups: list[Group], since: datetime, until: datetime):
@@ -172,26 +175,28 @@ def lessons_generate(*, groups, date_from: date, date_to: date) -> GenerationRes
     new: list[tuple] = []
     skipped = result.skipped
     holidays = holidays_between(date_from, date_to)
-    for group, schedule, day, start, end, room_id in _plan(group_rows, date_from, date_to, holidays, result):
-        known = taken.get((group.pk, start))
+    for group_id, schedule_id, teacher_id, room_id, day, start, end in _plan(
+        group_rows, date_from, date_to, holidays, result
+    ):
+        known = taken.get((group_id, start))
         if known is not None:
             skipped.append(
-                Skip(day, _to_dt(start), _reason_for_existing(known[0], known[1], start), "", group.pk)
+                Skip(day, _to_dt(start), _reason_for_existing(known[0], known[1], start), "", group_id)
             )
             continue
         if busy is None:
             busy = _busy_from(rows)
-        other = busy.clash(0, group.teacher_id, start, end)
+        other = busy.clash(0, teacher_id, start, end)
         if other is not None:
-            skipped.append(Skip(day, _to_dt(start), "teacher_busy", f"lesson {other}", group.pk))
+            skipped.append(Skip(day, _to_dt(start), "teacher_busy", f"lesson {other}", group_id))
             continue
         other = busy.clash(1, room_id, start, end)
         if other is not None:
-            skipped.append(Skip(day, _to_dt(start), "room_busy", f"lesson {other}", group.pk))
+            skipped.append(Skip(day, _to_dt(start), "room_busy", f"lesson {other}", group_id))
             continue
-        busy.add(group.teacher_id, room_id, start, end)
-        taken[(group.pk, start)] = (Lesson.Status.SCHEDULED, start)
-        new.append((group.pk, schedule.pk, group.teacher_id, room_id, start, end))
+        busy.add(teacher_id, room_id, start, end)
+        taken[(group_id, start)] = (Lesson.Status.SCHEDULED, start)
+        new.append((group_id, schedule_id, teacher_id, room_id, start, end))
     result.created = _insert(new)
     skipped.sort(key=lambda s: (s.starts_at, s.group_id or 0))
     return result
