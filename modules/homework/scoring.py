@@ -34,22 +34,22 @@ NEAR_MISS_RATIO = 80.0
 NEAR_MISS_COST = 0.5
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_CYR_TABLE = str.maketrans(_CYR_SIMPLE | {"ц": "s", "е": "e"})
+# е is "ye" at a word's start or after a vowel or a sign; ц is "ts" after a vowel (else "s").
+_CYR_YE = re.compile("(?<![^\\W\\d_])е|(?<=[аеёиоуўэюяыъь])е")
+_CYR_TS = re.compile("(?<=[аеёиоуўэюяы])ц")
+
+
 def transliterate_uz(text: str) -> str:
     """Uzbek Cyrillic → Latin (official 1995 alphabet). Expects lower case; other characters pass.
 
     е is "ye" at the start of a word or after a vowel (ер → yer, поезд → poyezd), else "e";
     ц is "ts" after a vowel (милиция → militsiya), else "s" (цирк → sirk)."""
-    out: list[str] = []
-    prev = ""
-    for ch in text:
-        if ch == "е":
-            out.append("ye" if (not prev.isalpha() or prev in _CYR_VOWELS or prev in "ъь") else "e")
-        elif ch == "ц":
-            out.append("ts" if prev in _CYR_VOWELS else "s")
-        else:
-            out.append(_CYR_SIMPLE.get(ch, ch))
-        prev = ch
-    return "".join(out)
+    if not _CYRILLIC.search(text):
+        return text
+    text = _CYR_TS.sub("ts", _CYR_YE.sub("ye", text))
+    return text.translate(_CYR_TABLE)
 
 
 def _clean_token(token: str) -> str:
@@ -63,10 +63,14 @@ def _clean_token(token: str) -> str:
     return re.sub("'+", APOSTROPHE, body)
 
 
+_SEPARATORS = re.compile(r"[^\w']+|_+")
+
+
 def _strip_punctuation(text: str) -> str:
     # Everything that is not a letter, digit or apostrophe separates words.
-    text = "".join(ch if (ch.isalnum() or ch == APOSTROPHE) else " " for ch in text)
-    return " ".join(t for t in (_clean_token(tok) for tok in text.split()) if t)
+    tokens = _SEPARATORS.sub(" ", text).split()
+    cleaned = (_clean_token(t) if APOSTROPHE in t else t for t in tokens)
+    return " ".join(t for t in cleaned if t)
 
 
 def normalize(text: str) -> str:

@@ -38,7 +38,7 @@ STALE_AFTER = timedelta(minutes=10)
 @dataclass(frozen=True)
 class Claim:
     submission_id: int
-    transcript_id: int
+    transcript: HomeworkTranscript  # ours while the submission is "transcribing"
     audio_name: str
     extension: str
     language: str
@@ -72,11 +72,14 @@ def _claim(submission_id: int) -> Claim | None:
     if not transcription.is_configured():
         mark_manual_review(submission, NO_PROVIDER_REASON)
         return None
-    transcript, _ = HomeworkTranscript.objects.get_or_create(submission=submission)
+    # The row lock on the submission serialises this: no get_or_create savepoint needed.
+    transcript = HomeworkTranscript.objects.filter(submission=submission).first()
+    if transcript is None:
+        transcript = HomeworkTranscript.objects.create(submission=submission)
     submission_set_status(submission, Submission.Status.TRANSCRIBING)
     return Claim(
         submission_id=submission.pk,
-        transcript_id=transcript.pk,
+        transcript=transcript,
         audio_name=submission.audio.name,
         extension=submission.audio_format or "wav",
         language=submission.homework.group.course.language or "",
@@ -90,9 +93,8 @@ def _backoff(attempt: int, retry_after: float | None) -> float:
 
 
 def _record_attempt(
-    transcript_id: int, attempt: int, started: float, error: TranscriptionError | None
+    transcript: HomeworkTranscript, attempt: int, started: float, error: TranscriptionError | None
 ) -> None:
-    transcript = HomeworkTranscript.objects.get(pk=transcript_id)
     transcript.attempts += 1
     entry = {
         "attempt": attempt,
@@ -128,7 +130,7 @@ def _call_provider(claim: Claim) -> tuple[TranscriptionResult | None, Transcript
                 language=claim.language or None,
             )
         except TranscriptionError as exc:
-            _record_attempt(claim.transcript_id, attempt, started, exc)
+            _record_attempt(claim.transcript, attempt, started, exc)
             logger.warning(
                 "transcription attempt %s of submission %s failed: %s",
                 attempt,
@@ -139,7 +141,7 @@ def _call_provider(claim: Claim) -> tuple[TranscriptionResult | None, Transcript
                 return None, exc
             time.sleep(_backoff(attempt, exc.retry_after))
         else:
-            _record_attempt(claim.transcript_id, attempt, started, None)
+            _record_attempt(claim.transcript, attempt, started, None)
             return result, None
     raise AssertionError("unreachable")
 
@@ -149,7 +151,7 @@ def _store(claim: Claim, result: TranscriptionResult) -> Submission | None:
     submission = _lock(claim.submission_id)
     if submission is None or submission.status != Submission.Status.TRANSCRIBING:
         return None  # retried or reviewed meanwhile; this answer is stale
-    transcript = HomeworkTranscript.objects.get(pk=claim.transcript_id)
+    transcript = claim.transcript
     transcript.text, transcript.model = result.text, result.model
     transcript.language = result.language[:16]
     transcript.duration = result.duration if result.duration is not None else submission.audio_seconds

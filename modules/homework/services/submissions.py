@@ -125,6 +125,8 @@ def submission_create(
             submission.save()
     except IntegrityError as exc:  # a concurrent submission of the same student won
         raise Conflict("Another submission is being saved; try again.", code="submission_conflict") from exc
+    # A new submission has no transcript yet: say so, so serializing it does not query for one.
+    Submission.transcript.related.set_cached_value(submission, None)
     events.submission_updated(submission)
     _after_submit(submission, homework)
     return submission
