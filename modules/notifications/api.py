@@ -76,7 +76,7 @@ def mark_all_notifications_read(request):
 
 @router.post(
     "/notifications/{notification_id}/read",
-    response={200: NotificationOut, **errors(401, 404, 429)},
+    response={200: NotificationOut, **errors(401, 404, 422, 429)},
     summary="Mark a notification read",
 )
 def mark_notification_read(request, notification_id: int):
@@ -141,6 +141,7 @@ def delete_telegram_link(request):
     auth=None,
     throttle=[],
     response={200: TelegramWebhookOut, **errors(401, 422)},
+    exclude_none=True,  # nothing to reply: an empty object, which Telegram takes as "no method"
     summary="Telegram bot webhook (secret header required)",
 )
 def telegram_webhook(request):
