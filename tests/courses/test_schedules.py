@@ -126,3 +126,30 @@ def test_update_ignores_its_own_lessons_and_checks_the_new_slot(api, admin, teac
     assert api(admin).patch(f"/schedules/{mine.pk}", {"weekday": 9}).status_code == 422
     assert api(admin).delete(f"/schedules/{mine.pk}").status_code == 204
     assert term_group.lessons.count() == 1  # generated lessons stay
+
+
+def test_a_new_slot_of_an_active_group_is_generated_after_commit(api, admin, teacher, run_on_commit):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    group = GroupFactory(teacher=teacher, start_date=today, end_date=today + timedelta(days=60))
+    with run_on_commit():
+        res = api(admin).post(
+            f"/groups/{group.pk}/schedules", slot(weekday=today.weekday(), start_time="23:00")
+        )
+    assert res.status_code == 201
+    assert group.lessons.count() >= 5  # today and the same weekday over the horizon (4 weeks by default)
+
+
+def test_activating_a_group_generates_its_lessons(api, admin, teacher, run_on_commit):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    group = GroupFactory(
+        teacher=teacher, status="forming", start_date=today, end_date=today + timedelta(days=60)
+    )
+    LessonScheduleFactory(group=group, weekday=today.weekday(), start_time=time(23, 0))
+    assert group.lessons.count() == 0
+    with run_on_commit():
+        assert api(admin).patch(f"/groups/{group.pk}", {"status": "active"}).status_code == 200
+    assert group.lessons.count() >= 5

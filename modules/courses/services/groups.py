@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from core.exceptions import Conflict, ValidationFailed
+from core.tasks import enqueue
 from modules.accounts.models import User
 from modules.courses.models import Branch, Course, Group, Room
 from modules.courses.selectors import open_member_count
@@ -74,6 +75,7 @@ def group_update(
     """Changes a group. Lessons already generated keep their teacher and room; newly generated ones
     use the new values."""
     group = Group.objects.select_for_update().get(pk=group.pk)
+    activated = changes.get("status") == Group.Status.ACTIVE and group.status != Group.Status.ACTIVE
     if teacher is not None:
         _check_teacher(teacher)
         group.teacher = teacher
@@ -90,4 +92,6 @@ def group_update(
             "The group already has more students than this capacity.", code="capacity_below_roster"
         )
     group.save()
+    if activated:  # its lessons up to the horizon, after commit, by the worker
+        enqueue("modules.lessons.tasks.generate_group_lessons", group.pk)
     return group

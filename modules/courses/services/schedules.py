@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from core.exceptions import Conflict, ValidationFailed
+from core.tasks import enqueue
 from modules.courses.models import Group, LessonSchedule, Room
 from modules.lessons.clashes import clash_payload, schedule_clashes, schedule_payload, schedule_slot_clashes
 
@@ -55,6 +56,13 @@ def _refuse_clashes(schedule: LessonSchedule, group: Group) -> None:
         )
 
 
+def _generate_ahead(group: Group) -> None:
+    """An active group's new or changed slot gets its lessons up to the horizon after commit (the
+    worker runs the same idempotent generation the nightly job does)."""
+    if group.status == Group.Status.ACTIVE:
+        enqueue("modules.lessons.tasks.generate_group_lessons", group.pk)
+
+
 @transaction.atomic
 def schedule_create(
     *,
@@ -79,6 +87,7 @@ def schedule_create(
     _validate(schedule, group)
     _refuse_clashes(schedule, group)
     schedule.save()
+    _generate_ahead(group)
     return schedule
 
 
@@ -100,6 +109,7 @@ def schedule_update(
     if schedule.is_active:
         _refuse_clashes(schedule, group)
     schedule.save()
+    _generate_ahead(group)
     return schedule
 
 
