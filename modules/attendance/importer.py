@@ -164,6 +164,8 @@ class _Resolver:
         self.actor = actor
         self.now = timezone.now()
         self.window = get_system_settings().attendance_edit_window_days
+        self._phones: dict[str, str | None] = {}
+        self._roster_cache: dict[tuple[int, date], set[int]] = {}
 
     def resolve(self, rows: list[ImportRow]) -> None:
         for r in rows:
@@ -264,10 +266,11 @@ class _Resolver:
                     r.student_id = sid
                     ids.add(sid)
             elif r.cells.get("phone") is not None:
-                try:
-                    phones[id(r)] = normalize_phone(str(r.cells["phone"]))
-                except InvalidPhone:
+                normalized = self._phone(str(r.cells["phone"]))
+                if normalized is None:
                     r.errors.append(f"phone {r.cells['phone']!r} is not a valid Uzbek number")
+                else:
+                    phones[id(r)] = normalized
             else:
                 r.errors.append("give student_id or phone")
         students = User.objects.filter(
@@ -301,9 +304,25 @@ class _Resolver:
         except ApplicationError as exc:
             r.errors.append(str(exc.detail))
 
+    def _phone(self, raw: str) -> str | None:
+        # A file repeats each student's phone on every lesson: parse each spelling once.
+        if raw not in self._phones:
+            try:
+                self._phones[raw] = normalize_phone(raw)
+            except InvalidPhone:
+                self._phones[raw] = None
+        return self._phones[raw]
+
+    def _roster_ids(self, lesson: Lesson, rosters) -> tuple[date, set[int]]:
+        day = lesson_local_date(lesson)
+        key = (lesson.group_id, day)
+        if key not in self._roster_cache:
+            self._roster_cache[key] = {m.student_id for m in rosters[lesson.group_id] if on_roster(m, day)}
+        return day, self._roster_cache[key]
+
     def _check_roster(self, r: ImportRow, rosters, seen, students) -> None:
-        day = lesson_local_date(r.lesson)
-        if not any(m.student_id == r.student_id and on_roster(m, day) for m in rosters[r.lesson.group_id]):
+        day, roster_ids = self._roster_ids(r.lesson, rosters)
+        if r.student_id not in roster_ids:
             r.errors.append(
                 f"student {r.student_id} is not on the roster of lesson {r.lesson.pk} ({day.isoformat()})"
             )

@@ -257,11 +257,11 @@ def _apply(outcome: MarkOutcome, entries, *, actor: User, now, students: dict) -
                     [{"loc": ["body", "status"], "msg": "A new record needs a status.", "type": "missing"}]
                 )
             record = AttendanceRecord(
-                lesson=outcome.lesson,
+                lesson_id=outcome.lesson.pk,
                 student=students[entry.student_id],
                 status=entry.status,
                 note=entry.note or "",
-                marked_by=actor,
+                marked_by_id=actor.pk,
                 marked_at=now,
             )
             outcome.records[entry.student_id] = record
@@ -273,7 +273,7 @@ def _apply(outcome: MarkOutcome, entries, *, actor: User, now, students: dict) -
         if status == record.status and note == record.note:
             continue
         history.append(_Change(record, record.status, record.note))
-        record.status, record.note, record.marked_by, record.marked_at = status, note, actor, now
+        record.status, record.note, record.marked_by_id, record.marked_at = status, note, actor.pk, now
         record.updated_at = now
         outcome.updated.append(record)
     return history
@@ -282,7 +282,7 @@ def _apply(outcome: MarkOutcome, entries, *, actor: User, now, students: dict) -
 def _history_row(change: _Change, *, actor: User, source: str, now) -> AttendanceChange:
     return AttendanceChange(
         record_id=change.record.pk,
-        actor=actor,
+        actor_id=actor.pk,
         source=source,
         before_status=change.before_status,
         after_status=change.record.status,
