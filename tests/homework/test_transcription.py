@@ -9,7 +9,7 @@ from werkzeug import Response
 
 from modules.homework.models import Submission
 from modules.homework.tasks import transcribe_submission
-from tests.factories.homework import wav_upload
+from tests.factories.homework import HomeworkFactory, wav_upload
 from tests.homework.conftest import REFERENCE, transcription_json, verbose_json
 
 PATH = "/v1/audio/transcriptions"
@@ -223,3 +223,60 @@ def test_transient_status_codes_are_retried_up_to_three_times(
     submission = submit_audio(api, student, audio_homework, run_on_commit)
     submission.refresh_from_db()
     assert submission.status == "failed" and len(openai_server.log) == 3
+
+
+def test_an_abandoned_transcribing_submission_is_claimed_again(
+    api, student, audio_homework, openai_server, settings, run_on_commit
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.OPENAI_API_KEY = ""
+    submission = submit_audio(api, student, audio_homework, run_on_commit)  # parked: no key
+    settings.OPENAI_API_KEY = "sk-test-local"
+    openai_server.expect_request(PATH, method="POST").respond_with_data(
+        verbose_json(), content_type="application/json"
+    )
+    Submission.objects.filter(pk=submission.pk).update(
+        status="transcribing",
+        needs_manual_review=False,
+        status_changed_at=timezone.now() - timedelta(minutes=1),
+    )
+    assert transcribe_submission(submission.pk) == "skipped"  # a worker may still be on it
+    Submission.objects.filter(pk=submission.pk).update(status_changed_at=timezone.now() - timedelta(hours=1))
+    assert transcribe_submission(submission.pk) == "scored"
+    assert len(openai_server.log) == 1
+
+
+def test_admin_retry_action_calls_the_service(
+    admin, student, audio_homework, openai_server, client, run_on_commit
+):
+    from tests.factories.homework import SubmissionFactory
+
+    failed = SubmissionFactory(homework=audio_homework, student=student, status="failed", audio_format="wav")
+    from django.core.files.base import ContentFile
+
+    from tests.factories.homework import wav_bytes
+
+    failed.audio.save("a.wav", ContentFile(wav_bytes(1.0)))
+    done = SubmissionFactory(
+        homework=HomeworkFactory(group=audio_homework.group), student=student, status="scored"
+    )
+    openai_server.expect_request(PATH, method="POST").respond_with_data(
+        verbose_json(), content_type="application/json"
+    )
+    client.force_login(admin)
+    with run_on_commit():
+        response = client.post(
+            "/admin/homework/submission/",
+            {"action": "retry_transcription", "_selected_action": [failed.pk, done.pk]},
+            follow=True,
+        )
+    assert response.status_code == 200
+    failed.refresh_from_db()
+    assert failed.status == "scored"
+    assert Submission.objects.get(pk=done.pk).status == "scored"
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("1 submission(s) queued" in m for m in messages)
+    assert any(f"#{done.pk}" in m for m in messages)
