@@ -245,3 +245,15 @@ def test_history_endpoint(api, teacher, admin, student, parent, past_lesson):
     assert api(student).get(f"{url(past_lesson)}/history").status_code == 403
     assert api(parent).get(f"{url(past_lesson)}/history").status_code == 403
     assert AttendanceChange.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [("admin", 200), ("teacher", 200), ("student", 403), ("parent", 403), ("outsider", 404)],
+)
+def test_patch_and_history_per_persona(api, request, persona, code, student, past_lesson):
+    user = request.getfixturevalue(persona)
+    resp = api(user).patch(f"{url(past_lesson)}/{student.pk}", {"status": "present"})
+    assert resp.status_code == code
+    assert api(user).get(f"{url(past_lesson)}/history").status_code == code
+    assert api().patch(f"{url(past_lesson)}/{student.pk}", {"status": "present"}).status_code == 401

@@ -196,3 +196,15 @@ def test_member_of_course_sees_course_material_only_through_a_group(api, materia
     assert api(other_student).get(f"/resources/{materials['course']}").status_code == 404
     MembershipFactory(group=group, student=other_student)
     assert api(other_student).get(f"/resources/{materials['course']}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [("admin", 200), ("teacher", 200), ("student", 403), ("parent", 403), ("outsider", 404)],
+)
+def test_change_material_per_persona(api, request, persona, code, materials):
+    user = request.getfixturevalue(persona)
+    rid = materials["group"]
+    assert api(user).patch(f"/resources/{rid}", {"description": "x"}).status_code == code
+    assert api(user).delete(f"/resources/{rid}").status_code == (204 if code == 200 else code)
+    assert api().delete(f"/resources/{rid}").status_code == 401
