@@ -35,7 +35,7 @@ class Lesson(TimeStamped):
         related_name="lessons",
         db_index=False,
     )
-    starts_at = models.DateTimeField(db_index=True)
+    starts_at = models.DateTimeField()  # indexed with id below: lists order by (starts_at, id)
     ends_at = models.DateTimeField()
     original_starts_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
@@ -50,6 +50,9 @@ class Lesson(TimeStamped):
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="lesson_ends_after_start"),
         ]
         indexes = [
+            # a page of a list ordered by (starts_at, id) reads just its rows, even when hundreds of
+            # lessons start at the same minute
+            models.Index(fields=["starts_at", "id"], name="lesson_starts_at_id"),
             models.Index(fields=["group", "starts_at"]),
             models.Index(fields=["teacher", "starts_at"]),
             models.Index(fields=["room", "starts_at"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import QuerySet
+from django.db.models.query import ValuesIterable
 from django.utils import timezone
 
 from modules.accounts.models import User
@@ -122,7 +123,75 @@ def lesson_list(
         qs = qs.filter(group_id__in=Membership.objects.filter(student_id=student).values("group_id"))
     if branch is not None:
         qs = qs.filter(group__branch_id=branch)
-    return with_relations(qs).order_by("starts_at", "id")
+    return as_lesson_rows(qs.order_by("starts_at", "id"))
+
+
+_ROW_FIELDS = (
+    "id",
+    "starts_at",
+    "ends_at",
+    "original_starts_at",
+    "status",
+    "topic",
+    "notes",
+    "cancel_reason",
+    "group_id",
+    "group__name",
+    "group__course_id",
+    "group__course__name",
+    "group__course__level",
+    "group__course__language",
+    "group__branch_id",
+    "group__branch__name",
+    "teacher_id",
+    "teacher__first_name",
+    "teacher__last_name",
+    "room_id",
+    "room__name",
+)
+
+
+class _LessonRowIterable(ValuesIterable):
+    """Rows of a values() query shaped like LessonOut (nested group, course, branch, teacher, room).
+    A page of 100 lessons then builds 100 dicts instead of 600 model instances (each with its
+    init signals), which is most of a list request's Python time."""
+
+    def __iter__(self):
+        for r in super().__iter__():
+            yield {
+                "id": r["id"],
+                "starts_at": r["starts_at"],
+                "ends_at": r["ends_at"],
+                "original_starts_at": r["original_starts_at"],
+                "status": r["status"],
+                "topic": r["topic"],
+                "notes": r["notes"],
+                "cancel_reason": r["cancel_reason"],
+                "group": {
+                    "id": r["group_id"],
+                    "name": r["group__name"],
+                    "course": {
+                        "id": r["group__course_id"],
+                        "name": r["group__course__name"],
+                        "level": r["group__course__level"],
+                        "language": r["group__course__language"],
+                    },
+                    "branch": {"id": r["group__branch_id"], "name": r["group__branch__name"]},
+                },
+                "teacher": {
+                    "id": r["teacher_id"],
+                    "first_name": r["teacher__first_name"],
+                    "last_name": r["teacher__last_name"],
+                },
+                "room": None if r["room_id"] is None else {"id": r["room_id"], "name": r["room__name"]},
+            }
+
+
+def as_lesson_rows(qs: QuerySet[Lesson]) -> QuerySet:
+    """`qs` yielding LessonOut-shaped dicts (one joined query; count() and slicing work as usual)."""
+    rows = qs.values(*_ROW_FIELDS)
+    rows._iterable_class = _LessonRowIterable  # Django's documented-by-code hook for values() shapes
+    return rows
 
 
 def lesson_for(user: User, lesson_id: int) -> Lesson:

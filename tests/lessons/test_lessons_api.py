@@ -73,6 +73,11 @@ def test_lesson_shape(api, student, lesson):
     assert body["room"]["id"] == lesson.room_id and body["branch"]["id"] == lesson.group.branch_id
     assert body["status"] == "scheduled" and body["is_rescheduled"] is False
     assert body["starts_at"].endswith("Z") or "+" in body["starts_at"]
+    # the list serves the same shape from plain rows
+    assert api(student).get("/lessons").json()["items"] == [body]
+    lesson.room = None
+    lesson.save()
+    assert api(student).get("/lessons").json()["items"][0]["room"] is None
 
 
 def test_lesson_filters(api, admin, group, student, teacher):
