@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from modules.accounts.models import Guardianship, User
 
@@ -13,18 +13,24 @@ RECIPIENT_FIELDS = ("id", "role", "language", "phone", "email", "first_name", "l
 
 
 def _users() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).only(*RECIPIENT_FIELDS)
+    """Recipients, each with `telegram_chat_id` joined in (None when not linked): dispatch then needs
+    no query of its own to find chats."""
+    return (
+        User.objects.filter(is_active=True)
+        .only(*RECIPIENT_FIELDS)
+        .annotate(telegram_chat_id=F("telegram_link__chat_id"))
+    )
 
 
 def guardians_by_student(student_ids) -> dict[int, list[User]]:
-    links = (
-        Guardianship.objects.filter(student_id__in=list(student_ids), parent__is_active=True)
-        .select_related("parent")
-        .only("student_id", *(f"parent__{f}" for f in RECIPIENT_FIELDS))
+    parents = (
+        _users()
+        .filter(guardianships__student_id__in=list(student_ids))
+        .annotate(ward_id=F("guardianships__student_id"))
     )
     result: dict[int, list[User]] = defaultdict(list)
-    for link in links:
-        result[link.student_id].append(link.parent)
+    for parent in parents:
+        result[parent.ward_id].append(parent)
     return result
 
 

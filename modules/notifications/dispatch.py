@@ -80,7 +80,7 @@ def _build_logs(notifications, channels, users, now: datetime) -> list[Notificat
     wanted = {c for chans in channels.values() for c in chans}
     chats = {}
     if Channel.TELEGRAM in wanted:
-        chats = dict(TelegramLink.objects.filter(user_id__in=list(users)).values_list("user_id", "chat_id"))
+        chats = _chats(users)
     quiet = quiet_until(now)
     logs = []
     for notification in notifications:
@@ -103,6 +103,13 @@ def _build_logs(notifications, channels, users, now: datetime) -> list[Notificat
                 )
             )
     return logs
+
+
+def _chats(users: dict) -> dict[int, int]:
+    """Linked chats: from the `telegram_chat_id` the audiences already joined in, else one query."""
+    if all(hasattr(user, "telegram_chat_id") for user in users.values()):
+        return {uid: user.telegram_chat_id for uid, user in users.items() if user.telegram_chat_id}
+    return dict(TelegramLink.objects.filter(user_id__in=list(users)).values_list("user_id", "chat_id"))
 
 
 def _address(channel: str, user, chats: dict) -> tuple[str, str]:

@@ -40,7 +40,9 @@ def when(value: datetime | None) -> str:
     return value.astimezone(_tz()).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
-def day(value: date | datetime | None) -> str:
+def day(value: date | datetime | str | None) -> str:
+    if isinstance(value, str):  # a model built in memory may still hold the ISO string it was given
+        value = date.fromisoformat(value[:10]) if value else None
     if isinstance(value, datetime):
         value = value.astimezone(_tz()).date()
     return value.strftime("%d.%m.%Y") if value else ""
