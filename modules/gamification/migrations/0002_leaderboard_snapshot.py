@@ -12,10 +12,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveField(
-            model_name='leaderboardstate',
-            name='group',
-        ),
         migrations.CreateModel(
             name='LeaderboardSnapshot',
             fields=[

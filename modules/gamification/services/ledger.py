@@ -1,10 +1,12 @@
 """The one place coins move. Every change is a ledger row plus the balance update, in one transaction,
-under a row lock on the student's balance, so the balance always equals the ledger's sum."""
+under the row lock of the student's balance, so the balance always equals the ledger's sum. The
+unique idempotency key makes a repeated change roll back whole (balance included)."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from core.exceptions import Conflict
 from modules.gamification import events
@@ -22,7 +24,6 @@ def account_lock(student_id: int) -> StudentCoin:
     return account
 
 
-@transaction.atomic
 def coins_post(
     *,
     student_id: int,
@@ -39,35 +40,74 @@ def coins_post(
     """Append one ledger row and move the balance. Returns (transaction, created); a repeated
     idempotency key returns the first transaction and changes nothing. A balance may only go below
     zero with allow_negative (an admin's explicit override)."""
-    account = account_lock(student_id)
-    existing = CoinTransaction.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing, False
     if amount == 0:
         raise Conflict("A coin transaction needs a non-zero amount.", code="zero_amount")
-    old_balance = account.balance
-    new_balance = old_balance + amount
-    if amount < 0 and new_balance < 0 and not allow_negative:
-        raise Conflict(
-            f"Not enough coins: the balance is {old_balance}.",
-            code="insufficient_coins",
-            extra={"balance": old_balance},
+    row = {
+        "student_id": student_id,
+        "amount": amount,
+        "reason": reason,
+        "idempotency_key": idempotency_key,
+        "source_type": source_type,
+        "source_id": source_id,
+        "group_id": group_id,
+        "created_by_id": created_by_id,
+        "note": note[:255],
+    }
+    try:
+        return _post(row, allow_negative), True
+    except IntegrityError:
+        # the key was used before (a replay, or a concurrent duplicate that committed first): the
+        # savepoint rolled our balance change back; answer with the first transaction
+        existing = CoinTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+@transaction.atomic
+def _post(row: dict, allow_negative: bool) -> CoinTransaction:
+    # the common case in one statement: the UPDATE locks the balance row, applies the amount only if
+    # the balance stays >= 0 (or the override allows), and returns the new balance
+    new_balance = _move_balance(row["student_id"], row["amount"], allow_negative)
+    if new_balance is None:
+        new_balance = _move_balance_slow(row, allow_negative)
+    tx = CoinTransaction.objects.create(**row)
+    _after_post(tx, new_balance - row["amount"], new_balance)
+    return tx
+
+
+def _move_balance(student_id: int, amount: int, allow_negative: bool) -> int | None:
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE {StudentCoin._meta.db_table} SET balance = balance + %s, updated_at = %s "
+            "WHERE student_id = %s AND (%s OR balance + %s >= 0) RETURNING balance",
+            [
+                amount,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                student_id,
+                allow_negative or amount > 0,
+                amount,
+            ],
         )
-    tx = CoinTransaction.objects.create(
-        student_id=student_id,
-        amount=amount,
-        reason=reason,
-        idempotency_key=idempotency_key,
-        source_type=source_type,
-        source_id=source_id,
-        group_id=group_id,
-        created_by_id=created_by_id,
-        note=note[:255],
-    )
+        found = cur.fetchone()
+    return found[0] if found else None
+
+
+def _move_balance_slow(row: dict, allow_negative: bool) -> int:
+    """No balance row yet, or not enough coins (or a replay of a deduction: then IntegrityError)."""
+    account = account_lock(row["student_id"])
+    new_balance = account.balance + row["amount"]
+    if new_balance < 0 and not allow_negative:
+        if CoinTransaction.objects.filter(idempotency_key=row["idempotency_key"]).exists():
+            raise IntegrityError("idempotency key already used")
+        raise Conflict(
+            f"Not enough coins: the balance is {account.balance}.",
+            code="insufficient_coins",
+            extra={"balance": account.balance},
+        )
     account.balance = new_balance
     account.save(update_fields=["balance", "updated_at"])
-    _after_post(tx, old_balance, new_balance)
-    return tx, True
+    return new_balance
 
 
 def _after_post(tx: CoinTransaction, old_balance: int, new_balance: int) -> None:
