@@ -9,6 +9,7 @@ DEFAULTS = {
     "TICKET_TTL": 60,  # seconds a WebSocket ticket may wait before it is redeemed
     "MAX_FRAME_BYTES": 4096,  # a client frame larger than this is answered with frame_too_large
     "MAX_SUBSCRIPTIONS": 50,  # explicit subscriptions per connection (own channels not counted)
+    "DB_THREADS": 4,  # threads for the handshake's and subscribe's database reads (see realtime/db.py)
 }
 
 

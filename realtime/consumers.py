@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import logging
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth import get_user_model
 
 from realtime import registry
 from realtime.conf import limit
+from realtime.db import run_db
 from realtime.groups import DASHBOARD, group_name, is_valid_channel, user_channel
 
 logger = logging.getLogger("markaz.realtime")
@@ -80,7 +80,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return await self._send({"type": "subscribed", "channel": channel})
         if len(self.subscriptions) >= limit("MAX_SUBSCRIPTIONS"):
             return await self._error("too_many_subscriptions", "Unsubscribe from something first.", channel)
-        verdict = await self._authorize(channel)
+        verdict = await run_db(self._authorize, channel)
         if verdict == "inactive":
             await self._error("not_authenticated", "The account is no longer active.", channel)
             return await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -107,7 +107,6 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
 
     # --- helpers -----------------------------------------------------------------------------------
 
-    @database_sync_to_async
     def _authorize(self, channel: str) -> str:
         """Re-reads the user (deactivated or demoted since connecting?) and asks the registry."""
         user = get_user_model().objects.filter(pk=self.user.pk, is_active=True).first()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from channels.security.websocket import OriginValidator
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from core.auth import user_from_access_token
+from realtime.db import run_db
 from realtime.tickets import redeem_ticket
 
 
@@ -45,7 +45,6 @@ def _user_from_ticket(ticket: str):
     return get_user_model().objects.filter(pk=user_id, is_active=True).first()
 
 
-@database_sync_to_async
 def authenticate(scope):
     """The active user the handshake proves, or None. A ticket, when present, is the only proof
     considered: a bad ticket is not rescued by a header."""
@@ -60,7 +59,7 @@ def authenticate(scope):
 
 class TicketAuthMiddleware(BaseMiddleware):
     async def __call__(self, scope, receive, send):
-        user = await authenticate(scope) if scope["type"] == "websocket" else None
+        user = await run_db(authenticate, scope) if scope["type"] == "websocket" else None
         scope = dict(scope, user=user or AnonymousUser())
         return await super().__call__(scope, receive, send)
 

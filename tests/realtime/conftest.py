@@ -101,6 +101,12 @@ def room_kind():
 
 
 @pytest.fixture(autouse=True)
+def _db_on_the_test_thread(settings):
+    """The consumer's reads on channels' shared thread, i.e. the test's own (see realtime/db.py)."""
+    settings.REALTIME_DB_THREADS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_layer():
     layer = get_channel_layer()
     if hasattr(layer, "flush"):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 
 from core.auth import issue_access_token
-from realtime import tickets
+from realtime import registry, tickets
 from realtime.middleware import TicketAuthMiddleware, allowed_origin_validator
 from realtime.routing import websocket_urlpatterns
-from tests.realtime.conftest import connect, ticket_for, ws_test
+from tests.realtime.conftest import connect, ticket_for, welcomed, ws_test
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +132,36 @@ async def test_the_front_ends_origin_and_origin_less_clients_are_allowed(student
 async def test_unknown_path_is_not_routed(student):
     with pytest.raises(ValueError):
         await connect(ticket=ticket_for(student), path="/ws/elsewhere/", timeout=0.5)
+
+
+@pytest.mark.django_db(transaction=True)
+@ws_test
+async def test_the_database_reads_run_on_realtimes_own_threads(student, settings):
+    settings.REALTIME_DB_THREADS = 2  # as in production; committed rows, so other threads see them
+    seen_threads = []
+    registry.register("probe", lambda user, key: seen_threads.append(threading.current_thread().name) or True)
+    try:
+        socket = await welcomed(student)
+        assert (await socket.request({"action": "subscribe", "channel": "probe:1"}))["type"] == "subscribed"
+        assert seen_threads and seen_threads[0].startswith("realtime-db")
+    finally:
+        registry._authorizers.pop("probe", None)
+        await sync_to_async(_close_pool_connections)()
+
+
+def _close_pool_connections():
+    from concurrent.futures import wait
+
+    from django.db import connections
+
+    from realtime.db import _pools
+
+    for pool in _pools.values():  # each pool thread holds a connection; let the test db be dropped
+        size = pool._max_workers
+        barrier = threading.Barrier(size)  # one task per thread: each waits until all have closed
+
+        def close_then_wait(barrier=barrier):
+            connections.close_all()
+            barrier.wait(timeout=10)
+
+        wait([pool.submit(close_then_wait) for _ in range(size)])
