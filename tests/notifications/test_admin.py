@@ -51,3 +51,19 @@ def test_resend_action_requeues_failed_only(staff_client, run_on_commit, setting
     sent.refresh_from_db()
     assert failed.status == NotificationLog.Status.SKIPPED and failed.attempts == 1
     assert sent.status == NotificationLog.Status.SENT
+
+
+def test_seed_sends_the_welcome_once(db):
+    import io
+
+    from modules.notifications import seed
+    from modules.notifications.models import Broadcast, Notification
+    from tests.factories.accounts import AdminFactory, StudentFactory
+
+    admin = AdminFactory(email="admin@demo.markaz.uz")
+    student = StudentFactory()
+    seed.seed(io.StringIO())
+    seed.seed(io.StringIO())
+    assert Broadcast.objects.filter(sender=admin).count() == 1
+    note = Notification.objects.get(user=student)
+    assert note.title == "Welcome to Markaz" and note.read_at is None
