@@ -187,10 +187,29 @@ class _LessonRowIterable(ValuesIterable):
             }
 
 
+class _LessonRows(QuerySet):
+    """Counts on the unjoined lessons query: the joins values() adds for names would otherwise be
+    part of the pagination's COUNT(*) too, for nothing."""
+
+    _count_base: QuerySet | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._count_base = self._count_base
+        return clone
+
+    def count(self) -> int:
+        if self._count_base is not None and not self.query.is_sliced:
+            return self._count_base.count()
+        return super().count()
+
+
 def as_lesson_rows(qs: QuerySet[Lesson]) -> QuerySet:
     """`qs` yielding LessonOut-shaped dicts (one joined query; count() and slicing work as usual)."""
-    rows = qs.values(*_ROW_FIELDS)
-    rows._iterable_class = _LessonRowIterable  # Django's documented-by-code hook for values() shapes
+    base = _LessonRows(model=Lesson, query=qs.query.chain())
+    base._count_base = qs
+    rows = base.values(*_ROW_FIELDS)
+    rows._iterable_class = _LessonRowIterable  # the hook values()/values_list() use for row shapes
     return rows
 
 
