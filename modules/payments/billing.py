@@ -8,11 +8,13 @@ has left is closed."""
 from __future__ import annotations
 
 import calendar
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from modules.courses.models import FreezePeriod, Membership
@@ -44,27 +46,60 @@ def month_bounds(period: date) -> tuple[date, date]:
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-def billable_days(schedule: PaymentSchedule, membership: Membership, freezes, period: date) -> int:
+@dataclass(frozen=True)
+class DueSchedule:
+    """What billing needs of a schedule, its membership and group: read as plain values, since a
+    month's run touches every active schedule."""
+
+    id: int
+    amount: int | None
+    due_day: int
+    active_from: date
+    active_to: date | None
+    membership_id: int
+    student_id: int
+    group_id: int
+    group_name: str
+    group_price: int
+    joined_on: date
+    left_on: date | None
+    status: str
+    discount_type: str
+    discount_value: int
+
+    def monthly_amount(self) -> int:
+        if self.amount is not None:
+            return self.amount
+        # the membership's own rule (courses owns it), applied without loading the model
+        terms = SimpleNamespace(
+            discount_type=self.discount_type,
+            discount_value=self.discount_value,
+            DiscountType=Membership.DiscountType,
+        )
+        return Membership.monthly_amount(terms, base=self.group_price)
+
+
+def billable_days(due: DueSchedule, freezes, period: date) -> int:
     first, last = month_bounds(period)
-    start = max(first, membership.joined_on, schedule.active_from)
+    start = max(first, due.joined_on, due.active_from)
     end = last
-    if schedule.active_to:
-        end = min(end, schedule.active_to)
-    if membership.left_on:
-        end = min(end, membership.left_on - timedelta(days=1))
+    if due.active_to:
+        end = min(end, due.active_to)
+    if due.left_on:
+        end = min(end, due.left_on - timedelta(days=1))
     if start > end:
         return 0
     frozen: set[int] = set()
-    for freeze in freezes:
-        lo, hi = max(start, freeze.start_date), min(end, freeze.end_date)
+    for freeze_start, freeze_end in freezes:
+        lo, hi = max(start, freeze_start), min(end, freeze_end)
         frozen.update(range(lo.toordinal(), hi.toordinal() + 1))
     return (end - start).days + 1 - len(frozen)
 
 
-def compute_bill(schedule: PaymentSchedule, membership: Membership, freezes, period: date) -> Bill:
+def compute_bill(due: DueSchedule, freezes, period: date) -> Bill:
     month_days = calendar.monthrange(period.year, period.month)[1]
-    days = billable_days(schedule, membership, freezes, period)
-    full = schedule.amount if schedule.amount is not None else membership.monthly_amount()
+    days = billable_days(due, freezes, period)
+    full = due.monthly_amount()
     if days >= month_days:
         return Bill(full, month_days, month_days)
     # integer rounding half up: no floats near money
@@ -83,22 +118,52 @@ def generate_invoices(*, today: date | None = None) -> GenerationResult:
     return result
 
 
-def _due_schedules(period: date):
-    first, last = month_bounds(period)
+FIELDS = {
+    "id": "id",
+    "amount": "amount",
+    "due_day": "due_day",
+    "active_from": "active_from",
+    "active_to": "active_to",
+    "membership_id": "membership_id",
+    "student_id": "membership__student_id",
+    "group_id": "membership__group_id",
+    "group_name": "membership__group__name",
+    "group_price": "membership__group__monthly_price",
+    "joined_on": "membership__joined_on",
+    "left_on": "membership__left_on",
+    "status": "membership__status",
+    "discount_type": "membership__discount_type",
+    "discount_value": "membership__discount_value",
+}
+
+
+def _due_schedules(first: date, last: date):
     already = Payment.objects.filter(schedule=OuterRef("pk"), period=first)
-    freezes = FreezePeriod.objects.filter(start_date__lte=last, end_date__gte=first)
-    return (
+    rows = (
         PaymentSchedule.objects.filter(is_active=True, active_from__lte=last)
         .filter(Q(active_to__isnull=True) | Q(active_to__gte=first))
         .exclude(Exists(already))
-        .select_related("membership__group")
-        .prefetch_related(Prefetch("membership__freezes", queryset=freezes, to_attr="period_freezes"))
         .order_by("id")
+        .values_list(*FIELDS.values())
     )
+    names = list(FIELDS)
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield DueSchedule(**dict(zip(names, row, strict=True)))
 
 
-def _describe(schedule: PaymentSchedule, period: date, bill: Bill) -> str:
-    text = f"{schedule.membership.group.name} — {period:%B %Y}"
+def _freezes(first: date, last: date) -> dict[int, list[tuple[date, date]]]:
+    """Every freeze overlapping the month, by membership (few: one query for the whole run)."""
+    out: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    rows = FreezePeriod.objects.filter(start_date__lte=last, end_date__gte=first).values_list(
+        "membership_id", "start_date", "end_date"
+    )
+    for membership_id, start, end in rows:
+        out[membership_id].append((start, end))
+    return out
+
+
+def _describe(due: DueSchedule, period: date, bill: Bill) -> str:
+    text = f"{due.group_name} — {period:%B %Y}"
     if bill.billable_days < bill.month_days:
         text += f" ({bill.billable_days}/{bill.month_days} days)"
     return text[:255]
@@ -106,29 +171,27 @@ def _describe(schedule: PaymentSchedule, period: date, bill: Bill) -> str:
 
 def _generate_period(period: date, today: date, result: GenerationResult) -> None:
     first, last = month_bounds(period)
+    freezes = _freezes(first, last)
     batch: list[Payment] = []
     to_close: list[int] = []
-    for schedule in _due_schedules(first).iterator(chunk_size=CHUNK):
-        membership = schedule.membership
-        if membership.status == Membership.Status.LEFT and (
-            membership.left_on is None or membership.left_on <= first
-        ):
-            to_close.append(schedule.pk)
+    for due in _due_schedules(first, last):
+        if due.status == Membership.Status.LEFT and (due.left_on is None or due.left_on <= first):
+            to_close.append(due.id)
             continue
-        bill = compute_bill(schedule, membership, membership.period_freezes, first)
+        bill = compute_bill(due, freezes.get(due.membership_id, ()), first)
         if bill.amount <= 0:
             result.skipped += 1
             continue
-        nominal_due = first.replace(day=schedule.due_day)
+        nominal_due = first.replace(day=due.due_day)
         batch.append(
             Payment(
-                student_id=membership.student_id,
-                group_id=membership.group_id,
+                student_id=due.student_id,
+                group_id=due.group_id,
                 amount=bill.amount,
-                description=_describe(schedule, first, bill),
+                description=_describe(due, first, bill),
                 period=first,
                 due_date=nominal_due if nominal_due >= today else today + timedelta(days=LATE_GRACE_DAYS),
-                schedule=schedule,
+                schedule_id=due.id,
             )
         )
         if len(batch) >= CHUNK:
@@ -164,11 +227,18 @@ def _insert(batch: list[Payment]) -> int:
 
 
 def _created(payments: list[Payment]) -> None:
-    PaymentHistory.objects.bulk_create(
-        [
-            PaymentHistory(payment=p, from_status="", to_status=p.status, source="system", reason="generated")
-            for p in payments
-        ]
-    )
+    _record_created([p.pk for p in payments])
     for payment in payments:
         signals.payment_created.send(sender=Payment, payment=payment)
+
+
+def _record_created(ids: list[int]) -> None:
+    """The creation rows of a batch, written by one INSERT ... SELECT (no model instances)."""
+    history, table = PaymentHistory._meta.db_table, Payment._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history} (payment_id, from_status, to_status, actor_id, source, reason, created_at) "
+            f"SELECT id, '', status, NULL, 'system', 'generated', %s FROM {table} WHERE id IN ({marks})",
+            [timezone.now(), *ids],
+        )

@@ -72,7 +72,8 @@ class Payment(TimeStamped):
     description = models.CharField(max_length=255, blank=True)
     period = models.DateField(null=True, blank=True, help_text="first day of the billed month")
     due_date = models.DateField(db_index=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # indexed by (status, due_date) below; a second index on status alone only slows bulk updates
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     paid_at = models.DateTimeField(null=True, blank=True)
     method = models.CharField(max_length=16, choices=Method.choices, blank=True)
     external_reference = models.CharField(max_length=100, blank=True)
@@ -134,7 +135,7 @@ class PaymentHistory(models.Model):
     )
     source = models.CharField(max_length=16, default="system", help_text="api, admin, system or payme")
     reason = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)  # always read through payment_id
 
     objects = PaymentHistoryQuerySet.as_manager()
 

@@ -25,31 +25,10 @@ class OverdueResult:
 
 def mark_payments_overdue(*, today: date | None = None) -> OverdueResult:
     today = today or timezone.localdate()
-    table = Payment._meta.db_table
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            # One statement flips them all and says which it flipped; a concurrent confirm that
-            # committed first is simply no longer pending.
-            cursor.execute(
-                f"UPDATE {table} SET status = %s, updated_at = %s WHERE status = %s AND due_date < %s RETURNING id",
-                [Payment.Status.OVERDUE, timezone.now(), Payment.Status.PENDING, today],
-            )
-            ids = sorted(row[0] for row in cursor.fetchall())
+        ids = _flip_and_record(today)
         if not ids:
             return OverdueResult(0, [])
-        PaymentHistory.objects.bulk_create(
-            [
-                PaymentHistory(
-                    payment_id=pk,
-                    from_status=Payment.Status.PENDING,
-                    to_status=Payment.Status.OVERDUE,
-                    source="system",
-                    reason=f"not paid by the due date (checked {today.isoformat()})",
-                )
-                for pk in ids
-            ],
-            batch_size=5000,
-        )
         signals.payment_overdue.send(sender=Payment, payment_ids=ids)
         # The events fan out from the worker in batches: the run stays one short transaction
         # even when it flips 100,000 invoices.
@@ -58,6 +37,36 @@ def mark_payments_overdue(*, today: date | None = None) -> OverdueResult:
                 "modules.payments.tasks.publish_status_events", ids[start : start + EVENT_BATCH], "pending"
             )
     return OverdueResult(len(ids), ids)
+
+
+def _flip_and_record(today: date) -> list[int]:
+    """One set-based UPDATE of every late pending invoice, and one history row for each. A concurrent
+    confirm that committed first is simply no longer pending."""
+    payments, history = Payment._meta.db_table, PaymentHistory._meta.db_table
+    now = timezone.now()
+    reason = f"not paid by the due date (checked {today.isoformat()})"
+    flip = (
+        f"UPDATE {payments} SET status = %s, updated_at = %s WHERE status = %s AND due_date < %s RETURNING id"
+    )
+    flip_params = [Payment.Status.OVERDUE, now, Payment.Status.PENDING, today]
+    columns = "payment_id, from_status, to_status, actor_id, source, reason, created_at"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the history rows are written by the same statement, inside the database
+            cursor.execute(
+                f"WITH flipped AS ({flip}), recorded AS ("
+                f"INSERT INTO {history} ({columns}) SELECT id, %s, %s, NULL, 'system', %s, %s FROM flipped"
+                f") SELECT id FROM flipped",
+                [*flip_params, Payment.Status.PENDING, Payment.Status.OVERDUE, reason, now],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(flip, flip_params)
+        ids = sorted(row[0] for row in cursor.fetchall())
+        cursor.executemany(
+            f"INSERT INTO {history} ({columns}) VALUES (%s, %s, %s, NULL, 'system', %s, %s)",
+            [(pk, Payment.Status.PENDING, Payment.Status.OVERDUE, reason, now) for pk in ids],
+        )
+        return ids
 
 
 def send_due_reminders(*, today: date | None = None) -> dict[int, int]:

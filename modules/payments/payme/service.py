@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 
 from modules.payments import services
 from modules.payments.models import Payment, PaymeTransaction
@@ -78,13 +79,11 @@ def _check_payable(payment: Payment, amount: int) -> None:
 
 
 def _locked_transaction(payme_id: str) -> tuple[PaymeTransaction, Payment]:
-    """The transaction and its invoice, both row-locked (invoice first)."""
-    payment_id = (
-        PaymeTransaction.objects.filter(payme_id=payme_id).values_list("payment_id", flat=True).first()
-    )
-    if payment_id is None:
+    """The transaction and its invoice, both row-locked, the invoice first (as Create does)."""
+    owner = PaymeTransaction.objects.filter(payme_id=payme_id).values("payment_id")[:1]
+    payment = Payment.objects.select_for_update().filter(pk=Subquery(owner)).first()
+    if payment is None:
         raise PaymeError(E.TRANSACTION_NOT_FOUND, "id")
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
     tx = PaymeTransaction.objects.select_for_update().get(payme_id=payme_id)
     return tx, payment
 
