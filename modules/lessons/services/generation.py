@@ -109,6 +109,15 @@ def _existing(groups: list[Group], since: datetime, until: datetime):
     )
 
 
+def _fetch(qs) -> list[tuple]:
+    """The query's rows as plain tuples straight from the cursor: for tens of thousands of rows the
+    ORM's per-row iteration would cost more than the query itself."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class _Busy:
     """Who is busy when, bucketed by (teacher or room, UTC day) so each check looks at a few rows."""
 
@@ -169,7 +178,7 @@ def lessons_generate(*, groups, date_from: date, date_to: date) -> GenerationRes
     zone = center_zone()
     since = datetime.combine(date_from, datetime.min.time(), tzinfo=zone).astimezone(UTC)
     until = datetime.combine(date_to + timedelta(days=1), datetime.min.time(), tzinfo=zone).astimezone(UTC)
-    rows = list(_existing(group_rows, since, until))
+    rows = _fetch(_existing(group_rows, since, until))
     taken: dict[tuple[int, int], tuple[str, int]] = {(r[1], r[6]): (r[7], r[4]) for r in rows}
     busy: _Busy | None = None  # built on first need: a rerun that finds every slot never needs it
     new: list[tuple] = []
