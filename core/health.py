@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from asgiref.sync import async_to_sync
@@ -52,6 +53,37 @@ def _queue():
     return {"backlog": OrmQ.objects.count()}
 
 
+_migrated = False
+
+
+def _migrations():
+    """Unapplied migrations mean this code runs against an older schema: not ready. Once none are
+    left the answer is kept, since a running process's code cannot gain migrations."""
+    global _migrated
+    if not _migrated:
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:
+            raise RuntimeError(f"{len(pending)} migration(s) not applied")
+        _migrated = True
+    return {"pending": 0}
+
+
+def _storage():
+    from django.core.files.storage import default_storage
+
+    backend = type(default_storage).__name__
+    location = getattr(default_storage, "location", None)
+    if settings.STORAGE_S3_BUCKET or location is None:
+        return {"backend": backend}  # remote storage: checked by the provider itself on use
+    os.makedirs(location, exist_ok=True)
+    if not os.access(location, os.W_OK):
+        raise RuntimeError(f"{location} is not writable")
+    return {"backend": backend}
+
+
 def provider_status() -> dict[str, bool]:
     return {
         "payme": bool(settings.PAYME_MERCHANT_ID and settings.PAYME_KEY),
@@ -70,6 +102,8 @@ def readyz(request):
         "cache": _timed(_cache),
         "channel_layer": _timed(_channel_layer),
         "queue": _timed(_queue),
+        "migrations": _timed(_migrations),
+        "storage": _timed(_storage),
     }
     ready = all(c["ok"] for c in checks.values())
     providers = {name: ("enabled" if on else "disabled") for name, on in provider_status().items()}

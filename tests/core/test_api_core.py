@@ -32,7 +32,7 @@ def test_healthz_and_readyz(api, db):
     assert api().get("/healthz").json() == {"status": "ok"}
     body = api().get("/readyz").json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "channel_layer", "queue"}
+    assert set(body["checks"]) == {"database", "cache", "channel_layer", "queue", "migrations", "storage"}
     assert all(check["ok"] for check in body["checks"].values())
     assert body["providers"]["payme"] == "disabled"
 
