@@ -47,7 +47,7 @@ class Claim:
 def _lock(submission_id: int) -> Submission | None:
     return (
         Submission.objects.select_for_update(of=("self",))
-        .select_related("homework__group__course", "student")
+        .select_related("homework__group__course", "student", "transcript")
         .filter(pk=submission_id)
         .first()
     )
@@ -73,8 +73,9 @@ def _claim(submission_id: int) -> Claim | None:
         mark_manual_review(submission, NO_PROVIDER_REASON)
         return None
     # The row lock on the submission serialises this: no get_or_create savepoint needed.
-    transcript = HomeworkTranscript.objects.filter(submission=submission).first()
-    if transcript is None:
+    try:
+        transcript = submission.transcript  # select_related: no query
+    except HomeworkTranscript.DoesNotExist:
         transcript = HomeworkTranscript.objects.create(submission=submission)
     submission_set_status(submission, Submission.Status.TRANSCRIBING)
     return Claim(
@@ -93,8 +94,15 @@ def _backoff(attempt: int, retry_after: float | None) -> float:
 
 
 def _record_attempt(
-    transcript: HomeworkTranscript, attempt: int, started: float, error: TranscriptionError | None
+    transcript: HomeworkTranscript,
+    attempt: int,
+    started: float,
+    error: TranscriptionError | None,
+    *,
+    save: bool = True,
 ) -> None:
+    """Log one provider call. A failed one is saved at once (visible while retrying); a successful
+    one is saved with the transcript itself by _store."""
     transcript.attempts += 1
     entry = {
         "attempt": attempt,
@@ -105,7 +113,8 @@ def _record_attempt(
         entry.update(error=error.reason, transient=error.transient)
         transcript.last_error = error.reason
     transcript.attempt_log = [*transcript.attempt_log, entry]
-    transcript.save(update_fields=["attempts", "attempt_log", "last_error", "updated_at"])
+    if save:
+        transcript.save(update_fields=["attempts", "attempt_log", "last_error", "updated_at"])
 
 
 def _read_audio(claim: Claim) -> bytes:
@@ -141,7 +150,7 @@ def _call_provider(claim: Claim) -> tuple[TranscriptionResult | None, Transcript
                 return None, exc
             time.sleep(_backoff(attempt, exc.retry_after))
         else:
-            _record_attempt(claim.transcript, attempt, started, None)
+            _record_attempt(claim.transcript, attempt, started, None, save=False)
             return result, None
     raise AssertionError("unreachable")
 
