@@ -5,12 +5,11 @@
 `daphne_server` and `qcluster_worker` are real processes (session-scoped, started on first use)
 running against the pytest-django test database and the test Redis. Rows the test writes must be
 committed to be seen by them: request `transactional_db` (not `db`). Without PostgreSQL and Redis
-(e.g. `make test` on SQLite) every test using these fixtures is skipped."""
+(e.g. `make test` on SQLite) every test using these fixtures is skipped. WebSocket helpers:
+`tests.e2e.harness.open_socket(daphne_server, live_api(user))` and `next_event(socket, type=...)`."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 from urllib.parse import urlparse, urlunparse
 
@@ -18,7 +17,6 @@ import httpx
 import pytest
 from django.conf import settings
 from django.db import connection
-from websockets.asyncio.client import connect
 
 from core.auth import issue_access_token
 from tests.e2e.harness import Daphne, QCluster, process_env
@@ -65,27 +63,3 @@ async def live_api(daphne_server):
     yield make
     for client in clients:
         await client.aclose()
-
-
-async def open_socket(daphne_server, api: httpx.AsyncClient):
-    """A `websockets` connection to daphne's /ws/ with a ticket from POST /realtime/ticket, the welcome
-    frame already read (returned beside it)."""
-    response = await api.post("/realtime/ticket")
-    response.raise_for_status()
-    socket = await connect(
-        f"{daphne_server.ws_url}?ticket={response.json()['ticket']}", origin=daphne_server.origin
-    )
-    welcome = json.loads(await socket.recv())
-    return socket, welcome
-
-
-async def next_event(socket, *, type: str, timeout: float = 10) -> dict:
-    """The next frame of `type` (other frames skipped), or TimeoutError."""
-
-    async def wait():
-        while True:
-            frame = json.loads(await socket.recv())
-            if frame.get("type") == type:
-                return frame
-
-    return await asyncio.wait_for(wait(), timeout)

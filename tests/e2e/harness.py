@@ -3,7 +3,9 @@ subprocesses on free ports, against the same database and Redis as the test proc
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import os
 import re
 import signal
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,3 +130,27 @@ def process_env(database_url: str, redis_url: str, **extra: str) -> dict[str, st
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "Q_SYNC": "false"}
     env.pop("PYTEST_CURRENT_TEST", None)
     return {**env, **extra}
+
+
+async def open_socket(daphne_server, api: httpx.AsyncClient):
+    """A `websockets` connection to daphne's /ws/ with a ticket from POST /realtime/ticket, the welcome
+    frame already read (returned beside it)."""
+    response = await api.post("/realtime/ticket")
+    response.raise_for_status()
+    socket = await connect(
+        f"{daphne_server.ws_url}?ticket={response.json()['ticket']}", origin=daphne_server.origin
+    )
+    welcome = json.loads(await socket.recv())
+    return socket, welcome
+
+
+async def next_event(socket, *, type: str, timeout: float = 10) -> dict:
+    """The next frame of `type` (other frames skipped), or TimeoutError."""
+
+    async def wait():
+        while True:
+            frame = json.loads(await socket.recv())
+            if frame.get("type") == type:
+                return frame
+
+    return await asyncio.wait_for(wait(), timeout)

@@ -15,7 +15,7 @@ from django.db import connection
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.e2e.conftest import next_event, open_socket
+from tests.e2e.harness import next_event, open_socket
 
 pytestmark = pytest.mark.e2e
 
