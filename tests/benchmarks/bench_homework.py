@@ -55,17 +55,27 @@ def _texts(n: int = 300) -> tuple[str, str]:
 
 
 def bench_scoring() -> list[Result]:
+    """Wall time p50, and CPU time p99: scoring is pure CPU work, and on a busy machine a wall-clock
+    p99 measures the scheduler (a 1 ms computation preempted for 20 ms), not the code."""
     from modules.homework.scoring import score_text
 
     reference, hypothesis = _texts()
     score_text(reference, hypothesis, 100)
-    times = timed(lambda: score_text(reference, hypothesis, 100), repeat=200)
+    wall = timed(lambda: score_text(reference, hypothesis, 100), repeat=200)
+    cpu = []
+    for _ in range(200):
+        start = time.process_time()
+        score_text(reference, hypothesis, 100)
+        cpu.append((time.process_time() - start) * 1000)
     return [
         Result(
-            "homework: score a 300-word transcript (p50)", f"{p50(times):.2f} ms", "< 20 ms", p50(times) < 20
+            "homework: score a 300-word transcript (wall p50)",
+            f"{p50(wall):.2f} ms",
+            "< 20 ms",
+            p50(wall) < 20,
         ),
         Result(
-            "homework: score a 300-word transcript (p99)", f"{p99(times):.2f} ms", "< 20 ms", p99(times) < 20
+            "homework: score a 300-word transcript (CPU p99)", f"{p99(cpu):.2f} ms", "< 20 ms", p99(cpu) < 20
         ),
     ]
 
@@ -116,11 +126,12 @@ def _pipeline_runs(homework, student, detach: bool) -> tuple[list[float], list[f
     from tests.factories.homework import wav_upload
 
     totals: list[float] = []
+    cpu: list[float] = []
     created = []
     with _receivers_detached(detach), _provider_timer() as provider:
         for i in range(SUBMISSIONS + 1):
             upload = wav_upload(5.0)
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             submission = services.submission_create(homework=homework, student=student, audio=upload)
             status = transcribe_submission(submission.pk)  # the task body, as the worker runs it
             assert status == "scored", status
@@ -129,7 +140,8 @@ def _pipeline_runs(homework, student, detach: bool) -> tuple[list[float], list[f
                 provider.clear()
                 continue
             totals.append((time.perf_counter() - start) * 1000)
-    return totals, provider, created
+            cpu.append((time.process_time() - cpu_start) * 1000)
+    return totals, cpu, provider, created
 
 
 # The fake provider runs in its own process (as a real one would), so it takes no CPU or GIL time
@@ -188,7 +200,7 @@ def bench_pipeline() -> list[Result]:
             group = make_group_with_students(None, [student])
             homework = HomeworkFactory(group=group, kind="audio", max_score=10)
             for detach in (True, False):
-                totals, provider, created = _pipeline_runs(homework, student, detach)
+                totals, cpu, provider, created = _pipeline_runs(homework, student, detach)
                 files += [s.audio.name for s in created]
                 overhead = [t - p for t, p in zip(totals, provider, strict=True)]
                 label = "" if detach else " (all receivers connected)"
@@ -200,6 +212,15 @@ def bench_pipeline() -> list[Result]:
                         p50(overhead) < 100 if detach else None,
                     )
                 )
+                if detach:
+                    rows.append(
+                        Result(
+                            "homework: CPU time of this process per submission, openai client included (p50)",
+                            f"{p50(cpu):.1f} ms",
+                            "-",
+                            None,
+                        )
+                    )
             raise _Rollback
     except _Rollback:
         pass

@@ -124,6 +124,9 @@ def submission_create(
         with transaction.atomic():
             submission.save()
     except IntegrityError as exc:  # a concurrent submission of the same student won
+        for stored in (submission.audio, submission.file):
+            if stored:
+                stored.delete(save=False)  # no row will ever point at them
         raise Conflict("Another submission is being saved; try again.", code="submission_conflict") from exc
     # A new submission has no transcript yet: say so, so serializing it does not query for one.
     Submission.transcript.related.set_cached_value(submission, None)
