@@ -36,7 +36,24 @@ HTTP_CODES = {
 }
 
 
+def _partial_times(node):
+    """JSON Schema's "time" format demands an offset (RFC 3339 full-time); our local times of day
+    (quiet hours, schedule start times) have none, which is RFC 3339's "partial-time"."""
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            node["format"] = "partial-time"
+        for value in node.values():
+            _partial_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _partial_times(value)
+    return node
+
+
 class MarkazAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return _partial_times(super().get_openapi_schema(*args, **kwargs))
+
     def get_openapi_operation_id(self, operation) -> str:
         # Plain function names ("list_groups") read well in generated TypeScript clients; a test
         # keeps them unique across modules.
