@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format bench migrate seed schema clean
+.PHONY: install run test test-fast lint format bench migrate seed schema schema-snapshot clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -52,6 +52,9 @@ bench: install
 
 schema: install
 	$(BIN)/python manage.py export_openapi_schema --api core.api.api --indent 2
+
+schema-snapshot: install
+	$(BIN)/python -m tests.contract.snapshot
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
