@@ -201,6 +201,15 @@ def _touch_groups(groups: list[Group]) -> None:
         )
 
 
+def _baseline() -> Result:
+    """How loaded the machine is: every figure above scales with this."""
+    with connection.cursor() as cur:
+        times = timed(lambda: cur.execute("SELECT 1"), repeat=200)
+    return Result(
+        "baseline: one SELECT 1 round trip", f"p50 {p50(times):.2f} ms, p99 {p99(times):.2f} ms", "-", None
+    )
+
+
 def run(ctx) -> list[Result]:
     if connection.vendor != "postgresql":
         return [Result("gamification benchmark", "skipped: needs Postgres (COPY)", "-", None)]
@@ -215,7 +224,12 @@ def run(ctx) -> list[Result]:
     )
     groups = list(Group.objects.filter(course__name="Bench course").select_related("teacher").order_by("id"))
     LeaderboardSnapshot.objects.all().delete()
-    results = [build, _recompute("cold: every snapshot written"), _recompute("warm: nothing changed")]
+    results = [
+        build,
+        _baseline(),
+        _recompute("cold: every snapshot written"),
+        _recompute("warm: nothing changed"),
+    ]
     _touch_groups(groups)
     results.append(_recompute("after 1,000 coins in 100 groups"))
     results += _read_results(groups)
