@@ -103,6 +103,13 @@ class PaymentAdmin(ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # invoices are cancelled or refunded, never deleted
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # money and parties are fixed once issued; status changes go through the actions
+        editable = {"description", "due_date"} if obj.is_payable else {"description"}
+        return [f for f in self.fields if f not in editable]
+
     def save_model(self, request, obj, form, change):
         if change:
             # status changes go through the actions (services); plain field edits save as usual
