@@ -55,3 +55,7 @@ def seed(stdout, *, students: int = 0) -> None:
     for weekday, start in SLOTS:
         if not LessonSchedule.objects.filter(group=group, weekday=weekday, start_time=start).exists():
             schedules.schedule_create(group=group, weekday=weekday, start_time=start, duration_minutes=90)
+    if students:
+        from modules.courses.seed_scale import seed_scale
+
+        seed_scale(stdout, students=students, branch=branch, course=course)

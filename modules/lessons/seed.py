@@ -12,9 +12,15 @@ from modules.lessons.services.generation import lessons_generate
 
 
 def seed(stdout, *, students: int = 0) -> None:
+    from modules.courses.models import Group
+    from modules.courses.seed_scale import SCALE_PREFIX
+
     today = timezone.localdate()
+    groups = [demo_group()]
+    if students:  # the scale demo's groups too (seed_demo --students N)
+        groups += list(Group.objects.filter(name__startswith=SCALE_PREFIX))
     result = lessons_generate(
-        groups=[demo_group()], date_from=today - timedelta(weeks=4), date_to=today + timedelta(weeks=4)
+        groups=groups, date_from=today - timedelta(weeks=4), date_to=today + timedelta(weeks=4)
     )
     if result.created:
         stdout.write(f"  generated {result.created} demo lessons")

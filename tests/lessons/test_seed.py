@@ -33,3 +33,28 @@ def test_demo_group_with_lessons_around_today_and_idempotent(db):
     _seed()
     assert Lesson.objects.filter(group=group).count() == count
     assert group.memberships.count() == 1 and group.schedules.count() == 3
+
+
+def test_scale_demo_is_clash_free_and_idempotent(db):
+    from modules.courses.models import Group, Membership
+    from modules.courses.seed_scale import SCALE_PREFIX
+
+    out = io.StringIO()
+    for _ in range(2):
+        for module in (accounts_seed, courses_seed, lessons_seed):
+            module.seed(out, students=250)
+    groups = Group.objects.filter(name__startswith=SCALE_PREFIX)
+    assert groups.count() == 13  # 250 / 20, rounded up
+    assert Membership.objects.filter(group__in=groups).count() == 250
+    assert groups.values("teacher").distinct().count() == 2
+    lessons = Lesson.objects.filter(group__in=groups)
+    assert lessons.count() >= 13 * 20
+    # every scale group got every slot: regenerating finds them all, nothing was skipped as busy
+    from modules.lessons.services.generation import lessons_generate
+
+    today = timezone.localdate()
+    rerun = lessons_generate(
+        groups=list(groups), date_from=today - timedelta(weeks=4), date_to=today + timedelta(weeks=4)
+    )
+    assert rerun.created == 0
+    assert {s.reason for s in rerun.skipped} <= {"exists", "holiday"}
