@@ -25,8 +25,14 @@ def on_payment_refunded(sender, payment, **kwargs) -> None:
     services.payment_apply(payment=payment, on_time=False)
 
 
+def on_membership_changed(sender, membership, change=None, actor=None, **kwargs) -> None:
+    # a student joined or left: the group's leaderboard lists its current members
+    services.leaderboard_touch(membership.group_id)
+
+
 def connect() -> None:
     from modules.attendance.signals import attendance_marked
+    from modules.courses.signals import membership_changed
     from modules.homework.signals import homework_reviewed
     from modules.payments.signals import payment_paid, payment_refunded
 
@@ -34,3 +40,4 @@ def connect() -> None:
     homework_reviewed.connect(on_homework_reviewed, dispatch_uid="gamification.homework_reviewed")
     payment_paid.connect(on_payment_paid, dispatch_uid="gamification.payment_paid")
     payment_refunded.connect(on_payment_refunded, dispatch_uid="gamification.payment_refunded")
+    membership_changed.connect(on_membership_changed, dispatch_uid="gamification.membership_changed")

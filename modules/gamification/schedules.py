@@ -1,11 +1,11 @@
 from core.tasks import ScheduleSpec
 
 SCHEDULES = [
-    # catches changes made inside a group's debounce window, and rolls weeks and months over
+    # the safety net behind the debounced per-group refreshes; also rolls weeks and months over
     ScheduleSpec(
         name="gamification.update_leaderboards",
         func="modules.gamification.tasks.update_leaderboards",
-        minutes=1,
+        minutes=5,
     ),
     ScheduleSpec(
         name="gamification.award_period_badges",

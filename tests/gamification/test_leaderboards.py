@@ -113,17 +113,31 @@ def test_event_only_when_the_ranking_changes(group, trio, events, run_on_commit)
     ] * 3
 
 
-def test_touch_is_debounced_per_group(monkeypatch, group):
+def test_touch_is_debounced_per_group(monkeypatch, group, run_on_commit):
+    from django_q.models import Schedule
+
     queued = []
     monkeypatch.setattr("modules.gamification.services.leaderboards.enqueue", lambda *a: queued.append(a))
     other = GroupFactory()
-    for _ in range(5):
-        leaderboard_touch(group.pk)
-    leaderboard_touch(other.pk)
-    assert queued == [
-        ("modules.gamification.tasks.update_leaderboards", [group.pk]),
-        ("modules.gamification.tasks.update_leaderboards", [other.pk]),
-    ]
+    with run_on_commit():
+        for _ in range(5):
+            leaderboard_touch(group.pk)
+        leaderboard_touch(other.pk)
+    task = "modules.gamification.tasks.update_leaderboards"
+    assert queued == [(task, [group.pk]), (task, [other.pk])]  # leading edge: at once, once per window
+    [trailing] = Schedule.objects.filter(func=task)  # one trailing run for the changes inside the window
+    assert trailing.schedule_type == Schedule.ONCE and trailing.next_run > timezone.now()
+    assert "[" + str(group.pk) + "]" in trailing.args
+
+
+def test_membership_change_touches_the_group(monkeypatch, group, student):
+    from modules.courses.signals import membership_changed
+
+    touched = []
+    monkeypatch.setattr("modules.gamification.services.leaderboard_touch", touched.append)
+    membership = group.memberships.get(student=student)
+    membership_changed.send(sender=None, membership=membership, change="left", actor=None)
+    assert touched == [group.pk]
 
 
 def test_a_change_refreshes_the_snapshot_after_commit(group, student, run_on_commit):

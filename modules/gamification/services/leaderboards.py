@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -24,6 +24,7 @@ from modules.gamification.models import CoinTransaction, LeaderboardSnapshot
 from modules.gamification.periods import PERIODS, period_start, period_start_date
 
 DEBOUNCE_SECONDS = 10
+TASK = "modules.gamification.tasks.update_leaderboards"
 _ADVISORY_LOCK = 8_020_001  # serialises snapshot rewrites on Postgres
 
 
@@ -180,7 +181,23 @@ def _upsert(snapshots: list[tuple], batch: int = 500) -> None:
 
 
 def leaderboard_touch(group_id: int) -> None:
-    """A group's coins changed: refresh its leaderboard soon after commit, at most once per
-    DEBOUNCE_SECONDS per group (the cache key); the periodic refresh catches changes made in between."""
-    if cache.add(f"gamification:leaderboard-touch:{group_id}", 1, timeout=DEBOUNCE_SECONDS):
-        enqueue("modules.gamification.tasks.update_leaderboards", [group_id])
+    """A group's coins (or members) changed: refresh its leaderboard right after commit, then at most
+    once more per DEBOUNCE_SECONDS window (cache keys): changes inside the window are picked up by one
+    trailing run scheduled for the window's end. The periodic refresh is the safety net."""
+    if cache.add(f"gamification:leaderboard-lead:{group_id}", 1, timeout=DEBOUNCE_SECONDS):
+        enqueue(TASK, [group_id])
+    elif cache.add(f"gamification:leaderboard-trail:{group_id}", 1, timeout=DEBOUNCE_SECONDS):
+        transaction.on_commit(lambda: _schedule_trailing(group_id))
+
+
+def _schedule_trailing(group_id: int) -> None:
+    from django_q.models import Schedule
+    from django_q.tasks import schedule
+
+    schedule(
+        TASK,
+        [group_id],
+        schedule_type=Schedule.ONCE,
+        repeats=1,
+        next_run=timezone.now() + timedelta(seconds=DEBOUNCE_SECONDS),
+    )
