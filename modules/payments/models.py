@@ -63,26 +63,47 @@ class Payment(TimeStamped):
 
     PAYABLE = (Status.PENDING, Status.OVERDUE)
 
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
+    # Few indexes on purpose: the overdue run rewrites every late row, and each index is written per
+    # row. The composite indexes below cover student, group and status lookups; the partial unique
+    # index covers schedule lookups.
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments", db_index=False
+    )
     group = models.ForeignKey(
-        "courses.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+        "courses.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        db_index=False,
     )
     amount = models.BigIntegerField(help_text="tiyin")
     currency = models.CharField(max_length=3, default="UZS")
     description = models.CharField(max_length=255, blank=True)
     period = models.DateField(null=True, blank=True, help_text="first day of the billed month")
-    due_date = models.DateField(db_index=True)
+    due_date = models.DateField()
     # indexed by (status, due_date) below; a second index on status alone only slows bulk updates
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     paid_at = models.DateTimeField(null=True, blank=True)
     method = models.CharField(max_length=16, choices=Method.choices, blank=True)
     external_reference = models.CharField(max_length=100, blank=True)
     schedule = models.ForeignKey(
-        PaymentSchedule, on_delete=models.SET_NULL, null=True, blank=True, related_name="payments"
+        PaymentSchedule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="payments",
+        db_index=False,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-due_date", "-id"]
@@ -131,7 +152,12 @@ class PaymentHistory(models.Model):
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     source = models.CharField(max_length=16, default="system", help_text="api, admin, system or payme")
     reason = models.CharField(max_length=255, blank=True)
