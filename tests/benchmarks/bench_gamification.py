@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import timedelta
+from unittest import mock
 
 from django.db import connection, transaction
 from django.test import Client
@@ -156,8 +157,6 @@ def _read_results(groups: list[Group]) -> list[Result]:
 
 
 def _award_results() -> list[Result]:
-    from unittest import mock
-
     admin = User.objects.filter(role="admin").first() or User.objects.create(
         phone="+998559999999", first_name="Bench", role="admin", password="!"
     )
@@ -224,10 +223,15 @@ def run(ctx) -> list[Result]:
     )
     groups = list(Group.objects.filter(course__name="Bench course").select_related("teacher").order_by("id"))
     LeaderboardSnapshot.objects.all().delete()
+    with mock.patch("modules.gamification.events.send_many"):
+        quiet = _recompute("cold, events not sent (diagnostic)")
+    quiet.target, quiet.passed = "-", None
+    LeaderboardSnapshot.objects.all().delete()
     results = [
         build,
         _baseline(),
         _recompute("cold: every snapshot written"),
+        quiet,
         _recompute("warm: nothing changed"),
     ]
     _touch_groups(groups)
