@@ -77,3 +77,18 @@ def test_sidebar_is_grouped_by_area(client, admin):
     for area in ("People", "Teaching", "Finance", "Communication", "System"):
         assert area in html
     assert "/admin/audit/auditlog/" in html
+
+
+def test_every_dashboard_link_opens_a_filtered_list(client, admin, center):
+    from django.test import RequestFactory
+
+    from core.admin import dashboard_callback
+
+    client.force_login(admin)
+    request = RequestFactory().get("/admin/")
+    request.user = admin
+    links = [kpi["href"] for kpi in dashboard_callback(request, {})["kpis"] if kpi.get("href")]
+    assert len(links) >= 5
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link  # an unknown filter would redirect with ?e=1
