@@ -1,4 +1,5 @@
-"""Demo data: some coins and a badge for the demo student, and a few rewards (idempotent: fixed keys)."""
+"""Demo data: some coins and a badge for the demo student, a few rewards, and the leaderboards built
+(idempotent: fixed keys)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,5 @@ def seed(stdout, *, students: int = 0) -> None:
         if not Reward.objects.filter(name=name).exists():
             services.reward_create(name=name, description=description, price=price, stock=stock)
             stdout.write(f"  created reward {name}")
+    # the demo's leaderboards exist at once, without waiting for the worker
+    services.leaderboards_refresh()
