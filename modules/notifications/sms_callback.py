@@ -23,7 +23,8 @@ def callback_url() -> str:
 
 
 def token_valid(token: str | None) -> bool:
-    return bool(token) and hmac.compare_digest(token, callback_token())
+    # bytes, not str: compare_digest refuses non-ASCII strings, and a query string may hold anything
+    return bool(token) and hmac.compare_digest(token.encode(), callback_token().encode())
 
 
 # Eskiz statuses: delivered, or final failures; anything else (waiting, transmitted) is progress.
