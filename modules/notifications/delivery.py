@@ -99,7 +99,7 @@ def send_claimed(log: NotificationLog) -> str:
     except ProviderDisabled as exc:
         return _finish(log, status=Status.SKIPPED, error=str(exc))
     except ChatGone as exc:
-        TelegramLink.objects.filter(user_id=log.user_id, chat_id=int(log.recipient)).delete()
+        _unlink_chat(log)
         return _finish(log, status=Status.FAILED, error=f"{exc} (chat unlinked)")
     except PermanentError as exc:
         return _finish(log, status=Status.FAILED, error=str(exc))
@@ -110,6 +110,17 @@ def send_claimed(log: NotificationLog) -> str:
         return _retry_or_fail(log, TransientError(f"internal error: {exc!r}"))
     now = timezone.now()
     return _finish(log, status=Status.SENT, provider_message_id=provider_id, sent_at=now, error="")
+
+
+def _unlink_chat(log: NotificationLog) -> None:
+    """The chat is gone for good: forget it, and skip what else was waiting for it (a broadcast would
+    otherwise hit the same 403 once per queued message)."""
+    TelegramLink.objects.filter(user_id=log.user_id, chat_id=int(log.recipient)).delete()
+    NotificationLog.objects.filter(
+        channel=Channel.TELEGRAM, recipient=log.recipient, status=Status.QUEUED
+    ).exclude(pk=log.pk).update(
+        status=Status.SKIPPED, error="Telegram chat unlinked after a 403", updated_at=timezone.now()
+    )
 
 
 def _retry_or_fail(log: NotificationLog, exc: TransientError) -> str:

@@ -119,12 +119,17 @@ def test_403_unlinks_the_chat_and_does_not_retry(telegram_api, tg_log):
     telegram_api.expect_request(SEND_PATH).respond_with_json(
         {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}, status=403
     )
+    waiting = NotificationLogFactory(notification__user=tg_log.user, channel="telegram", recipient="4242")
     assert tasks.send_telegram_notification(tg_log.pk) == Status.FAILED
     tg_log.refresh_from_db()
     assert "blocked" in tg_log.error and "unlinked" in tg_log.error
+    waiting.refresh_from_db()
+    assert waiting.status == Status.SKIPPED  # not sent into the same wall again
     assert not TelegramLink.objects.filter(user=tg_log.user).exists()
     make_due(tg_log)
     assert tasks.send_telegram_notification(tg_log.pk) is None
+    assert tasks.send_telegram_notification(waiting.pk) is None
+    assert len(sent_requests(telegram_api, SEND_PATH)) == 1
 
 
 def test_chat_not_found_is_permanent(telegram_api, tg_log):
