@@ -95,9 +95,11 @@ def _broadcast(admin, group) -> tuple[float, int, int]:
     the delivery tasks queued in the ORM broker rather than run."""
     from django_q.conf import Conf
 
+    from modules.audit.selectors import get_system_settings
     from modules.notifications import services
 
     Conf.SYNC = False
+    get_system_settings()  # a cached row (5 min TTL) read fresh here, not counted as the broadcast's
     try:
         start = time.perf_counter()
         with CaptureQueriesContext(connection) as ctx:
