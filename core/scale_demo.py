@@ -1,63 +1,54 @@
-"""The large demo center behind `seed_demo --students N` (benchmarks, load tests): N students in N/20
-groups, N/250 teachers, a 26-week term of lessons (half past), attendance for past lessons, homework
-with scored submissions, three months of invoices, a coin ledger and leaderboards.
+"""The activity half of the large demo center behind `seed_demo --students N`. The courses and
+lessons seeds create the people, 500 groups of 20 and a 26-week term of lessons (modules/courses/
+seed_scale.py); this adds what a term leaves behind: attendance for every past lesson, homework with
+reviewed submissions, three months of invoices, a coin ledger and the leaderboards.
 
-Built with bulk_create in batches (no per-row signals, services or events: this is data loading, not
-school activity), and idempotent: a second run finds the scale branch and stops."""
+Loaded in bulk (COPY on Postgres, bulk_create elsewhere): this is data loading, not school activity, so
+no per-row signals, services or events. Idempotent: a second run finds attendance and stops."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from modules.accounts.models import User
 from modules.attendance.models import AttendanceRecord
-from modules.courses.models import Branch, Course, Group, LessonSchedule, Membership, Room
+from modules.courses.models import Group, Membership
+from modules.courses.seed_scale import SCALE_PREFIX
 from modules.gamification.models import CoinTransaction, StudentCoin
 from modules.homework.models import Homework, Submission
 from modules.lessons.models import Lesson
 from modules.payments.models import Payment
 
-BRANCH = "Scale demo branch"
 BATCH = 5000
-STUDENTS_PER_GROUP = 20
-TERM_WEEKS = 26
-SLOT_HOURS = [8, 10, 12, 14, 16, 18, 20]
-WEEKDAY_PATTERNS = [(0, 2, 4), (1, 3, 5)]
 
 
 def build(stdout, students: int) -> None:
-    if Branch.objects.filter(name=BRANCH).exists():
-        stdout.write(f"  scale demo already present ({BRANCH})")
+    groups = list(Group.objects.filter(name__startswith=SCALE_PREFIX))
+    if not groups:
+        stdout.write("  no scale groups: the courses seed makes them")
+        return
+    if AttendanceRecord.objects.filter(lesson__group__name__startswith=SCALE_PREFIX).exists():
+        stdout.write("  scale activity already present")
         return
     rng = random.Random(7)
-    zone = ZoneInfo(settings.TIME_ZONE)
-    today = timezone.localdate()
-    term_start = today - timedelta(weeks=TERM_WEEKS // 2, days=today.weekday())
-    with transaction.atomic():
-        teachers, pupils = _people(students)
-        groups = _groups(teachers, students, term_start)
-        _memberships(groups, pupils, term_start)
-    lessons_by_group = _lessons(groups, term_start, zone)
-    stdout.write(
-        f"  {len(pupils)} students, {len(teachers)} teachers, {len(groups)} groups, "
-        f"{sum(len(v) for v in lessons_by_group.values())} lessons"
-    )
     now = timezone.now()
-    rows = _attendance(groups, lessons_by_group, now, rng)
-    stdout.write(f"  {rows} attendance records")
-    subs = _homework(groups, lessons_by_group, now, rng)
-    stdout.write(f"  {subs} homework submissions")
-    invoices = _invoices(groups, today, rng)
-    stdout.write(f"  {invoices} invoices")
-    coins = _coins()
-    stdout.write(f"  {coins} coin transactions")
+    lessons_by_group: dict[int, list[Lesson]] = {}
+    for lesson in (
+        Lesson.objects.filter(group__in=groups)
+        .order_by("starts_at")
+        .only("id", "group_id", "starts_at", "ends_at")
+    ):
+        lessons_by_group.setdefault(lesson.group_id, []).append(lesson)
+    Lesson.objects.filter(group__in=groups, ends_at__lt=now, status=Lesson.Status.SCHEDULED).update(
+        status=Lesson.Status.COMPLETED
+    )
+    stdout.write(f"  {_attendance(groups, lessons_by_group, now, rng)} attendance records")
+    stdout.write(f"  {_homework(groups, lessons_by_group, now, rng)} homework submissions")
+    stdout.write(f"  {_invoices(groups, timezone.localdate(), rng)} invoices")
+    stdout.write(f"  {_coins()} coin transactions")
     from modules.gamification.tasks import update_leaderboards
 
     update_leaderboards([g.pk for g in groups])
@@ -83,138 +74,6 @@ def _copy(model, columns: list[str], rows) -> int:
             copy.write_row(row)
             count += 1
     return count
-
-
-def _people(students: int):
-    password = make_password("demo-student-pass")
-    teacher_count = max(4, students // 250)
-    teachers = _bulk(
-        User,
-        [
-            User(
-                phone=f"+99898{i:07d}",
-                email=f"teacher{i}@scale.markaz.uz",
-                first_name=f"Teacher{i}",
-                last_name="Scale",
-                role=User.Role.TEACHER,
-                password=password,
-                language="uz",
-            )
-            for i in range(teacher_count)
-        ],
-    )
-    pupils = _bulk(
-        User,
-        [
-            User(
-                phone=f"+99899{i:07d}",
-                email=f"student{i}@scale.markaz.uz",
-                first_name=f"Student{i}",
-                last_name="Scale",
-                role=User.Role.STUDENT,
-                password=password,
-                language="uz",
-            )
-            for i in range(students)
-        ],
-    )
-    return teachers, pupils
-
-
-def _groups(teachers, students: int, term_start: date):
-    branch = Branch.objects.create(name=BRANCH, address="Tashkent")
-    courses = _bulk(
-        Course,
-        [
-            Course(name=f"{lang.upper()} {level}", level=level, monthly_price=price, language=lang)
-            for lang, level, price in [
-                ("en", "A1", 45000000),
-                ("en", "B1", 55000000),
-                ("ru", "A2", 40000000),
-                ("en", "IELTS", 80000000),
-                ("uz", "Math", 35000000),
-            ]
-        ],
-    )
-    rooms = _bulk(
-        Room, [Room(branch=branch, name=f"Room {t.pk}", capacity=STUDENTS_PER_GROUP) for t in teachers]
-    )
-    count = max(1, students // STUDENTS_PER_GROUP)
-    groups = []
-    for g in range(count):
-        teacher_index = g % len(teachers)
-        course = courses[g % len(courses)]
-        groups.append(
-            Group(
-                branch=branch,
-                course=course,
-                teacher=teachers[teacher_index],
-                room=rooms[teacher_index],
-                name=f"{course.name} #{g + 1}",
-                start_date=term_start,
-                end_date=term_start + timedelta(weeks=TERM_WEEKS),
-                capacity=STUDENTS_PER_GROUP,
-                monthly_price=course.monthly_price,
-                status=Group.Status.ACTIVE,
-            )
-        )
-    groups = _bulk(Group, groups)
-    schedules = []
-    for g, group in enumerate(groups):
-        nth = g // len(teachers)  # the teacher's nth group: a distinct (weekdays, hour) slot
-        for weekday in WEEKDAY_PATTERNS[nth % 2]:
-            schedules.append(
-                LessonSchedule(
-                    group=group,
-                    weekday=weekday,
-                    start_time=time(SLOT_HOURS[(nth // 2) % 7]),
-                    duration_minutes=90,
-                    valid_from=term_start,
-                )
-            )
-    _bulk(LessonSchedule, schedules)
-    return groups
-
-
-def _memberships(groups, pupils, term_start: date):
-    _bulk(
-        Membership,
-        [
-            Membership(group=groups[i // STUDENTS_PER_GROUP], student=pupil, joined_on=term_start)
-            for i, pupil in enumerate(pupils[: len(groups) * STUDENTS_PER_GROUP])
-        ],
-    )
-
-
-def _lessons(groups, term_start: date, zone) -> dict[int, list[Lesson]]:
-    schedules = {}
-    for s in LessonSchedule.objects.filter(group__in=groups):
-        schedules.setdefault(s.group_id, []).append(s)
-    objs = []
-    for group in groups:
-        for week in range(TERM_WEEKS):
-            for s in schedules[group.pk]:
-                day = term_start + timedelta(weeks=week, days=s.weekday)
-                start = datetime.combine(day, s.start_time, tzinfo=zone)
-                objs.append(
-                    Lesson(
-                        group=group,
-                        schedule=s,
-                        teacher_id=group.teacher_id,
-                        room_id=group.room_id,
-                        starts_at=start,
-                        ends_at=start + timedelta(minutes=90),
-                        original_starts_at=start,
-                    )
-                )
-    now = timezone.now()
-    for lesson in objs:
-        if lesson.ends_at < now:
-            lesson.status = Lesson.Status.COMPLETED
-    by_group: dict[int, list[Lesson]] = {}
-    for lesson in _bulk(Lesson, objs):
-        by_group.setdefault(lesson.group_id, []).append(lesson)
-    return by_group
 
 
 def _members(groups) -> dict[int, list[int]]:
@@ -321,7 +180,9 @@ def _invoices(groups, today: date, rng) -> int:
 def _coins() -> int:
     """Coins for attendance (present 10, late 5), written straight from the attendance rows."""
     records = (
-        AttendanceRecord.objects.filter(lesson__group__branch__name=BRANCH, status__in=["present", "late"])
+        AttendanceRecord.objects.filter(
+            lesson__group__name__startswith=SCALE_PREFIX, status__in=["present", "late"]
+        )
         .values_list("pk", "student_id", "lesson__group_id", "status", "marked_at")
         .iterator(chunk_size=20000)
     )
