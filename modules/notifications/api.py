@@ -2,7 +2,7 @@ import json
 
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 from ninja.responses import Status
 
 from core.exceptions import NotAuthenticated, ValidationFailed
@@ -10,11 +10,12 @@ from core.pagination import paginate
 from core.permissions import IsAdmin, IsAuthenticated, IsStaff, check
 from core.schemas import errors
 from modules.notifications import selectors, services, sms_callback
-from modules.notifications.kinds import Kind
 from modules.notifications.schemas import (
     BroadcastAcceptedOut,
     BroadcastCreateIn,
+    LogFilter,
     MarkedReadOut,
+    NotificationFilter,
     NotificationLogOut,
     NotificationOut,
     PreferenceRowOut,
@@ -31,18 +32,6 @@ CAN_BROADCAST = IsStaff  # teachers only to groups they teach: decided by the se
 CAN_SEE_LOGS = IsAdmin
 
 router = Router(tags=["notifications"])
-
-
-class NotificationFilter(Schema):
-    unread: bool | None = Field(None, description="true: only unread; false: only read")
-    kind: Kind | None = None
-
-
-class LogFilter(Schema):
-    user: int | None = None
-    channel: str | None = Field(None, max_length=16)
-    status: str | None = Field(None, max_length=16)
-    kind: str | None = Field(None, max_length=32)
 
 
 @router.get(

@@ -13,6 +13,18 @@ ChannelName = Literal["in_app", "telegram", "sms", "email"]
 Role = Literal["admin", "teacher", "student", "parent"]
 
 
+class NotificationFilter(Schema):
+    unread: bool | None = Field(None, description="true: only unread; false: only read")
+    kind: Kind | None = None
+
+
+class LogFilter(Schema):
+    user: int | None = None
+    channel: ChannelName | None = None
+    status: Literal["queued", "sending", "sent", "delivered", "failed", "skipped"] | None = None
+    kind: Kind | None = None
+
+
 class NotificationOut(Schema):
     id: int
     kind: str
