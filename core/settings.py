@@ -131,7 +131,9 @@ if REDIS_URL:
                 "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
                 # Redis pub/sub ignores the database number: without a per-database prefix two
                 # deployments (or test runs) on redis://h/1 and redis://h/2 would hear each other.
-                "prefix": env.str("CHANNELS_PREFIX", default=f"markaz{urlparse(REDIS_URL).path.strip('/') or 0}."),
+                "prefix": env.str(
+                    "CHANNELS_PREFIX", default=f"markaz{urlparse(REDIS_URL).path.strip('/') or 0}."
+                ),
             },
         }
     }

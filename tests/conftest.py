@@ -25,7 +25,11 @@ class ApiClient:
             self.headers["Authorization"] = f"Bearer {issue_access_token(user)}"
 
     def _url(self, path: str) -> str:
-        return path if path.startswith(("/api/", "/healthz", "/readyz", "/admin", "/static/", "/ws/")) else API + path
+        return (
+            path
+            if path.startswith(("/api/", "/healthz", "/readyz", "/admin", "/static/", "/ws/"))
+            else API + path
+        )
 
     def request(self, method: str, path: str, json_body: Any = None, *, headers=None, **kwargs):
         all_headers = {**self.headers, **(headers or {})}

@@ -66,9 +66,7 @@ def test_nothing_was_removed_or_renamed_since_the_snapshot(schema):
     if not SNAPSHOT.exists():
         pytest.fail("tests/contract/openapi.json is missing: run `make schema-snapshot`")
     old = json.loads(SNAPSHOT.read_text())
-    missing_ops = [
-        f"{m.upper()} {p}" for p, m, _ in _operations(old) if m not in schema["paths"].get(p, {})
-    ]
+    missing_ops = [f"{m.upper()} {p}" for p, m, _ in _operations(old) if m not in schema["paths"].get(p, {})]
     assert not missing_ops, f"operations disappeared: {missing_ops}"
     removed = {}
     for name in old.get("components", {}).get("schemas", {}):
