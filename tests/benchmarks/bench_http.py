@@ -8,7 +8,9 @@ import asyncio
 import time
 
 import httpx
-from django.db import connection
+from django.conf import settings
+from django.core.signals import request_started
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -36,8 +38,13 @@ def _targets():
 def _raw_sql_ms(path: str, token: str) -> float:
     """Replays, on one connection, exactly the SQL the endpoint ran in-process; median of 20 runs."""
     client = Client()
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+    # request_started resets connection.queries_log, which would empty the capture.
+    request_started.disconnect(reset_queries)
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+    finally:
+        request_started.connect(reset_queries)
     assert response.status_code == 200, response.content[:300]
     statements = [q["sql"] for q in ctx.captured_queries]
     times = []
@@ -92,7 +99,15 @@ def _sequential(base: str, path: str, token: str, n: int = 50) -> float:
 def run(ctx) -> list[Result]:
     ctx.ensure_scale_demo()
     base = "http://" + ctx.start_daphne(
-        {"THROTTLE_USER": "1000000/min", "DB_POOL": "true", "LOG_LEVEL": "WARNING"}
+        {
+            "THROTTLE_USER": "1000000/min",
+            "DB_POOL": "true",
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_DEBUG": "false",  # production mode: no query log, no debug pages
+            "DJANGO_SECRET_KEY": "bench-" + "x" * 60,
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "JWT_SIGNING_KEY": settings.JWT_SIGNING_KEY,  # tokens are issued by this process
+        }
     )
     results = []
     for name, path, user in _targets():
