@@ -5,16 +5,18 @@ user who can see an object may act on it."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from core.exceptions import PermissionDenied
 
 
-class Permission:
+class Permission(ABC):
     message = "You do not have permission to perform this action."
 
+    @abstractmethod
     def has(self, user, obj: Any = None) -> bool:
-        raise NotImplementedError
+        """Whether `user` may act (on `obj`, when the permission looks at one)."""
 
     def __or__(self, other: Permission) -> Permission:
         return _Or(self, other)

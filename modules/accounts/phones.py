@@ -1,4 +1,4 @@
-"""Uzbek phone numbers: any common form in, E.164 (+998XXXXXXXXX) out. Validity is phonenumbers'
+"""Uzbek phone numbers: any common form in, E.164 (+998 and 9 digits) out. Validity is phonenumbers'
 (region UZ) so new operator codes need no code change here."""
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def _renewed_token(stale: str) -> str:
 
 
 def send_sms(phone: str, text: str, *, callback_url: str = "") -> str:
-    """phone: Eskiz's 12 digits (998XXXXXXXXX). Returns Eskiz's request id."""
+    """phone: Eskiz's 12 digits (998 then 9 digits, no '+'). Returns Eskiz's request id."""
     if not enabled():
         raise ProviderDisabled("Eskiz is not configured (ESKIZ_EMAIL, ESKIZ_PASSWORD).")
     form = {"mobile_phone": phone, "message": text, "from": settings.ESKIZ_FROM}
