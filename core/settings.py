@@ -125,7 +125,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             # The pub/sub layer never drops group messages at a capacity and its group_send stays flat
-            # with group size; max_connections is raised past redis-py's burst limit (ARCHITECTURE.md).
+            # with group size; max_connections is raised past redis-py's burst limit (docs/deployment.md, Traps).
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "max_connections": 1000}],

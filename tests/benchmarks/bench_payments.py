@@ -141,7 +141,7 @@ def _bench_payme(ctx) -> list[Result]:
         for i in range(INVOICES_PER_CLIENT + 2)
     )
     try:
-        # the web process runs with the pool (ARCHITECTURE.md): a connection per request thread otherwise
+        # the web process runs with the pool (docs/deployment.md, Traps): a connection per request thread otherwise
         base = ctx.start_daphne(
             {"PAYME_KEY": PAYME_KEY, "LOG_LEVEL": "WARNING", "DB_POOL": "true", "DB_POOL_MAX": "20"}
         )
