@@ -100,7 +100,7 @@ _db = DATABASES["default"]
 IS_POSTGRES = "postgresql" in _db["ENGINE"]
 # The worker (qcluster) must keep connections open and must not use psycopg's pool: with the pool its
 # forked workers stall, and with CONN_MAX_AGE=0 the ORM broker reconnects for every task (see
-# ARCHITECTURE.md, traps). The web process (daphne) may opt into the pool with DB_POOL=true.
+# docs/deployment.md, Traps). The web process (daphne) may opt into the pool with DB_POOL=true.
 if IS_POSTGRES and env.bool("DB_POOL", default=False):
     _db["CONN_MAX_AGE"] = 0
     _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": env.int("DB_POOL_MAX", 10)}
