@@ -14,7 +14,7 @@ AREAS: list[tuple[str, list[str]]] = [
     ("Finance", ["payments"]),
     ("Coins", ["gamification"]),
     ("Communication", ["notifications"]),
-    ("System", ["audit", "django_q"]),
+    ("System", ["center", "audit", "django_q"]),
 ]
 
 ICONS = {
@@ -40,7 +40,7 @@ ICONS = {
     "notifications.notification": "notifications",
     "notifications.notificationlog": "outgoing_mail",
     "notifications.broadcast": "campaign",
-    "audit.systemsettings": "settings",
+    "center.systemsettings": "settings",
     "audit.auditlog": "policy",
     "django_q.schedule": "schedule",
     "django_q.success": "task_alt",

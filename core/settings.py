@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_q",
     "core",
     "realtime",
+    "modules.center",  # the center's settings: below every module
     "modules.accounts",
     "modules.audit",
     "modules.courses",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "modules.payments",
     "modules.gamification",
     "modules.notifications",
+    "modules.backoffice",  # the admin dashboard: a read model over every module, imported by none
 ]
 
 MIDDLEWARE = [
@@ -291,7 +293,7 @@ UNFOLD = {
     "SITE_HEADER": "Markaz",
     "SITE_SUBHEADER": "Education center",
     "SITE_SYMBOL": "school",
-    "DASHBOARD_CALLBACK": "core.admin.dashboard_callback",
+    "DASHBOARD_CALLBACK": "modules.backoffice.admin.dashboard_callback",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "core.admin_nav.environment_badge",

@@ -21,7 +21,7 @@ from modules.attendance.models import AttendanceChange, Status
 from modules.attendance.selectors import on_roster
 from modules.attendance.services import MarkEntry, mark_lessons_locked
 from modules.attendance.tables import read_table
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
 from modules.courses.selectors import groups_visible_to
 from modules.lessons.models import Lesson

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from modules.accounts.models import User
 from modules.attendance.models import AttendanceChange, AttendanceRecord
 from modules.attendance.rules import edit_deadline
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
 from modules.courses.selectors import groups_visible_to, visible_student_ids
 from modules.lessons.models import Lesson

@@ -17,7 +17,7 @@ from modules.attendance import events, rules
 from modules.attendance.models import AttendanceChange, AttendanceRecord
 from modules.attendance.selectors import AttendanceRow, on_roster
 from modules.attendance.signals import attendance_marked
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
 from modules.lessons.models import Lesson
 from modules.lessons.selectors import lesson_local_date, lesson_roster

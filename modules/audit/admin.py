@@ -1,67 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import FieldTextFilter, RangeDateTimeFilter
 from unfold.decorators import display
 
-from modules.audit.models import AuditLog, SystemSettings, default_coin_rules, default_notification_defaults
-
-
-@admin.register(SystemSettings)
-class SystemSettingsAdmin(ModelAdmin):
-    """One row: the list page opens it directly; it can be changed (validated like the API) but
-    neither added nor deleted."""
-
-    fieldsets = (
-        ("Center", {"fields": ("center_name", "time_zone", "currency")}),
-        (
-            "Billing and lessons",
-            {"fields": ("billing_due_day", "generation_horizon_weeks", "attendance_edit_window_days")},
-        ),
-        (
-            "Homework",
-            {"fields": ("max_upload_mb", "audio_max_seconds", "homework_resubmission_allowed")},
-        ),
-        (
-            "Notifications",
-            {
-                "fields": (
-                    "consecutive_absence_threshold",
-                    "quiet_hours_start",
-                    "quiet_hours_end",
-                    "notification_defaults",
-                )
-            },
-        ),
-        ("Coins", {"fields": ("coin_rules",)}),
-        ("Payments", {"fields": ("payme_ip_allowlist_enabled",)}),
-        (None, {"fields": ("updated_at",)}),
-    )
-    readonly_fields = ["updated_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def save_model(self, request, obj, form, change):
-        # The form edits the JSON whole; keys left out fall back to their defaults so readers of
-        # coin_rules / notification_defaults always find every key.
-        obj.coin_rules = {**default_coin_rules(), **(obj.coin_rules or {})}
-        obj.notification_defaults = {**default_notification_defaults(), **(obj.notification_defaults or {})}
-        super().save_model(request, obj, form, change)
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        SystemSettings.objects.get_or_create(pk=1)
-        return HttpResponseRedirect(reverse("admin:audit_systemsettings_change", args=[1]))
+from modules.audit.models import AuditLog
 
 
 @admin.register(AuditLog)

@@ -1,32 +1,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.exceptions import NotFound
-from modules.audit.models import AuditLog, SystemSettings
-
-CACHE_KEY = "audit:system-settings:v1"
-
-
-def get_system_settings() -> SystemSettings:
-    """The settings row, from the cache when possible (one query at most per change)."""
-    cached = cache.get(CACHE_KEY)
-    if cached is not None:
-        return cached
-    obj, _ = SystemSettings.objects.get_or_create(pk=1)
-    cache.set(CACHE_KEY, obj, 300)
-    return obj
-
-
-def invalidate_system_settings() -> None:
-    cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+from modules.audit.models import AuditLog
+from modules.center.selectors import center_zone
 
 
 def audit_log_list(
@@ -56,7 +37,7 @@ def audit_log_list(
 
 
 def _moment(value: date | datetime, *, end_of_day: bool) -> datetime:
-    zone = ZoneInfo(get_system_settings().time_zone)
+    zone = center_zone()
     if isinstance(value, datetime):
         return value if timezone.is_aware(value) else value.replace(tzinfo=zone)
     day_time = time.max if end_of_day else time.min

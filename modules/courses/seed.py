@@ -11,6 +11,8 @@ from modules.accounts.seed import demo_user
 from modules.courses.models import Branch, Course, Group, LessonSchedule, Membership, Room
 from modules.courses.services import catalog, groups, roster, schedules
 
+DEMO_BRANCH = "Markaz Chilonzor"
+DEMO_COURSE = "General English B1"
 DEMO_GROUP = "English B1 (Mon/Wed/Fri 15:00)"
 SLOTS = [(0, time(15, 0)), (2, time(15, 0)), (4, time(15, 0))]  # Monday, Wednesday, Friday
 
@@ -20,11 +22,11 @@ def demo_group() -> Group:
 
 
 def seed(stdout, *, students: int = 0) -> None:
-    branch = Branch.objects.filter(name="Markaz Chilonzor").first() or catalog.branch_create(
-        name="Markaz Chilonzor", address="Tashkent, Chilonzor district, Bunyodkor 12", phone="+998712000100"
+    branch = Branch.objects.filter(name=DEMO_BRANCH).first() or catalog.branch_create(
+        name=DEMO_BRANCH, address="Tashkent, Chilonzor district, Bunyodkor 12", phone="+998712000100"
     )
-    course = Course.objects.filter(name="General English B1").first() or catalog.course_create(
-        name="General English B1",
+    course = Course.objects.filter(name=DEMO_COURSE).first() or catalog.course_create(
+        name=DEMO_COURSE,
         description="Speaking, listening, reading and writing at intermediate level.",
         level="B1",
         monthly_price=60_000_000,  # 600,000 UZS
@@ -55,7 +57,3 @@ def seed(stdout, *, students: int = 0) -> None:
     for weekday, start in SLOTS:
         if not LessonSchedule.objects.filter(group=group, weekday=weekday, start_time=start).exists():
             schedules.schedule_create(group=group, weekday=weekday, start_time=start, duration_minutes=90)
-    if students:
-        from modules.courses.seed_scale import seed_scale
-
-        seed_scale(stdout, students=students, branch=branch, course=course)

@@ -1,7 +1,7 @@
 """The large demo center (`seed_demo --students N`): N students (`student<i>@scale.markaz.uz`,
 password `scale-demo-pass`) in groups of 20, one teacher (`teacher<k>@scale.markaz.uz`) and one room
 per 10 groups, each group on a clash-free Mon/Wed/Fri or Tue/Thu/Sat slot. Idempotent: only missing
-rows are added, in bulk. lessons.seed generates their lessons."""
+rows are added, in bulk. The next modules' seed_scale hooks add lessons and a term of activity."""
 
 from __future__ import annotations
 
@@ -41,7 +41,23 @@ def _users(role: str, count: int, phone_prefix: str) -> list[User]:
     return [by_email[f"{role}{i}@scale.markaz.uz"] for i in range(count)]
 
 
-def seed_scale(stdout, *, students: int, branch: Branch, course: Course) -> list[Group]:
+def scale_groups() -> list[Group]:
+    return list(Group.objects.filter(name__startswith=SCALE_PREFIX))
+
+
+def scale_members(groups) -> dict[int, list[int]]:
+    """{group id: student ids} of the scale groups."""
+    members: dict[int, list[int]] = {}
+    for gid, sid in Membership.objects.filter(group__in=groups).values_list("group_id", "student_id"):
+        members.setdefault(gid, []).append(sid)
+    return members
+
+
+def seed_scale(stdout, *, students: int) -> None:
+    from modules.courses.seed import DEMO_BRANCH, DEMO_COURSE
+
+    branch = Branch.objects.get(name=DEMO_BRANCH)
+    course = Course.objects.get(name=DEMO_COURSE)
     groups_needed = -(-students // GROUP_SIZE)
     teachers_needed = -(-groups_needed // GROUPS_PER_TEACHER)
     learners = _users("student", students, "+99895")
@@ -96,4 +112,3 @@ def seed_scale(stdout, *, students: int, branch: Branch, course: Course) -> list
     Membership.objects.bulk_create(memberships, batch_size=2000)
     if new_groups:
         stdout.write(f"  scale demo: {len(new_groups)} groups, {len(memberships)} memberships added")
-    return list(Group.objects.filter(name__startswith=SCALE_PREFIX))

@@ -1,19 +1,19 @@
-"""How many coins each school event is worth, read from SystemSettings.coin_rules (editable by
-admins; defaults in modules.audit.models.default_coin_rules)."""
+"""How many coins each school event is worth: the coin-rules section of the center's settings
+(defaults and shape in settings_section.py, overrides edited by admins)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from modules.audit.models import default_coin_rules
-from modules.audit.selectors import get_system_settings
+from modules.center.sections import with_defaults
+from modules.center.selectors import get_system_settings
 
 ATTENDED = ("present", "late")  # count towards a streak; "excused" neither counts nor breaks one
 
 
 def coin_rules() -> dict[str, Any]:
     # missing keys fall back to the defaults, so an older settings row never breaks a receiver
-    return {**default_coin_rules(), **(get_system_settings().coin_rules or {})}
+    return with_defaults("coin_rules", get_system_settings().coin_rules)
 
 
 def attendance_coins(status: str | None, rules: dict[str, Any] | None = None) -> int:

@@ -7,6 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
+        from modules.center import sections
+        from modules.notifications.settings_section import SECTION
+
+        sections.register(SECTION)
         from modules.notifications.receivers import connect
 
         connect()

@@ -1,4 +1,4 @@
-"""Which channels a user gets a kind on: their role's defaults (SystemSettings.notification_defaults)
+"""Which channels a user gets a kind on: their role's defaults (the notification-defaults settings section)
 overridden by their own NotificationPreference rows. A parent's own preferences decide the alerts
 about their children, since the parent is the recipient."""
 
@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from modules.audit.selectors import get_system_settings
+from modules.center.sections import with_defaults
+from modules.center.selectors import center_zone, get_system_settings
 from modules.notifications.kinds import Channel
 from modules.notifications.models import NotificationPreference
 
 
 def role_defaults(role: str, defaults: dict | None = None) -> set[str]:
     if defaults is None:
-        defaults = get_system_settings().notification_defaults or {}
+        defaults = with_defaults("notification_defaults", get_system_settings().notification_defaults)
     valid = set(Channel.values)
     return {c for c in defaults.get(role, [Channel.IN_APP]) if c in valid}
 
@@ -30,7 +30,7 @@ def channels_for(users: Iterable, kind: str) -> dict[int, set[str]]:
     )
     for user_id, channel, enabled in rows:
         overrides[user_id][channel] = enabled
-    defaults = get_system_settings().notification_defaults or {}
+    defaults = with_defaults("notification_defaults", get_system_settings().notification_defaults)
     by_role = {role: role_defaults(role, defaults) for role in {u.role for u in users}}
     result: dict[int, set[str]] = {}
     for user in users:
@@ -47,8 +47,7 @@ def quiet_until(now: datetime) -> datetime | None:
     start, end = settings_row.quiet_hours_start, settings_row.quiet_hours_end
     if start is None or end is None or start == end:
         return None
-    tz = ZoneInfo(settings_row.time_zone or "Asia/Tashkent")
-    local = now.astimezone(tz)
+    local = now.astimezone(center_zone())
     t = local.time()
     if start < end:
         inside = start <= t < end
@@ -58,4 +57,4 @@ def quiet_until(now: datetime) -> datetime | None:
         end_day = local.date() + timedelta(days=1) if t >= start else local.date()
     if not inside:
         return None
-    return datetime.combine(end_day, end, tzinfo=tz)
+    return datetime.combine(end_day, end, tzinfo=center_zone())

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 
 from core.exceptions import Conflict, ValidationFailed
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
 from modules.payments.models import PaymentSchedule
 

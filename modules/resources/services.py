@@ -9,7 +9,7 @@ from django.db import transaction
 
 from core.exceptions import PayloadTooLarge
 from modules.accounts.models import User
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.courses.models import Course, Group
 from modules.lessons.models import Lesson
 from modules.resources.filetypes import RESOURCE_EXTENSIONS, audio_duration, require_type

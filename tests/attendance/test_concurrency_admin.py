@@ -76,7 +76,7 @@ def test_history_rows_cannot_be_rewritten(admin, past_lesson, student):
 
 
 def test_import_larger_than_the_upload_limit_is_413(api, admin):
-    from modules.audit.selectors import get_system_settings, invalidate_system_settings
+    from modules.center.selectors import get_system_settings, invalidate_system_settings
 
     s = get_system_settings()
     type(s).objects.filter(pk=s.pk).update(max_upload_mb=1)

@@ -109,7 +109,7 @@ def test_edit_window_limits_teachers_not_admins(api, teacher, admin, student, gr
 
 
 def test_edit_window_follows_system_settings(api, teacher, student, group):
-    from modules.audit.selectors import get_system_settings, invalidate_system_settings
+    from modules.center.selectors import get_system_settings, invalidate_system_settings
 
     s = get_system_settings()
     type(s).objects.filter(pk=s.pk).update(attendance_edit_window_days=10)

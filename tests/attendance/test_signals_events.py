@@ -108,7 +108,7 @@ def _mark_all(teacher, lesson, students, status):
 
 
 def test_bulk_mark_query_count_is_constant(teacher, group, lessons, student, classmates, without_receivers):
-    from modules.audit.selectors import get_system_settings
+    from modules.center.selectors import get_system_settings
 
     get_system_settings()  # warm the settings cache, as in a running server
     few = [student]

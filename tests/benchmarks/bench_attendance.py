@@ -82,7 +82,7 @@ def _queries(ctx) -> int:
 
 def _bench_bulk(results: list[Result]) -> None:
     from modules.attendance.services import attendance_mark_bulk
-    from modules.audit.selectors import get_system_settings
+    from modules.center.selectors import get_system_settings
 
     group, students, lessons, admin = _group("bulk", 60, 1)
     get_system_settings()

@@ -73,7 +73,7 @@ def _entries(admin) -> None:
 
 def run(ctx) -> list[Result]:
     from core.auth import issue_access_token
-    from modules.audit.selectors import get_system_settings
+    from modules.center.selectors import get_system_settings
     from tests.factories.accounts import AdminFactory
 
     rows: list[Result] = []

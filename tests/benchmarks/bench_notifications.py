@@ -95,7 +95,7 @@ def _broadcast(admin, group) -> tuple[float, int, int]:
     the delivery tasks queued in the ORM broker rather than run."""
     from django_q.conf import Conf
 
-    from modules.audit.selectors import get_system_settings
+    from modules.center.selectors import get_system_settings
     from modules.notifications import services
 
     Conf.SYNC = False

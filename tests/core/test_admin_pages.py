@@ -52,7 +52,8 @@ def _infrastructure_rows() -> None:
     from django.utils import timezone
     from django_q.models import OrmQ, Schedule, Task
 
-    from modules.audit.models import AuditLog, SystemSettings
+    from modules.audit.models import AuditLog
+    from modules.center.models import SystemSettings
 
     now = timezone.now()
     Group.objects.create(name="Cashiers")
@@ -84,7 +85,7 @@ def test_registry_covers_the_project():
     assert {
         "accounts.user",
         "audit.auditlog",
-        "audit.systemsettings",
+        "center.systemsettings",
         "django_q.schedule",
         "auth.group",
     } <= labels

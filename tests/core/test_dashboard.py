@@ -5,7 +5,7 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from core import dashboard as d
+from modules.backoffice import dashboard as d
 from modules.lessons.models import Lesson
 from modules.payments.models import Payment
 from tests.factories.attendance import AttendanceRecordFactory
@@ -82,7 +82,7 @@ def test_sidebar_is_grouped_by_area(client, admin):
 def test_every_dashboard_link_opens_a_filtered_list(client, admin, center):
     from django.test import RequestFactory
 
-    from core.admin import dashboard_callback
+    from modules.backoffice.admin import dashboard_callback
 
     client.force_login(admin)
     request = RequestFactory().get("/admin/")

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.gamification.models import CoinTransaction, StudentAchievement
 from tests.factories.accounts import ParentFactory, StudentFactory, TeacherFactory
 from tests.factories.courses import GroupFactory, MembershipFactory

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from modules.attendance.signals import attendance_marked
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.gamification.models import CoinTransaction, Reason, StudentAchievement
 from modules.gamification.signals import achievement_awarded
 from modules.homework.signals import homework_reviewed

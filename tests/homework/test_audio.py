@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.exceptions import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.homework.audio import MAX_AUDIO_BYTES, validate_audio, webm_duration
 from modules.homework.models import Submission
 from tests.factories.homework import wav_bytes, wav_upload

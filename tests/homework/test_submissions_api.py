@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.homework.models import Submission
 from tests.factories.accounts import ParentFactory, StudentFactory, TeacherFactory, link_parent
 from tests.factories.courses import MembershipFactory

@@ -158,7 +158,7 @@ def test_finished_group_is_409(api, admin, term):
 
 
 def test_tasks_generate_up_to_the_horizon(teacher):
-    from modules.audit.selectors import get_system_settings
+    from modules.center.selectors import get_system_settings
 
     today = timezone.localdate()
     group = GroupFactory(

@@ -9,7 +9,7 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from modules.audit.models import SystemSettings
+from modules.center.models import SystemSettings
 from modules.notifications.models import NotificationLog
 
 BOT_TOKEN = "123456:TEST-token"

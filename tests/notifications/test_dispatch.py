@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from modules.center.selectors import center_zone
 from modules.notifications import catalog, tasks
 from modules.notifications.dispatch import Outgoing, notify
 from modules.notifications.kinds import ACCOUNT_KINDS, Kind
@@ -100,7 +101,7 @@ def test_deliveries_run_after_commit(telegram_api, run_on_commit):
 
 
 def _quiet_around_now(center_settings):
-    local = timezone.now().astimezone(ZoneInfo(center_settings.time_zone))
+    local = timezone.now().astimezone(center_zone())
     center_settings.quiet_hours_start = (local - timedelta(hours=1)).time().replace(second=0, microsecond=0)
     center_settings.quiet_hours_end = (local + timedelta(hours=1)).time().replace(second=0, microsecond=0)
     center_settings.save()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from modules.audit.models import SystemSettings
+from modules.center.models import SystemSettings
 from modules.payments.models import Payment, PaymeTransaction
 from modules.payments.payme.protocol import TIMEOUT_MS, now_ms
 from tests.factories.payments import PaymentFactory

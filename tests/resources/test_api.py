@@ -61,7 +61,7 @@ def test_unknown_content_is_415(api, teacher, lesson):
 
 
 def test_size_limit_from_settings_is_413(api, teacher, lesson):
-    from modules.audit.selectors import get_system_settings, invalidate_system_settings
+    from modules.center.selectors import get_system_settings, invalidate_system_settings
 
     s = get_system_settings()
     type(s).objects.filter(pk=s.pk).update(max_upload_mb=1)

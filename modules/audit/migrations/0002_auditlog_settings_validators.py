@@ -2,8 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import modules.audit.models
-import modules.audit.validation
+import modules.center.validation
 from django.conf import settings
 from django.db import migrations, models
 
@@ -34,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='systemsettings',
             name='coin_rules',
-            field=models.JSONField(default=modules.audit.models.default_coin_rules, validators=[modules.audit.validation.validate_coin_rules]),
+            field=models.JSONField(default=dict, validators=[modules.center.validation.validate_coin_rules]),
         ),
         migrations.AlterField(
             model_name='systemsettings',
@@ -59,12 +58,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='systemsettings',
             name='notification_defaults',
-            field=models.JSONField(default=modules.audit.models.default_notification_defaults, validators=[modules.audit.validation.validate_notification_defaults]),
+            field=models.JSONField(default=dict, validators=[modules.center.validation.validate_notification_defaults]),
         ),
         migrations.AlterField(
             model_name='systemsettings',
             name='time_zone',
-            field=models.CharField(default='Asia/Tashkent', max_length=64, validators=[modules.audit.validation.validate_time_zone]),
+            field=models.CharField(default='Asia/Tashkent', max_length=64, validators=[modules.center.validation.validate_time_zone]),
         ),
         migrations.CreateModel(
             name='AuditLog',

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.exceptions import Conflict, PayloadTooLarge, PermissionDenied, ValidationFailed
 from core.tasks import enqueue
 from modules.accounts.models import User
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.courses.selectors import is_group_member
 from modules.homework import events, transcription
 from modules.homework.audio import AudioInfo, validate_audio

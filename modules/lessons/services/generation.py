@@ -279,7 +279,7 @@ def horizon_range(today: date | None = None) -> tuple[date, date]:
     """Today (local) to N weeks ahead, N = SystemSettings.generation_horizon_weeks."""
     from django.utils import timezone
 
-    from modules.audit.selectors import get_system_settings
+    from modules.center.selectors import get_system_settings
 
     start = today or timezone.localdate()
     return start, start + timedelta(weeks=get_system_settings().generation_horizon_weeks)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.notifications import audiences
 from modules.notifications.dispatch import notify
 from modules.notifications.kinds import Kind

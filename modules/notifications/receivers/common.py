@@ -5,11 +5,10 @@ from __future__ import annotations
 import functools
 import logging
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import center_zone
 from modules.notifications import audiences
 from modules.notifications.dispatch import Outgoing
 
@@ -32,19 +31,15 @@ def isolated(fn):
     return wrapper
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(get_system_settings().time_zone or "Asia/Tashkent")
-
-
 def when(value: datetime | None) -> str:
-    return value.astimezone(_tz()).strftime("%d.%m.%Y %H:%M") if value else ""
+    return value.astimezone(center_zone()).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
 def day(value: date | datetime | str | None) -> str:
     if isinstance(value, str):  # a model built in memory may still hold the ISO string it was given
         value = date.fromisoformat(value[:10]) if value else None
     if isinstance(value, datetime):
-        value = value.astimezone(_tz()).date()
+        value = value.astimezone(center_zone()).date()
     return value.strftime("%d.%m.%Y") if value else ""
 
 

@@ -8,7 +8,7 @@ import logging
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import get_system_settings
 from modules.payments.payme import errors as E
 from modules.payments.payme.errors import PaymeError
 from modules.payments.payme.protocol import (

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from modules.audit.models import SystemSettings
-from modules.audit.selectors import CACHE_KEY, get_system_settings
+from modules.center.models import SystemSettings
+from modules.center.sections import with_defaults
+from modules.center.selectors import CACHE_KEY, get_system_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_patch_changes_only_what_was_sent_and_merges_coin_rules(api, admin):
         {
             "center_name": "Ilm Markazi",
             "billing_due_day": 28,
-            "time_zone": "Asia/Samarkand",
+            "time_zone": "Asia/Tashkent",
             "coin_rules": {
                 "present": 12,
                 "homework_bands": [{"min_percent": 50, "coins": 3}, {"min_percent": 95, "coins": 30}],
@@ -57,7 +58,23 @@ def test_patch_changes_only_what_was_sent_and_merges_coin_rules(api, admin):
     assert body["notification_defaults"]["parent"] == ["sms", "in_app"]
     assert body["notification_defaults"]["student"] == ["in_app", "telegram"]
     stored = SystemSettings.objects.get(pk=1)
-    assert stored.time_zone == "Asia/Samarkand" and stored.coin_rules["present"] == 12
+    assert stored.coin_rules["present"] == 12 and "late" not in stored.coin_rules  # only overrides stored
+
+
+def test_the_time_zone_is_the_deployments_and_cannot_drift(api, admin, settings):
+    """One answer to "the center's zone": TIME_ZONE. A PATCH naming another zone is refused rather than
+    stored where only half of the code would read it."""
+    r = api(admin).patch("/settings", {"time_zone": "Asia/Samarkand"})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"][-1] == "time_zone"
+    assert "TIME_ZONE" in r.json()["detail"][0]["msg"]
+    settings.TIME_ZONE = "Asia/Samarkand"
+    assert api(admin).get("/settings").json()["time_zone"] == "Asia/Samarkand"
+
+
+def test_currency_is_always_uzs(api, admin):
+    assert api(admin).patch("/settings", {"currency": "USD"}).status_code == 422
+    assert api(admin).patch("/settings", {"currency": "UZS"}).json()["currency"] == "UZS"
 
 
 @pytest.mark.parametrize(
@@ -103,11 +120,9 @@ def test_cache_is_invalidated_on_change(api, admin, django_assert_num_queries):
 def test_admin_form_refuses_nonsense_and_saves_sane_values(client, admin):
     client.force_login(admin)
     SystemSettings.objects.get_or_create(pk=1)
-    url = "/admin/audit/systemsettings/1/change/"
+    url = "/admin/center/systemsettings/1/change/"
     form = {
         "center_name": "Markaz",
-        "time_zone": "Nowhere/City",
-        "currency": "UZS",
         "billing_due_day": "5",
         "generation_horizon_weeks": "4",
         "attendance_edit_window_days": "3",
@@ -122,16 +137,15 @@ def test_admin_form_refuses_nonsense_and_saves_sane_values(client, admin):
     }
     r = client.post(url, form)
     assert r.status_code == 200  # the form again, with errors
-    assert SystemSettings.objects.get(pk=1).time_zone == "Asia/Tashkent"
-    form.update(time_zone="Europe/Moscow", coin_rules='{"present": 7}')
+    assert SystemSettings.objects.get(pk=1).coin_rules == {}
+    form.update(coin_rules='{"present": 7}')
     r = client.post(url, form)
     assert r.status_code == 302
-    assert get_system_settings().time_zone == "Europe/Moscow"
-    rules = get_system_settings().coin_rules
+    rules = with_defaults("coin_rules", get_system_settings().coin_rules)
     assert rules["present"] == 7 and rules["late"] == 5  # keys left out keep their defaults
 
 
 def test_settings_list_page_opens_the_single_row(client, admin):
     client.force_login(admin)
-    r = client.get("/admin/audit/systemsettings/")
-    assert r.status_code == 302 and r["Location"].endswith("/admin/audit/systemsettings/1/change/")
+    r = client.get("/admin/center/systemsettings/")
+    assert r.status_code == 302 and r["Location"].endswith("/admin/center/systemsettings/1/change/")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from modules.attendance.models import AttendanceRecord
-from modules.audit.selectors import get_system_settings
+from modules.center.selectors import center_zone
 from modules.homework.models import Submission
 from modules.lessons.models import Lesson
 from modules.notifications.models import NotificationLog
@@ -27,10 +26,6 @@ FAILED_WINDOW = timedelta(days=7)
 class Period:
     start: datetime
     end: datetime  # exclusive
-
-
-def center_zone() -> ZoneInfo:
-    return ZoneInfo(get_system_settings().time_zone)
 
 
 def center_today() -> date:
