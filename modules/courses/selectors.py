@@ -240,16 +240,6 @@ def holiday_list(*, year: int | None = None, date_from: date | None = None, date
     return qs.order_by("start_date", "id")
 
 
-def group_schedules(group_id: int):
-    from modules.courses.models import LessonSchedule
-
-    return (
-        LessonSchedule.objects.filter(group_id=group_id)
-        .select_related("room")
-        .order_by("weekday", "start_time")
-    )
-
-
 def get_or_404(model, pk: int, what: str | None = None):
     """A catalog object by id for admin endpoints, or 404."""
     from core.exceptions import NotFound

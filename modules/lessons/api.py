@@ -26,6 +26,7 @@ from modules.lessons.schemas import (
 )
 from modules.lessons.services import calendar, generation
 from modules.lessons.services import lessons as services
+from modules.lessons.weekly.api import router as weekly_router
 
 router = Router()
 lessons = Router(tags=["lessons"])
@@ -183,3 +184,4 @@ def get_calendar_ics(request, token: str):
 
 router.add_router("", lessons)
 router.add_router("", feeds)
+router.add_router("", weekly_router)

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from modules.courses.models import LessonSchedule
 from modules.lessons.models import Lesson
 
 
@@ -106,8 +107,6 @@ def schedule_slot_clashes(
 ):
     """Other active weekly slots of the same teacher or room on the same weekday whose times and
     validity overlap: they would clash once their lessons are generated."""
-    from modules.courses.models import LessonSchedule
-
     who = Q(group__teacher_id=teacher_id)
     if room_id is not None:
         who |= Q(room_id=room_id) | Q(room__isnull=True, group__room_id=room_id)

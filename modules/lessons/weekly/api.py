@@ -5,9 +5,10 @@ from core.schemas import errors
 from modules.courses import selectors
 from modules.courses.models import LessonSchedule, Room
 from modules.courses.permissions import CAN_MANAGE_GROUPS
-from modules.courses.schemas import ScheduleCreateIn, ScheduleOut, ScheduleUpdateIn
-from modules.courses.services import schedules as services
 from modules.lessons.schemas import ClashErrorOut
+from modules.lessons.weekly import services
+from modules.lessons.weekly.schemas import ScheduleCreateIn, ScheduleOut, ScheduleUpdateIn
+from modules.lessons.weekly.selectors import group_schedules
 
 router = Router(tags=["schedules"])
 
@@ -26,7 +27,7 @@ def _schedule(request, schedule_id: int) -> LessonSchedule:
 )
 def list_group_schedules(request, group_id: int):
     group = selectors.group_for(request.auth, group_id)
-    return list(selectors.group_schedules(group.pk))
+    return list(group_schedules(group.pk))
 
 
 @router.post(
@@ -40,7 +41,7 @@ def create_group_schedule(request, group_id: int, payload: ScheduleCreateIn):
     schedule = services.schedule_create(
         group=group, room=selectors.ref(Room, payload.room_id, "room_id"), **payload.dict(exclude={"room_id"})
     )
-    return 201, selectors.group_schedules(group.pk).get(pk=schedule.pk)
+    return 201, group_schedules(group.pk).get(pk=schedule.pk)
 
 
 @router.patch(
@@ -59,7 +60,7 @@ def update_schedule(request, schedule_id: int, payload: ScheduleUpdateIn):
         clear_room=clear_room,
         **{k: v for k, v in changes.items() if v is not None or k == "valid_to"},
     )
-    return selectors.group_schedules(schedule.group_id).get(pk=schedule.pk)
+    return group_schedules(schedule.group_id).get(pk=schedule.pk)
 
 
 @router.delete(
