@@ -16,7 +16,7 @@ from modules.attendance.schemas import (
     StudentAttendanceReportOut,
     StudentReportQuery,
 )
-from modules.courses.selectors import groups_visible_to, is_group_teacher
+from modules.courses.selectors import groups_visible_to, is_group_teacher, students_visible_to
 
 CAN_MARK = Predicate(rules.is_lesson_staff, "Only the group's teacher or an admin may mark attendance.")
 CAN_SEE_HISTORY = CAN_MARK
@@ -120,7 +120,7 @@ def import_attendance(
     description="The student, their parents, their teachers (own groups' lessons) and admins.",
 )
 def get_student_attendance_report(request, student_id: int, query: Query[StudentReportQuery]):
-    student = selectors.students_visible_to(request.auth).get(pk=student_id)
+    student = students_visible_to(request.auth, current_only=False).get(pk=student_id)
     report = reports.student_report(
         viewer=request.auth,
         student=student,

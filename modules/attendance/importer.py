@@ -18,12 +18,11 @@ from modules.accounts.models import User
 from modules.accounts.phones import InvalidPhone, normalize_phone
 from modules.attendance import rules
 from modules.attendance.models import AttendanceChange, Status
-from modules.attendance.selectors import on_roster
 from modules.attendance.services import MarkEntry, mark_lessons_locked
 from modules.attendance.tables import read_table
 from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
-from modules.courses.selectors import groups_visible_to
+from modules.courses.selectors import groups_visible_to, on_roster
 from modules.lessons.models import Lesson
 from modules.lessons.selectors import lesson_local_date, lessons_visible_to
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from modules.accounts.models import User
 from modules.attendance.models import AttendanceRecord
-from modules.attendance.selectors import STATUSES, attendance_rate, on_roster
+from modules.attendance.selectors import STATUSES, attendance_rate
 from modules.courses.models import Group, Membership
+from modules.courses.selectors import on_roster
 from modules.lessons.models import Lesson
 from modules.lessons.selectors import lessons_visible_to
 

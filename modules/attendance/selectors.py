@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from modules.accounts.models import User
 from modules.attendance.models import AttendanceChange, AttendanceRecord
 from modules.attendance.rules import edit_deadline
 from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
-from modules.courses.selectors import groups_visible_to, visible_student_ids
 from modules.lessons.models import Lesson
 from modules.lessons.selectors import lesson_roster, lessons_visible_to
 
@@ -122,26 +121,3 @@ def lesson_history(lesson: Lesson) -> QuerySet[AttendanceChange]:
         .select_related("record")
         .order_by("created_at", "id")
     )
-
-
-def on_roster(m: Membership, day: date) -> bool:
-    """modules.courses.selectors.memberships_on evaluated in Python on a membership with prefetched
-    freezes, so reports and imports check many lessons' rosters without a query each."""
-    if m.joined_on > day or (m.left_on is not None and m.left_on <= day):
-        return False
-    if m.status == Membership.Status.LEFT and m.left_on is None:
-        return False
-    return not any(f.start_date <= day <= f.end_date for f in m.freezes.all())
-
-
-def students_visible_to(user: User) -> QuerySet[User]:
-    """Students whose attendance `user` may see: self, children, students of own groups, or all."""
-    qs = User.objects.filter(role=User.Role.STUDENT)
-    if user.role == User.Role.ADMIN:
-        return qs
-    if user.role == User.Role.TEACHER:
-        taught = Membership.objects.filter(student=OuterRef("pk"), group__in=groups_visible_to(user))
-        return qs.filter(Exists(taught))
-    if user.role in (User.Role.STUDENT, User.Role.PARENT):
-        return qs.filter(pk__in=visible_student_ids(user))
-    return qs.none()

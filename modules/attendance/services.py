@@ -15,10 +15,11 @@ from core.exceptions import ValidationFailed
 from modules.accounts.models import User
 from modules.attendance import events, rules
 from modules.attendance.models import AttendanceChange, AttendanceRecord
-from modules.attendance.selectors import AttendanceRow, on_roster
+from modules.attendance.selectors import AttendanceRow
 from modules.attendance.signals import attendance_marked
 from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
+from modules.courses.selectors import on_roster
 from modules.lessons.models import Lesson
 from modules.lessons.selectors import lesson_local_date, lesson_roster
 from modules.lessons.signals import lesson_changed

@@ -26,6 +26,23 @@ def visible_student_ids(user: User):
     return Guardianship.objects.filter(parent=user).values("student_id")
 
 
+def students_visible_to(user: User, *, current_only: bool) -> QuerySet[User]:
+    """Students `user` may see: themself, a parent's children, every student for admins, and for a
+    teacher the students of the groups they teach: only those still in them (`current_only`: coins,
+    today's people) or also those who have left (history such as attendance). Nobody else."""
+    students = User.objects.filter(role=User.Role.STUDENT)
+    if user.role == User.Role.ADMIN:
+        return students
+    if user.role in (User.Role.STUDENT, User.Role.PARENT):
+        return students.filter(pk__in=visible_student_ids(user))
+    if user.role == User.Role.TEACHER:
+        taught = Membership.objects.filter(group__teacher=user)
+        if current_only:
+            taught = taught.exclude(status=Membership.Status.LEFT)
+        return students.filter(pk__in=taught.values("student_id"))
+    return students.none()
+
+
 def groups_visible_to(user: User) -> QuerySet[Group]:
     """Admins: all; teachers: groups they teach; students: groups they belong (or belonged) to;
     parents: their children's groups."""
@@ -50,18 +67,22 @@ def is_group_teacher(user: User, group: Group) -> bool:
     return user.role == User.Role.TEACHER and group.teacher_id == user.pk
 
 
-def is_group_member(student_id: int, group_id: int, *, on: date | None = None) -> bool:
-    """The student has an open (not left) membership in the group (on a date, when given)."""
-    qs = Membership.objects.filter(group_id=group_id, student_id=student_id).exclude(
-        status=Membership.Status.LEFT
+def is_group_member(student_id: int, group_id: int) -> bool:
+    """The student has an open (not left) membership in the group, frozen or not."""
+    return (
+        Membership.objects.filter(group_id=group_id, student_id=student_id)
+        .exclude(status=Membership.Status.LEFT)
+        .exists()
     )
-    if on is not None:
-        qs = qs.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
-    return qs.exists()
+
+
+# --- who is on the roster on a day: one rule, in SQL and in Python -----------------------------------
+# Joined by then, not left by then (left_on is the first day away), not frozen that day. The two
+# functions below are the same rule for the two places it is needed; a test holds them together.
 
 
 def memberships_on(group_id: int, on: date) -> QuerySet[Membership]:
-    """Memberships of students on the group's roster on `on`: joined, not left, not frozen that day."""
+    """Memberships of students on the group's roster on `on`, as a query."""
     frozen = FreezePeriod.objects.filter(membership=OuterRef("pk"), start_date__lte=on, end_date__gte=on)
     return (
         Membership.objects.filter(group_id=group_id, joined_on__lte=on)
@@ -69,6 +90,16 @@ def memberships_on(group_id: int, on: date) -> QuerySet[Membership]:
         .exclude(status=Membership.Status.LEFT, left_on__isnull=True)
         .exclude(Exists(frozen))
     )
+
+
+def on_roster(m: Membership, day: date) -> bool:
+    """The same rule on a membership with prefetched `freezes`, so reports and imports check many
+    lessons' rosters without a query each."""
+    if m.joined_on > day or (m.left_on is not None and m.left_on <= day):
+        return False
+    if m.status == Membership.Status.LEFT and m.left_on is None:
+        return False
+    return not any(f.start_date <= day <= f.end_date for f in m.freezes.all())
 
 
 def roster_student_ids(group_id: int, on: date) -> list[int]:

@@ -9,9 +9,8 @@ from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from core.exceptions import NotFound
-from modules.accounts.models import Guardianship, User
-from modules.courses.models import Membership
-from modules.courses.selectors import groups_visible_to
+from modules.accounts.models import User
+from modules.courses.selectors import groups_visible_to, students_visible_to
 from modules.gamification.badges import CATALOGUE
 from modules.gamification.models import (
     CoinTransaction,
@@ -24,25 +23,9 @@ from modules.gamification.models import (
 from modules.gamification.periods import local_midnight, period_start_date
 
 
-def students_visible_to(user: User) -> QuerySet[User]:
-    """The student themself, a parent's children, the students of a teacher's groups (not left),
-    every student for admins; nobody else."""
-    students = User.objects.filter(role=User.Role.STUDENT)
-    if user.role == User.Role.ADMIN:
-        return students
-    if user.role == User.Role.STUDENT:
-        return students.filter(pk=user.pk)
-    if user.role == User.Role.PARENT:
-        return students.filter(pk__in=Guardianship.objects.filter(parent=user).values("student_id"))
-    if user.role == User.Role.TEACHER:
-        taught = Membership.objects.filter(group__teacher=user).exclude(status=Membership.Status.LEFT)
-        return students.filter(pk__in=taught.values("student_id"))
-    return students.none()
-
-
 def student_for(user: User, student_id: int) -> User:
     """The student, if `user` may see them (404 otherwise)."""
-    return get_object_or_404(students_visible_to(user), pk=student_id)
+    return get_object_or_404(students_visible_to(user, current_only=True), pk=student_id)
 
 
 def coin_balance(student: User) -> dict:
@@ -135,7 +118,7 @@ def redemptions_visible_to(
 ) -> QuerySet[Redemption]:
     qs = Redemption.objects.select_related("reward", "student").order_by("-created_at", "-id")
     if user.role != User.Role.ADMIN:
-        qs = qs.filter(student__in=students_visible_to(user))
+        qs = qs.filter(student__in=students_visible_to(user, current_only=True))
     if status:
         qs = qs.filter(status=status)
     if student:

@@ -193,3 +193,35 @@ def test_concurrent_joins_never_overfill():
         t.join(timeout=30)
     assert sorted(outcomes) == ["group_full"] * 3 + ["joined"]
     assert Membership.objects.filter(group=group).count() == 1
+
+
+def test_roster_rule_in_sql_and_in_python_agree(db):
+    """memberships_on (a query) and on_roster (prefetched, in Python) are one rule: for joined, left,
+    frozen and left-without-a-date memberships, on every day around those dates, they give the same answer."""
+    from datetime import date, timedelta
+
+    from modules.courses.models import FreezePeriod, Membership
+    from modules.courses.selectors import memberships_on, on_roster
+    from tests.factories.accounts import StudentFactory
+    from tests.factories.courses import GroupFactory
+
+    group = GroupFactory()
+    start = date(2026, 3, 2)
+    cases = [
+        {"joined_on": start},
+        {"joined_on": start + timedelta(days=3)},
+        {"joined_on": start, "left_on": start + timedelta(days=5), "status": Membership.Status.LEFT},
+        {"joined_on": start, "status": Membership.Status.LEFT},
+        {"joined_on": start, "status": Membership.Status.FROZEN},
+    ]
+    members = [Membership.objects.create(group=group, student=StudentFactory(), **case) for case in cases]
+    FreezePeriod.objects.create(
+        membership=members[4], start_date=start + timedelta(days=2), end_date=start + timedelta(days=4)
+    )
+    prefetched = list(Membership.objects.filter(group=group).prefetch_related("freezes"))
+    for offset in range(-1, 9):
+        day = start + timedelta(days=offset)
+        in_sql = set(memberships_on(group.pk, day).values_list("pk", flat=True))
+        in_python = {m.pk for m in prefetched if on_roster(m, day)}
+        assert in_sql == in_python, day
+    assert members[0].pk in in_sql and members[2].pk not in in_sql
