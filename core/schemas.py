@@ -18,14 +18,6 @@ class ErrorOut(Schema):
     code: str
 
 
-class MessageOut(Schema):
-    detail: str
-
-
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
     """`response={200: XOut, **errors(401, 404)}` declares what an operation can answer."""
     return {code: ErrorOut for code in codes}
-
-
-# The errors almost every authenticated operation can return.
-AUTHED = (401, 422, 429)

@@ -27,7 +27,3 @@ def can_subscribe(user, channel: str) -> bool:
     if authorizer is None or not key:
         return False
     return bool(authorizer(user, key))
-
-
-def registered_kinds() -> list[str]:
-    return sorted(_authorizers)

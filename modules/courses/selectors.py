@@ -57,12 +57,6 @@ def groups_visible_to(user: User) -> QuerySet[Group]:
     return qs.none()
 
 
-def can_see_group(user: User, group_id: int) -> bool:
-    if not getattr(user, "is_active", False):
-        return False
-    return groups_visible_to(user).filter(pk=group_id).exists()
-
-
 def is_group_teacher(user: User, group: Group) -> bool:
     return user.role == User.Role.TEACHER and group.teacher_id == user.pk
 

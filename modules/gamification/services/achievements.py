@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from modules.gamification.badges import (
-    CATALOGUE,
     FIRST_HOMEWORK,
     HUNDRED_COINS,
     LESSON_STREAK,
@@ -101,7 +100,3 @@ def top_three_award(now: datetime | None = None) -> int:
             )
             awarded += earned is not None
     return awarded
-
-
-def badge_of(code: str) -> Badge | None:
-    return CATALOGUE.get(code)
