@@ -295,6 +295,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "core.admin_nav.environment_badge",
+    "LOGIN": {"form": "core.admin_login.AdminLoginForm"},  # email or phone, as the API's login
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,
