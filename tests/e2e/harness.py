@@ -126,9 +126,15 @@ class QCluster(LiveProcess):
 
 def process_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
     """What a child process needs to share the caller's database and Redis (tasks queued in the
-    database, events through Redis pub/sub). Q_SYNC=false: the worker must really pick tasks up."""
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "Q_SYNC": "false"}
-    env.pop("PYTEST_CURRENT_TEST", None)
+    database, events through Redis pub/sub). It runs production's settings module, never the test
+    one; Q_SYNC=false: the worker must really pick tasks up."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="core.settings",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        Q_SYNC="false",
+    )
     return {**env, **extra}
 
 
