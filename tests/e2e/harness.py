@@ -13,8 +13,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 from websockets.asyncio.client import connect
@@ -160,3 +161,16 @@ async def next_event(socket, *, type: str, timeout: float = 10) -> dict:
                 return frame
 
     return await asyncio.wait_for(wait(), timeout)
+
+
+async def eventually(probe: Callable[[], Awaitable[Any]], *, what: str, timeout: float = 20, interval=0.1):
+    """Awaits `probe()` until it returns something truthy and returns that: effects of the worker (or
+    of a receiver that may move there) are polled for with a deadline, never assumed synchronous."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = await probe()
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise TimeoutError(f"{what}: not seen after {timeout}s (last probe: {last!r})")
