@@ -77,7 +77,8 @@ def production_parity_available() -> bool:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if hasattr(config, "workerinput") or production_parity_available():
+    ran = any(terminalreporter.stats.get(key) for key in ("passed", "failed", "skipped", "error"))
+    if hasattr(config, "workerinput") or production_parity_available() or not ran:
         return
     skipped = len(terminalreporter.stats.get("skipped", []))
     terminalreporter.write_line(
