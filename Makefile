@@ -33,11 +33,20 @@ run: seed
 	$(BIN)/daphne -b $(HOST) -p $(PORT) core.asgi:application & \
 	wait
 
+# pytest-xdist: one worker per core; e2e tests share one worker (--dist loadgroup, tests/conftest.py).
+# Without DATABASE_URL/REDIS_URL it runs on SQLite and says which production-parity tests it skipped.
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --dist loadgroup
+
+# pytest's exit 5 means nothing was collected (a wrong path or -k): said in words, still a failure.
+PYTEST = status=0; $(BIN)/python -m pytest $(XDIST)
+EXIT5 = || status=$$?; [ $$status -ne 5 ] || echo "make: pytest collected no tests (exit 5)" >&2; exit $$status
+
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(PYTEST) $(PYTEST_ARGS) $(EXIT5)
 
 test-fast: install
-	$(BIN)/python -m pytest -x -m "not e2e" $(PYTEST_ARGS)
+	@$(PYTEST) -x -m "not e2e" $(PYTEST_ARGS) $(EXIT5)
 
 lint: install
 	$(BIN)/ruff check core modules realtime tests

@@ -1,9 +1,9 @@
 """One env-driven settings module. With nothing set it runs on SQLite, in-memory layers and a console
-mailer; DATABASE_URL / REDIS_URL switch it to Postgres and Redis (see README, Configuration)."""
+mailer; DATABASE_URL / REDIS_URL switch it to Postgres and Redis (see README, Configuration). Test-only
+values live in tests/settings.py (pytest's DJANGO_SETTINGS_MODULE), never here."""
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -12,8 +12,6 @@ import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
-
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 _DEV_SECRET_KEY = "dev-insecure-markaz-secret-key-change-me-0123456789abcdef"
@@ -168,7 +166,7 @@ Q_CLUSTER = {
     "catch_up": False,
     "save_limit": 1000,
     "ack_failures": True,
-    "sync": env.bool("Q_SYNC", default=TESTING),  # tests run tasks in-process
+    "sync": env.bool("Q_SYNC", default=False),  # true runs tasks in the caller (tests/settings.py)
 }
 
 # --- auth -----------------------------------------------------------------------------------------
@@ -185,8 +183,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- i18n, time -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -297,6 +293,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "core.admin_nav.environment_badge",
+    "LOGIN": {"form": "core.admin_login.AdminLoginForm"},  # email or phone, as the API's login
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,

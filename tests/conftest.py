@@ -1,13 +1,17 @@
 """Persona fixtures (admin, teacher, student, parent, outsider) and an API client that speaks JSON to
-the real Django stack (middleware included) with a Bearer token."""
+the real Django stack (middleware included) with a Bearer token. Also the suite-wide hooks: e2e tests
+grouped on one xdist worker, and a warning when the production-parity tests could not run."""
 
 from __future__ import annotations
 
+import glob
 import json
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 
 from core.auth import issue_access_token
@@ -59,11 +63,50 @@ class ApiClient:
         )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` every e2e test goes to one xdist worker: one daphne + qcluster pair for
+    the run instead of one per worker on a 2-core machine (each worker could run its own all the same:
+    databases, cache keys and channel prefixes are per worker, see tests/settings.py)."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
+def production_parity_available() -> bool:
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"] and bool(settings.REDIS_URL)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    ran = any(terminalreporter.stats.get(key) for key in ("passed", "failed", "skipped", "error"))
+    if hasattr(config, "workerinput") or production_parity_available() or not ran:
+        return
+    skipped = len(terminalreporter.stats.get("skipped", []))
+    terminalreporter.write_line(
+        f"WARNING: no PostgreSQL+Redis (DATABASE_URL/REDIS_URL unset): the production-parity tests "
+        f"(e2e through daphne+qcluster, Postgres-only) were skipped ({skipped} skipped in all); CI runs them.",
+        yellow=True,
+        bold=True,
+    )
+
+
+def clear_cache() -> None:
+    """Empty this test process's cache. On Redis only its own keys (its KEY_PREFIX): FLUSHDB would
+    also wipe the cache of the other xdist workers sharing the Redis database."""
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{glob.escape(cache.key_prefix)}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 from websockets.asyncio.client import connect
@@ -126,9 +127,15 @@ class QCluster(LiveProcess):
 
 def process_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
     """What a child process needs to share the caller's database and Redis (tasks queued in the
-    database, events through Redis pub/sub). Q_SYNC=false: the worker must really pick tasks up."""
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "Q_SYNC": "false"}
-    env.pop("PYTEST_CURRENT_TEST", None)
+    database, events through Redis pub/sub). It runs production's settings module, never the test
+    one; Q_SYNC=false: the worker must really pick tasks up."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="core.settings",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        Q_SYNC="false",
+    )
     return {**env, **extra}
 
 
@@ -154,3 +161,16 @@ async def next_event(socket, *, type: str, timeout: float = 10) -> dict:
                 return frame
 
     return await asyncio.wait_for(wait(), timeout)
+
+
+async def eventually(probe: Callable[[], Awaitable[Any]], *, what: str, timeout: float = 20, interval=0.1):
+    """Awaits `probe()` until it returns something truthy and returns that: effects of the worker (or
+    of a receiver that may move there) are polled for with a deadline, never assumed synchronous."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = await probe()
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise TimeoutError(f"{what}: not seen after {timeout}s (last probe: {last!r})")

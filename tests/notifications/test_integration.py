@@ -1,21 +1,35 @@
 """Through the real senders: a teacher marking attendance, cancelling a lesson, an admin issuing an
-invoice — the parents hear about it on their channels."""
+invoice — the parents hear about it on their channels. The clock is pinned (time-machine) to a morning
+and an afternoon in Tashkent: the result must not depend on when the suite runs."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from modules.notifications.models import Notification, NotificationLog
-from tests.factories.courses import make_group_with_students
+from tests.factories.courses import local_today, make_group_with_students
 from tests.factories.notifications import TelegramLinkFactory
 from tests.notifications.conftest import SEND_PATH, sent_requests, tg_ok
+
+TASHKENT = ZoneInfo("Asia/Tashkent")
+
+
+@pytest.fixture(autouse=True, params=["09:00", "15:00"], ids=["morning", "afternoon"])
+def local_clock(request, time_machine):
+    """09:00 is before a lesson at 10:00 today has started: the lesson below must already be over."""
+    hour, minute = map(int, request.param.split(":"))
+    time_machine.move_to(datetime(2026, 11, 18, hour, minute, tzinfo=TASHKENT), tick=True)
 
 
 @pytest.fixture
 def lesson(teacher, student):
-    group = make_group_with_students(teacher, [student], lessons=2, name="English B1")
+    """Yesterday's lesson: attendance can be marked on it at any hour of today."""
+    first_day = local_today() - timedelta(days=2)
+    group = make_group_with_students(teacher, [student], lessons=2, first_day=first_day, name="English B1")
     return group.lessons.order_by("starts_at").last()
 
 
