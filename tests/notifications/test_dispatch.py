@@ -244,7 +244,7 @@ def test_many_notifications_publish_in_one_pass_after_commit(db, run_on_commit):
 
     people = StudentFactory.create_batch(3)
     layer = Layer()
-    with mock.patch("modules.notifications.events.get_channel_layer", return_value=layer), run_on_commit():
+    with mock.patch("realtime.publish.get_channel_layer", return_value=layer), run_on_commit():
         notes = notify(
             kind=Kind.BROADCAST, outgoing=[Outgoing(p, {"title": "Hi", "body": "All"}) for p in people]
         )

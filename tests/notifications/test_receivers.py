@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from modules.notifications.receivers.attendance import absence_streaks
 
 from modules.attendance.models import AttendanceRecord
 from modules.attendance.signals import attendance_marked
@@ -16,7 +17,6 @@ from modules.homework.signals import homework_assigned, homework_deadline, homew
 from modules.lessons.models import Lesson
 from modules.lessons.signals import lesson_changed
 from modules.notifications.models import Notification, NotificationLog
-from modules.notifications.receivers.attendance import absence_streaks
 from modules.payments.models import Payment
 from modules.payments.signals import payment_created, payment_overdue, payment_paid
 from tests.factories.accounts import AdminFactory, ParentFactory, StudentFactory, link_parent
