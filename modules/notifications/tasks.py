@@ -32,8 +32,8 @@ def react(reaction: str, **ids) -> int:
         "homework_deadline": homework.homework_deadline,
         "achievement_awarded": gamification.achievement_awarded,
         "reward_redeemed": gamification.reward_redeemed,
-        "payments": lambda *, reaction, payment_ids, **extra: payments.notify_payments(
-            payments.REACTIONS[reaction], payment_ids, **extra
+        "payments": lambda *, which, payment_ids, **extra: payments.notify_payments(
+            payments.REACTIONS[which], payment_ids, **extra
         ),
     }
     with transaction.atomic(durable=True):

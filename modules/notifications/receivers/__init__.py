@@ -45,23 +45,23 @@ def on_homework_deadline(sender, event, **kwargs):
 
 
 def on_payment_created(sender, event, **kwargs):
-    enqueue(TASK, "payments", reaction="created", payment_ids=list(event.payment_ids))
+    enqueue(TASK, "payments", which="created", payment_ids=list(event.payment_ids))
 
 
 def on_payment_due_soon(sender, event, **kwargs):
-    enqueue(TASK, "payments", reaction="due_soon", payment_ids=[event.payment_id], days=event.days)
+    enqueue(TASK, "payments", which="due_soon", payment_ids=[event.payment_id], days=event.days)
 
 
 def on_payment_overdue(sender, event, **kwargs):
-    enqueue(TASK, "payments", reaction="overdue", payment_ids=list(event.payment_ids))
+    enqueue(TASK, "payments", which="overdue", payment_ids=list(event.payment_ids))
 
 
 def on_payment_paid(sender, event, **kwargs):
-    enqueue(TASK, "payments", reaction="paid", payment_ids=[event.payment_id])
+    enqueue(TASK, "payments", which="paid", payment_ids=[event.payment_id])
 
 
 def on_payment_refunded(sender, event, **kwargs):
-    enqueue(TASK, "payments", reaction="refunded", payment_ids=[event.payment_id])
+    enqueue(TASK, "payments", which="refunded", payment_ids=[event.payment_id])
 
 
 def on_achievement_awarded(sender, event, **kwargs):
