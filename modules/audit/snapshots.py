@@ -41,6 +41,8 @@ DERIVED_MODELS = frozenset(
         "attendance.attendancechange",
         "notifications.notification",
         "notifications.notificationlog",
+        "payments.paymenthistory",  # an invoice's own append-only status history
+        "payments.paymetransaction",  # Payme's protocol record: its states and times are its history
     }
 )
 # Bookkeeping fields whose change alone is not worth an entry.
