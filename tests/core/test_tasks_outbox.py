@@ -158,3 +158,41 @@ def test_readyz_counts_failed_tasks(client):
     queue = client.get("/readyz").json()["checks"]["queue"]
     assert queue["failures_24h"] == 1
     assert queue["failing_tasks_24h"] == ["modules.gamification.tasks.apply_attendance"]
+
+
+@PG_ONLY
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_notification_reaction_is_retried_not_swallowed(
+    orm_broker, api, teacher, student, parent, monkeypatch
+):
+    """The notifications module used to swallow every exception of its receivers (a bug lost alerts
+    silently). Now the reaction's task fails visibly and stays queued; its retry alerts the parent once."""
+    from django_q.models import Failure, OrmQ
+
+    from modules.notifications.models import Notification
+    from tests.factories.courses import GroupFactory, MembershipFactory
+    from tests.factories.lessons import LessonFactory
+
+    group = GroupFactory(teacher=teacher)
+    MembershipFactory(group=group, student=student)
+    lesson = LessonFactory(group=group, starts_at=timezone.now() - timedelta(hours=1))
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug in alerts")
+
+    monkeypatch.setattr("modules.notifications.reactions.attendance.attendance_marked", broken)
+    response = api(teacher).put(
+        f"/lessons/{lesson.pk}/attendance", {"records": [{"student_id": student.pk, "status": "absent"}]}
+    )
+    assert response.status_code == 200, response.content
+    OrmQ.objects.update(lock=timezone.now() - timedelta(seconds=1))
+    run_queue_once()
+    assert Failure.objects.filter(func="modules.notifications.tasks.react").exists()
+    assert len(_queued("modules.notifications.tasks.react")) == 1
+    assert not Notification.objects.exists()
+
+    monkeypatch.undo()
+    for _ in range(2):  # the retry, and a duplicate delivery of it: the parent hears once
+        OrmQ.objects.update(lock=timezone.now() - timedelta(seconds=1))
+        run_queue_once()
+    assert Notification.objects.filter(user=parent, kind="attendance_absent").count() == 1

@@ -313,3 +313,34 @@ def test_email_verification_goes_through_notifications(db, run_on_commit):
     [message] = mail.outbox
     assert message.subject == "Подтвердите email в Markaz"
     assert NotificationLog.objects.get(kind="email_verification").status == "sent"
+
+
+def test_a_reaction_task_run_twice_notifies_once(klass, student, parent):
+    from modules.notifications import tasks
+
+    lesson = klass[1][-1]
+    AttendanceRecord.objects.create(
+        lesson=lesson, student=student, status="absent", marked_at=lesson.starts_at
+    )
+    assert tasks.react("attendance_marked", lesson_id=lesson.pk, student_ids=[student.pk]) == 2
+    assert tasks.react("attendance_marked", lesson_id=lesson.pk, student_ids=[student.pk]) == 0
+    assert {u: len(n) for u, n in inbox("attendance_absent").items()} == {student.pk: 1, parent.pk: 1}
+    assert NotificationLog.objects.filter(user=parent).count() == len(
+        set(NotificationLog.objects.filter(user=parent).values_list("channel", flat=True))
+    )
+
+
+def test_receivers_only_enqueue_with_ids(monkeypatch, klass, student):
+    """Without the at-once fixture's shortcut: a receiver enqueues one reaction task, and nothing
+    is stored in the sender's transaction."""
+    calls = []
+    monkeypatch.setattr("modules.notifications.receivers.enqueue", lambda *a, **kw: calls.append((a, kw)))
+    lesson = klass[1][-1]
+    mark(lesson, student, "absent")
+    assert calls == [
+        (
+            ("modules.notifications.tasks.react", "attendance_marked"),
+            {"lesson_id": lesson.pk, "student_ids": [student.pk]},
+        )
+    ]
+    assert not Notification.objects.exists()
