@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 
@@ -47,10 +49,21 @@ def _channel_layer():
     return {"backend": type(layer).__name__}
 
 
-def _queue():
-    from django_q.models import OrmQ
+FAILURE_WINDOW = timedelta(hours=24)
 
-    return {"backlog": OrmQ.objects.count()}
+
+def _queue():
+    """The backlog, and the tasks that failed (each failed run of a task that is retried, and the
+    final failures): reported, not a readiness failure, since the web process can serve without them."""
+    from django_q.models import Failure, OrmQ
+
+    since = timezone.now() - FAILURE_WINDOW
+    failures = Failure.objects.filter(stopped__gte=since)
+    return {
+        "backlog": OrmQ.objects.count(),
+        "failures_24h": failures.count(),
+        "failing_tasks_24h": sorted(set(failures.values_list("func", flat=True)[:1000]))[:20],
+    }
 
 
 _migrated = False

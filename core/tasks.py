@@ -1,18 +1,41 @@
-"""Background work: enqueue() sends a django-q2 task only after the surrounding transaction commits,
-so a worker never sees ids of rows that were rolled back. Tasks take ids, never objects."""
+"""Background work. Tasks take ids, never objects, and read the current state when they run.
+
+enqueue() is the outbox: with django-q2's ORM broker on the project database (production), the task
+row is INSERTed inside the caller's transaction, so it commits or rolls back with the business write,
+and a crash between COMMIT and enqueue cannot lose it. Only when the broker is not the database (the
+synchronous test/benchmark mode, or another broker) does it wait for on_commit, so a worker never
+runs with ids of rows that were rolled back.
+
+Failure policy (the same for every task): a task that raises is not acknowledged; the broker hands it
+out again once Q_CLUSTER["retry"] seconds have passed since it was taken, up to
+Q_CLUSTER["max_attempts"] runs. Each failed run is a django-q Failure in the admin (with its attempt
+count) and is counted in /readyz; the sender's write is never touched."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+
+# A failing task stays queued and is redelivered (see the module docstring) instead of being dropped.
+RETRY_FAILURES = {"ack_failure": False}
+
+
+def _broker_is_the_database() -> bool:
+    conf = settings.Q_CLUSTER
+    return bool(conf.get("orm")) and not conf.get("sync") and conf["orm"] in settings.DATABASES
 
 
 def enqueue(func_path: str, *args: Any, **kwargs: Any) -> None:
     from django_q.tasks import async_task
 
-    transaction.on_commit(lambda: async_task(func_path, *args, **kwargs))
+    options = {**RETRY_FAILURES, "sync": bool(settings.Q_CLUSTER.get("sync"))}
+    if _broker_is_the_database():
+        async_task(func_path, *args, q_options=options, **kwargs)
+    else:
+        transaction.on_commit(lambda: async_task(func_path, *args, q_options=options, **kwargs))
 
 
 @dataclass(frozen=True)

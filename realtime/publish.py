@@ -96,3 +96,39 @@ def publish_on_commit(
     text = encode(envelope)
     transaction.on_commit(lambda: send_now(envelope, text))
     return envelope
+
+
+def send_many_now(pairs: list[tuple[dict[str, Any], str]]) -> None:
+    """Sends many encoded envelopes in one go (concurrently on the publisher loop)."""
+    layer = get_channel_layer()
+    if layer is None or not pairs:
+        return
+
+    async def send_all():
+        await asyncio.gather(
+            *(layer.group_send(group_name(e["channel"]), layer_message(e, text)) for e, text in pairs)
+        )
+
+    try:
+        if isinstance(layer, InMemoryChannelLayer):
+            async_to_sync(send_all)()
+        else:
+            _publisher.run(send_all())
+    except Exception:  # a dead layer must never break the write that already committed
+        logger.exception("could not publish %d events", len(pairs))
+
+
+def publish_many_on_commit(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """publish_on_commit for a batch: `events` are dicts of channel, type, data (and optionally id).
+    Every envelope is built and encoded now (a bad channel or payload fails in the caller) and all of
+    them leave together after commit, in one hop to the publisher loop instead of one per event."""
+    pairs = []
+    for event in events:
+        group_name(event["channel"])
+        envelope = make_envelope(
+            channel=event["channel"], type=event["type"], data=event["data"], id=event.get("id")
+        )
+        pairs.append((envelope, encode(envelope)))
+    if pairs:
+        transaction.on_commit(lambda: send_many_now(pairs))
+    return [envelope for envelope, _ in pairs]

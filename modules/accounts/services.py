@@ -15,7 +15,7 @@ from core.exceptions import Conflict, NotAuthenticated, NotFound, ValidationFail
 from core.tasks import enqueue
 from modules.accounts.models import Guardianship, OneTimeToken, User
 from modules.accounts.selectors import user_by_login
-from modules.accounts.signals import user_registered
+from modules.accounts.signals import UserRegistered, user_registered
 from modules.accounts.tokens import TokenPair, hash_token, session_start, sessions_revoke_all
 
 
@@ -64,7 +64,7 @@ def user_register(
     _save_new(user)
     if user.email:
         email_verification_send(user=user)
-    user_registered.send(sender=User, user=user)
+    user_registered.send(sender=User, event=UserRegistered(user_id=user.pk), user=user)
     return user
 
 

@@ -9,11 +9,14 @@ from django.utils import translation
 
 from modules.accounts.models import OneTimeToken, User
 from modules.accounts.services import frontend_link, one_time_token_create
-from modules.accounts.signals import account_email_requested
+from modules.accounts.signals import AccountEmailRequested, account_email_requested
 
 
 def _deliver(user: User, kind: str, token: str, link: str) -> None:
-    responses = account_email_requested.send(sender=User, user=user, kind=kind, token=token, link=link)
+    event = AccountEmailRequested(user_id=user.pk, kind=kind, link=link)
+    responses = account_email_requested.send(
+        sender=User, event=event, user=user, kind=kind, token=token, link=link
+    )
     if any(result is True for _, result in responses):
         return  # another module (notifications) took over delivery
     with translation.override(user.language):

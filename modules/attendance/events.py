@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from modules.lessons.models import Lesson
 from realtime import publish_on_commit
 from realtime.groups import DASHBOARD, group_channel
 
 ATTENDANCE_UPDATED = "attendance.updated"
-LESSON_UPDATED = "lesson.updated"
 
 
 def _row_data(row) -> dict:
@@ -39,15 +37,3 @@ def attendance_updated(*, lesson, rows) -> None:
     }
     for channel in (group_channel(lesson.group_id), DASHBOARD):
         publish_on_commit(channel=channel, type=ATTENDANCE_UPDATED, data=data)
-
-
-def lessons_completed(lessons) -> None:
-    """Marking the first attendance completes a past lesson; its group hears of it exactly as of a
-    completion by the lessons module (LessonOut + change). One query for all the lessons."""
-    from modules.lessons.schemas import LessonOut
-    from modules.lessons.selectors import with_relations
-
-    loaded = with_relations(Lesson.objects.filter(pk__in=[lesson.pk for lesson in lessons]))
-    for lesson in loaded:
-        data = {**LessonOut.from_orm(lesson).model_dump(mode="json"), "change": "completed"}
-        publish_on_commit(channel=group_channel(lesson.group_id), type=LESSON_UPDATED, data=data)

@@ -16,13 +16,13 @@ from modules.accounts.models import User
 from modules.attendance import events, rules
 from modules.attendance.models import AttendanceChange, AttendanceRecord
 from modules.attendance.selectors import AttendanceRow
-from modules.attendance.signals import attendance_marked
+from modules.attendance.signals import AttendanceMarked, attendance_marked
 from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
 from modules.courses.selectors import on_roster
 from modules.lessons.models import Lesson
 from modules.lessons.selectors import lesson_local_date, lesson_roster
-from modules.lessons.signals import lesson_changed
+from modules.lessons.services.lessons import lessons_complete_started
 
 # What marking and the sheet read of a roster; loading whole user rows costs time on every mark.
 ROSTER_FIELDS = (
@@ -294,22 +294,14 @@ def _history_row(change: _Change, *, actor: User, source: str, now) -> Attendanc
 
 
 def _complete_if_past(outcomes: list[MarkOutcome], *, actor: User, now) -> None:
-    """The first attendance of a lesson that has started completes it. A direct update (the lessons
-    module owns the model; this is the one status change attendance makes) plus the lessons signal,
-    so lesson listeners hear of it as of any other completion."""
-    due = [o for o in outcomes if o.lesson.status == Lesson.Status.SCHEDULED and o.lesson.starts_at <= now]
-    if not due:
-        return
-    # The lessons are locked by this transaction, so their in-memory status is the current one.
-    Lesson.objects.filter(pk__in=[o.lesson.pk for o in due]).update(
-        status=Lesson.Status.COMPLETED, updated_at=now
-    )
-    for outcome in due:
-        lesson = outcome.lesson
-        lesson.status = Lesson.Status.COMPLETED
-        outcome.completed = True
-        lesson_changed.send(sender=Lesson, lesson=lesson, change="completed", actor=actor)
-    events.lessons_completed([o.lesson for o in due])
+    """The first attendance of a lesson that has started completes it: a call down to the lessons
+    module, which owns the lesson's status, its signal and its event."""
+    completed = {
+        lesson.pk
+        for lesson in lessons_complete_started(lessons=[o.lesson for o in outcomes], actor=actor, now=now)
+    }
+    for outcome in outcomes:
+        outcome.completed = outcome.lesson.pk in completed
 
 
 def _announce(outcome: MarkOutcome, history: list[_Change], *, actor: User) -> None:
@@ -324,8 +316,14 @@ def _announce(outcome: MarkOutcome, history: list[_Change], *, actor: User) -> N
         if c.before_status != c.record.status
     ]
     if status_changes:
+        event = AttendanceMarked(
+            lesson_id=outcome.lesson.pk,
+            group_id=outcome.lesson.group_id,
+            student_ids=tuple(c["student_id"] for c in status_changes),
+            actor_id=actor.pk,
+        )
         attendance_marked.send(
-            sender=AttendanceRecord, lesson=outcome.lesson, changes=status_changes, actor=actor
+            sender=AttendanceRecord, event=event, lesson=outcome.lesson, changes=status_changes, actor=actor
         )
     roster_ids = {m.student_id for m in outcome.roster}
     rows = [AttendanceRow.of(c.record, on_roster=c.record.student_id in roster_ids) for c in history]

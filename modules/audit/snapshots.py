@@ -27,6 +27,24 @@ EXCLUDED_MODELS = frozenset(
         "django_q.task",
     }
 )
+# Rows derived from another write, or that are an append-only trail of their own: auditing them again
+# wrote dozens of entries per attendance mark. The write that caused them has its own entry (the
+# domain action, e.g. "attendance.marked"), and each of these keeps its own history.
+DERIVED_MODELS = frozenset(
+    {
+        "gamification.cointransaction",  # the coin ledger is append-only
+        "gamification.studentcoin",  # a cache of the ledger
+        "gamification.attendancemark",  # gamification's projection of attendance
+        "gamification.studentachievement",
+        "gamification.leaderboardsnapshot",
+        "attendance.attendancerecord",  # marks: attendance.attendancechange is their history
+        "attendance.attendancechange",
+        "notifications.notification",
+        "notifications.notificationlog",
+        "payments.paymenthistory",  # an invoice's own append-only status history
+        "payments.paymetransaction",  # Payme's protocol record: its states and times are its history
+    }
+)
 # Bookkeeping fields whose change alone is not worth an entry.
 IGNORED_FIELDS = frozenset({"last_login", "updated_at", "modified_at"})
 _SECRET_PARTS = ("password", "token", "secret", "hash", "api_key", "private")
@@ -40,7 +58,9 @@ def is_audited(model: type[models.Model]) -> bool:
     if model._meta.auto_created:  # implicit m2m through tables: recorded as m2m changes instead
         return False
     label = model_label(model)
-    return label not in EXCLUDED_MODELS and label not in getattr(settings, "AUDIT_EXCLUDED_MODELS", ())
+    if label in EXCLUDED_MODELS or label in DERIVED_MODELS:
+        return False
+    return label not in getattr(settings, "AUDIT_EXCLUDED_MODELS", ())
 
 
 def is_secret(field_name: str) -> bool:

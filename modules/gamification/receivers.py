@@ -1,33 +1,31 @@
-"""What gamification does when attendance, homework and payments send their signals (connected in
-GamificationConfig.ready()). Each receiver is idempotent: see services.ledger.source_reconcile."""
+"""What gamification does when attendance, homework, payments and courses send their signals
+(connected in GamificationConfig.ready()): nothing but enqueue a task with the event's ids. The task
+row is written in the sender's transaction (core.tasks.enqueue), and the task reads current state."""
 
 from __future__ import annotations
 
-from modules.gamification import services
+from core.tasks import enqueue
+from modules.gamification.services.leaderboards import leaderboard_touch
+
+TASKS = "modules.gamification.tasks"
 
 
-def on_attendance_marked(sender, lesson, changes, actor=None, **kwargs) -> None:
-    if changes:
-        services.attendance_apply(lesson=lesson, changes=changes, actor_id=getattr(actor, "pk", None))
+def on_attendance_marked(sender, event, **kwargs) -> None:
+    enqueue(f"{TASKS}.apply_attendance", event.lesson_id, list(event.student_ids), event.actor_id)
 
 
-def on_homework_reviewed(sender, submission, previous_score=None, actor=None, **kwargs) -> None:
-    # previous_score is not needed: the coins follow the current score, and a lowered score
-    # writes the compensating row (source_reconcile compares with what was already given)
-    services.homework_apply(submission=submission, actor_id=getattr(actor, "pk", None))
+def on_homework_reviewed(sender, event, **kwargs) -> None:
+    enqueue(f"{TASKS}.apply_homework", event.submission_id, event.actor_id)
 
 
-def on_payment_paid(sender, payment, on_time, **kwargs) -> None:
-    services.payment_apply(payment=payment, on_time=bool(on_time))
+def on_payment_changed(sender, event, **kwargs) -> None:
+    """Paid or refunded: the task reads which it is now."""
+    enqueue(f"{TASKS}.apply_payment", event.payment_id)
 
 
-def on_payment_refunded(sender, payment, **kwargs) -> None:
-    services.payment_apply(payment=payment, on_time=False)
-
-
-def on_membership_changed(sender, membership, change=None, actor=None, **kwargs) -> None:
-    # a student joined or left: the group's leaderboard lists its current members
-    services.leaderboard_touch(membership.group_id)
+def on_membership_changed(sender, event, **kwargs) -> None:
+    # a student joined or left: the group's leaderboard lists its current members (a debounced enqueue)
+    leaderboard_touch(event.group_id)
 
 
 def connect() -> None:
@@ -38,6 +36,6 @@ def connect() -> None:
 
     attendance_marked.connect(on_attendance_marked, dispatch_uid="gamification.attendance_marked")
     homework_reviewed.connect(on_homework_reviewed, dispatch_uid="gamification.homework_reviewed")
-    payment_paid.connect(on_payment_paid, dispatch_uid="gamification.payment_paid")
-    payment_refunded.connect(on_payment_refunded, dispatch_uid="gamification.payment_refunded")
+    payment_paid.connect(on_payment_changed, dispatch_uid="gamification.payment_paid")
+    payment_refunded.connect(on_payment_changed, dispatch_uid="gamification.payment_refunded")
     membership_changed.connect(on_membership_changed, dispatch_uid="gamification.membership_changed")

@@ -8,8 +8,8 @@ from datetime import datetime
 from modules.accounts.models import User
 from modules.lessons.models import Lesson
 from modules.lessons.schemas import LessonOut
-from modules.lessons.selectors import lesson_with_relations
-from modules.lessons.signals import lesson_changed
+from modules.lessons.selectors import lesson_with_relations, with_relations
+from modules.lessons.signals import LessonChanged, lesson_changed
 from realtime import publish_on_commit
 
 
@@ -26,8 +26,17 @@ def announce_lesson_change(
     previous_starts_at: datetime | None = None,
     reason: str = "",
 ) -> None:
+    event = LessonChanged(
+        lesson_id=lesson.pk,
+        group_id=lesson.group_id,
+        change=change,
+        actor_id=getattr(actor, "pk", None),
+        previous_starts_at=previous_starts_at.isoformat() if previous_starts_at else None,
+        reason=reason or "",
+    )
     lesson_changed.send(
         sender=Lesson,
+        event=event,
         lesson=lesson,
         change=change,
         actor=actor,
@@ -36,3 +45,20 @@ def announce_lesson_change(
     )
     data = {**lesson_payload(lesson_with_relations(lesson.pk)), "change": change}
     publish_on_commit(channel=f"group:{lesson.group_id}", type="lesson.updated", data=data)
+
+
+def announce_lessons_held(*, lessons: list[Lesson], actor: User | None) -> None:
+    """Several lessons completed at once (attendance's first mark): the signal for each, and their
+    `lesson.updated` events from one query for all of them."""
+    for lesson in lessons:
+        announce_signal_only(lesson=lesson, change="completed", actor=actor)
+    for lesson in with_relations(Lesson.objects.filter(pk__in=[lesson.pk for lesson in lessons])):
+        data = {**lesson_payload(lesson), "change": "completed"}
+        publish_on_commit(channel=f"group:{lesson.group_id}", type="lesson.updated", data=data)
+
+
+def announce_signal_only(*, lesson: Lesson, change: str, actor: User | None) -> None:
+    event = LessonChanged(
+        lesson_id=lesson.pk, group_id=lesson.group_id, change=change, actor_id=getattr(actor, "pk", None)
+    )
+    lesson_changed.send(sender=Lesson, event=event, lesson=lesson, change=change, actor=actor)

@@ -1,18 +1,24 @@
-"""Sending one NotificationLog through its provider, exactly once after success.
+"""Sending one NotificationLog through its provider, at most once.
 
-A worker first *claims* the row with one conditional UPDATE (status queued and due, or a claim that
-expired because its worker died): only one process can win it, so retries, duplicate tasks and the
-sweeper never send a message twice. The provider call runs outside any transaction; the outcome is
-written afterwards."""
+Right before each provider call the worker *claims* that one row with a conditional UPDATE (status
+queued and due): only one process can win it, so retries, duplicate tasks and the sweeper never send
+a message twice. The provider call runs outside any transaction; the outcome is written afterwards.
+
+Two cases cannot be told apart from a delivered message, so neither is ever sent again:
+- no answer after the request went out (OutcomeUnknown: the provider may have delivered it;
+  Telegram's sendMessage has no idempotency key, a second call is a second message);
+- a claim that expired (the worker died during the call): the sweeper records it as failed with
+  the outcome unknown instead of sending it again.
+Only errors that prove nothing was sent (connect timeouts, 429, 5xx answers) are retried."""
 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from html import escape
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -20,6 +26,7 @@ from modules.notifications.kinds import Channel
 from modules.notifications.models import NotificationLog, TelegramLink
 from modules.notifications.providers import (
     ChatGone,
+    OutcomeUnknown,
     PermanentError,
     ProviderDisabled,
     TransientError,
@@ -30,7 +37,10 @@ from modules.notifications.providers import email as email_provider
 
 logger = logging.getLogger("markaz.notifications")
 
-CLAIM = timedelta(minutes=5)  # longer than any provider call with its timeouts
+CLAIM = timedelta(minutes=5)  # far longer than one provider call with its timeouts
+# A delivery task stops claiming new messages past this many seconds (the rest stay queued for the
+# next task), so it always ends before the cluster's task timeout of 120 s.
+SEND_BUDGET = 60.0
 BACKOFF_BASE = 30  # seconds; doubles per attempt
 BACKOFF_MAX = 3600
 
@@ -42,7 +52,24 @@ def backoff(attempts: int) -> float:
 
 
 def claimable(now) -> Q:
-    return Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(status=Status.SENDING, claimed_until__lt=now)
+    return Q(status=Status.QUEUED, next_attempt_at__lte=now)
+
+
+def abandoned(now) -> Q:
+    """Claims whose worker died during the provider call."""
+    return Q(status=Status.SENDING, claimed_until__lt=now)
+
+
+def fail_abandoned(now=None) -> int:
+    """Claims that expired are recorded as failed, outcome unknown: the message may have gone out, and
+    sending it again could deliver it twice."""
+    now = now or timezone.now()
+    return NotificationLog.objects.filter(abandoned(now)).update(
+        status=Status.FAILED,
+        claimed_until=None,
+        error="outcome unknown: the worker stopped during the provider call; not sent again",
+        updated_at=now,
+    )
 
 
 def claim(log_id: int) -> NotificationLog | None:
@@ -55,25 +82,6 @@ def claim(log_id: int) -> NotificationLog | None:
     return NotificationLog.objects.select_related("notification", "user").get(pk=log_id)
 
 
-def claim_many(log_ids: list[int]) -> list[NotificationLog]:
-    """Claims every due, unclaimed log among `log_ids` in one short transaction (rows another worker
-    is claiming right now are skipped, not waited for): one commit per chunk instead of per message."""
-    now = timezone.now()
-    with transaction.atomic():
-        won = list(
-            NotificationLog.objects.select_for_update(skip_locked=True)
-            .filter(claimable(now), pk__in=log_ids)
-            .values_list("pk", flat=True)
-        )
-        if won:
-            NotificationLog.objects.filter(pk__in=won).update(
-                status=Status.SENDING, claimed_until=now + CLAIM, attempts=F("attempts") + 1, updated_at=now
-            )
-    return list(
-        NotificationLog.objects.select_related("notification", "user").filter(pk__in=won).order_by("pk")
-    )
-
-
 def deliver(log_id: int) -> str | None:
     """Sends the log's message if it is due and unclaimed; returns the resulting status (None if this
     call did nothing because another worker has it or it is already done)."""
@@ -81,14 +89,18 @@ def deliver(log_id: int) -> str | None:
     return send_claimed(log) if log is not None else None
 
 
-def deliver_many(log_ids: list[int]) -> dict[str, int]:
+def deliver_many(log_ids: list[int], *, budget: float = SEND_BUDGET) -> dict[str, int]:
+    """Each log claimed just before its own call (never a batch claimed up front: a worker killed
+    mid-batch would leave claimed messages it never sent). Past `budget` seconds the rest is left
+    queued, untouched, for the next task or the sweeper."""
     outcome: dict[str, int] = {}
-    claimed = claim_many(log_ids)
-    for log in claimed:
-        status = send_claimed(log)
+    deadline = time.monotonic() + budget
+    for log_id in log_ids:
+        if time.monotonic() > deadline:
+            outcome["left_queued"] = outcome.get("left_queued", 0) + 1
+            continue
+        status = deliver(log_id) or "not_claimed"
         outcome[status] = outcome.get(status, 0) + 1
-    if len(claimed) < len(log_ids):
-        outcome["not_claimed"] = len(log_ids) - len(claimed)
     return outcome
 
 
@@ -98,6 +110,8 @@ def send_claimed(log: NotificationLog) -> str:
         provider_id = _send(log)
     except ProviderDisabled as exc:
         return _finish(log, status=Status.SKIPPED, error=str(exc))
+    except OutcomeUnknown as exc:
+        return _finish(log, status=Status.SENT, sent_at=timezone.now(), error=f"unconfirmed: {exc}"[:500])
     except ChatGone as exc:
         _unlink_chat(log)
         return _finish(log, status=Status.FAILED, error=f"{exc} (chat unlinked)")

@@ -20,6 +20,9 @@ class Notification(models.Model):
     )
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # "kind:source:recipient" for notifications caused by an event: a retried or repeated reaction
+    # task finds the key taken and notifies nobody twice (broadcasts use uniq_broadcast_user instead)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -16,6 +16,30 @@ SWEEP_LIMIT = 5000
 FRESH_GRACE = timedelta(minutes=2)
 
 
+def react(reaction: str, **ids) -> int:
+    """A reaction to another module's event (receivers enqueue it with ids): builds and stores the
+    notifications from the current state in one transaction, their deliveries queued with it. A rerun
+    finds every (kind, source, recipient) key taken and stores nothing. Returns how many it stored."""
+    from django.db import transaction
+
+    from modules.notifications.reactions import attendance, gamification, homework, lessons, payments
+
+    handlers = {
+        "attendance_marked": attendance.attendance_marked,
+        "lesson_changed": lessons.lesson_changed,
+        "homework_assigned": homework.homework_assigned,
+        "homework_reviewed": homework.homework_reviewed,
+        "homework_deadline": homework.homework_deadline,
+        "achievement_awarded": gamification.achievement_awarded,
+        "reward_redeemed": gamification.reward_redeemed,
+        "payments": lambda *, which, payment_ids, **extra: payments.notify_payments(
+            payments.REACTIONS[which], payment_ids, **extra
+        ),
+    }
+    with transaction.atomic(durable=True):
+        return handlers[reaction](**ids)
+
+
 def send_telegram_notification(log_id: int) -> str | None:
     return delivery.deliver(log_id)
 
@@ -60,12 +84,14 @@ def deliver_broadcast_shard(broadcast_id: int, shard: int, shards: int) -> int:
 
 
 def dispatch_due_deliveries() -> int:
-    """Every minute: queue what is due — retries whose backoff passed, messages held by quiet hours,
-    and claims of crashed workers that expired. django-q2 cannot delay a task, so delays live in
-    NotificationLog.next_attempt_at and this sweep turns them into tasks."""
+    """Every minute: queue what is due — retries whose backoff passed, messages held by quiet hours —
+    and record claims of crashed workers that expired as failed (outcome unknown: never re-sent).
+    django-q2 cannot delay a task, so delays live in NotificationLog.next_attempt_at and this sweep
+    turns them into tasks."""
     from core.tasks import enqueue
 
     now = timezone.now()
+    delivery.fail_abandoned(now)
     ids = list(
         NotificationLog.objects.filter(delivery.claimable(now))
         .exclude(attempts=0, created_at__gt=now - FRESH_GRACE)

@@ -228,8 +228,9 @@ def _insert(batch: list[Payment]) -> int:
 
 def _created(payments: list[Payment]) -> None:
     _record_created([p.pk for p in payments])
-    for payment in payments:
-        signals.payment_created.send(sender=Payment, payment=payment)
+    signals.payment_created.send(
+        sender=Payment, event=signals.PaymentsCreated(payment_ids=tuple(p.pk for p in payments))
+    )
 
 
 def _record_created(ids: list[int]) -> None:

@@ -29,7 +29,9 @@ def mark_payments_overdue(*, today: date | None = None) -> OverdueResult:
         ids = _flip_and_record(today)
         if not ids:
             return OverdueResult(0, [])
-        signals.payment_overdue.send(sender=Payment, payment_ids=ids)
+        signals.payment_overdue.send(
+            sender=Payment, event=signals.PaymentsOverdue(payment_ids=tuple(ids)), payment_ids=ids
+        )
         # The events fan out from the worker in batches: the run stays one short transaction
         # even when it flips 100,000 invoices.
         for start in range(0, len(ids), EVENT_BATCH):
@@ -90,7 +92,12 @@ def _remind_once(payment: Payment, days: int) -> bool:
     try:
         with transaction.atomic():
             PaymentReminder.objects.create(payment=payment, days=days)
-            signals.payment_due_soon.send(sender=Payment, payment=payment, days=days)
+            signals.payment_due_soon.send(
+                sender=Payment,
+                event=signals.PaymentDueSoon(payment.pk, payment.student_id, days),
+                payment=payment,
+                days=days,
+            )
     except IntegrityError:  # another run marked it first
         return False
     return True

@@ -84,7 +84,7 @@ def payment_create(
     PaymentHistory.objects.create(
         payment=payment, from_status="", to_status=payment.status, actor=actor, source=source
     )
-    signals.payment_created.send(sender=Payment, payment=payment)
+    signals.payment_created.send(sender=Payment, event=signals.PaymentsCreated(payment_ids=(payment.pk,)))
     return payment
 
 
@@ -163,7 +163,14 @@ def _mark_paid(
         external_reference=external_reference[:100],
     )
     on_time = timezone.localdate(paid_at) <= payment.due_date
-    signals.payment_paid.send(sender=Payment, payment=payment, on_time=on_time)
+    signals.payment_paid.send(
+        sender=Payment,
+        event=signals.PaymentPaid(
+            payment_id=payment.pk, student_id=payment.student_id, on_time=bool(on_time)
+        ),
+        payment=payment,
+        on_time=on_time,
+    )
     return payment
 
 
@@ -178,7 +185,9 @@ def payment_cancel(*, payment: Payment, actor: User | None, reason: str = "", so
     if _has_live_payme(payment):
         raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
     _transition(payment, Payment.Status.CANCELLED, actor=actor, source=source, reason=reason or "cancelled")
-    signals.payment_cancelled.send(sender=Payment, payment=payment)
+    signals.payment_cancelled.send(
+        sender=Payment, event=signals.PaymentEvent(payment.pk, payment.student_id), payment=payment
+    )
     return payment
 
 
@@ -196,7 +205,9 @@ def payment_refund(*, payment: Payment, actor: User | None, reason: str, source:
 
 def _mark_refunded(payment: Payment, *, actor, source: str, reason: str) -> Payment:
     _transition(payment, Payment.Status.REFUNDED, actor=actor, source=source, reason=reason or "refunded")
-    signals.payment_refunded.send(sender=Payment, payment=payment)
+    signals.payment_refunded.send(
+        sender=Payment, event=signals.PaymentEvent(payment.pk, payment.student_id), payment=payment
+    )
     return payment
 
 

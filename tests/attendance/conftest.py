@@ -79,20 +79,3 @@ def signals():
     yield calls
     attendance_marked.disconnect(on_marked)
     lesson_changed.disconnect(on_lesson)
-
-
-@pytest.fixture
-def without_receivers():
-    """Detach other modules' receivers (gamification, notifications...) so a test measures attendance's
-    own queries; restored afterwards."""
-    from modules.attendance.signals import attendance_marked
-    from modules.lessons.signals import lesson_changed
-
-    saved = [(sig, sig.receivers[:]) for sig in (attendance_marked, lesson_changed)]
-    for sig, _ in saved:
-        sig.receivers = []
-        sig.sender_receivers_cache.clear()
-    yield
-    for sig, receivers in saved:
-        sig.receivers = receivers
-        sig.sender_receivers_cache.clear()

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from modules.accounts.models import User
 from modules.audit.context import AuditContext, audit_action, audit_context
 from modules.audit.models import AuditLog, AuditLogImmutable
-from modules.lessons.signals import lesson_changed
+from modules.lessons.signals import LessonChanged, lesson_changed
 from tests.factories.accounts import PASSWORD, StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +159,10 @@ def test_a_service_can_name_its_domain_action(admin, student):
 def test_domain_signals_become_entries(admin, student):
     # any model instance stands in for the lesson: the receiver only needs its type and pk
     with audit_context(_ctx(admin)):
-        lesson_changed.send(sender=None, lesson=student, change="cancelled", actor=admin, reason="ill")
+        event = LessonChanged(student.pk, 0, "cancelled", admin.pk, None, "ill")
+        lesson_changed.send(
+            sender=None, event=event, lesson=student, change="cancelled", actor=admin, reason="ill"
+        )
     [entry] = entries(action="lesson.cancelled")
     assert entry.changes == {"reason": "ill"}
     assert entry.actor_id == admin.pk

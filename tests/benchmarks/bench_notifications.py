@@ -233,6 +233,7 @@ def run(ctx) -> list[Result]:
                 "pk", flat=True
             )
         )
+        _requeue(log_ids)  # due now, even when the broadcast was held by the center's quiet hours
         rate = _in_process_throughput(log_ids, base)
         results.append(
             Result("deliver Telegram, one worker in-process (local fake)", f"{rate:.0f} msg/s", "-", None)

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from modules.audit.models import default_coin_rules
+from modules.gamification.settings_section import default_coin_rules
 from tests.e2e.conftest import TELEGRAM_BOT_TOKEN
 from tests.e2e.harness import eventually, next_event, open_socket
 

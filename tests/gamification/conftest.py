@@ -19,7 +19,7 @@ def events(monkeypatch):
     """Real-time events sent after commit (use with run_on_commit), as their envelopes."""
     sent: list[dict] = []
     monkeypatch.setattr("realtime.publish.send_now", lambda envelope, *args, **kw: sent.append(envelope))
-    monkeypatch.setattr("modules.gamification.events.send_many", sent.extend)
+    monkeypatch.setattr("realtime.publish.send_many_now", lambda pairs: sent.extend(e for e, _ in pairs))
     return sent
 
 

@@ -131,12 +131,13 @@ def test_touch_is_debounced_per_group(monkeypatch, group, run_on_commit):
 
 
 def test_membership_change_touches_the_group(monkeypatch, group, student):
-    from modules.courses.signals import membership_changed
+    from modules.courses.signals import MembershipChanged, membership_changed
 
     touched = []
-    monkeypatch.setattr("modules.gamification.services.leaderboard_touch", touched.append)
+    monkeypatch.setattr("modules.gamification.receivers.leaderboard_touch", touched.append)
     membership = group.memberships.get(student=student)
-    membership_changed.send(sender=None, membership=membership, change="left", actor=None)
+    event = MembershipChanged(membership.pk, group.pk, student.pk, "left")
+    membership_changed.send(sender=None, event=event, membership=membership, change="left", actor=None)
     assert touched == [group.pk]
 
 
@@ -197,11 +198,11 @@ def test_week_rolls_over_without_a_refresh(group, student):
     assert board(group, "week") == [(student.pk, 1, 4)]
 
 
-def test_send_many_sends_every_envelope_through_the_layer(monkeypatch):
+def test_leaderboard_events_leave_in_one_batch_through_the_layer(db, monkeypatch, run_on_commit):
     import json
 
     from modules.gamification import events as gamification_events
-    from realtime.publish import make_envelope
+    from realtime import publish
 
     sent = []
 
@@ -209,9 +210,9 @@ def test_send_many_sends_every_envelope_through_the_layer(monkeypatch):
         async def group_send(self, group, message):
             sent.append((group, json.loads(message["text"])["data"]["group_id"]))
 
-    monkeypatch.setattr(gamification_events, "get_channel_layer", lambda: Layer())
-    envelopes = [
-        make_envelope(channel=f"group:{i}", type="leaderboard.updated", data={"group_id": i}) for i in (1, 2)
-    ]
-    gamification_events.send_many(envelopes)
+    monkeypatch.setattr(publish, "get_channel_layer", lambda: Layer())
+    announcements = [{"group_id": i, "period": "week", "period_start": None, "items": []} for i in (1, 2)]
+    with run_on_commit():
+        gamification_events.leaderboards_updated(announcements)
+        assert sent == []  # nothing before the commit
     assert sorted(sent) == [("rt.group.1", 1), ("rt.group.2", 2)]

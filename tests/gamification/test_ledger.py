@@ -75,8 +75,9 @@ def test_correction_is_capped_at_the_balance(student):
 def test_signal_and_event_carry_the_balance(student, events, run_on_commit):
     received = []
 
-    def listener(sender, student_id, balance, transaction, **kw):
-        received.append((student_id, balance, transaction.amount))
+    def listener(sender, event, **kw):
+        [tx_id] = event.transaction_ids
+        received.append((event.student_id, event.balance, CoinTransaction.objects.get(pk=tx_id).amount))
 
     coins_changed.connect(listener)
     try:

@@ -5,12 +5,20 @@ earned coins, redemptions and cancellations, the balance equals the ledger's sum
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.exceptions import Conflict
 from modules.gamification.models import CoinTransaction, Reason, Redemption, Reward, StudentCoin
-from modules.gamification.services import coins_post, redemption_cancel, reward_redeem, source_reconcile
+from modules.gamification.services import (
+    Desired,
+    coins_post,
+    reconcile_many,
+    redemption_cancel,
+    reward_redeem,
+    source_reconcile,
+)
 from tests.factories.accounts import AdminFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +33,8 @@ operations = st.lists(
         st.tuples(st.just("redeem"), st.integers(0, 1)),
         st.tuples(st.just("cancel"), st.integers(0, 5)),
         st.tuples(st.just("replay"), st.integers(0, 30)),
+        # several sources at once, as a reaction task writes them (one reconcile_many batch)
+        st.tuples(st.just("batch"), st.lists(st.tuples(st.integers(0, 3), st.integers(0, 20)), max_size=4)),
     ),
     max_size=30,
 )
@@ -71,6 +81,14 @@ def test_ledger_invariant(db, ops):
                     reason=Reason.ATTENDANCE,
                     desired=op[2],
                 )
+            elif op[0] == "batch":
+                with transaction.atomic():
+                    reconcile_many(
+                        [
+                            Desired(student.pk, "lesson", source, Reason.STREAK_BONUS, worth)
+                            for source, worth in op[1]
+                        ]
+                    )
             elif op[0] == "redeem":
                 reward_redeem(student=student, reward=rewards[op[1]])
             elif op[0] == "cancel":

@@ -30,12 +30,12 @@ def logs_of(user) -> dict[str, NotificationLog]:
 
 
 def test_stores_in_app_and_publishes_after_commit(student, run_on_commit):
-    with mock.patch("realtime.publish.send_now") as send_now, run_on_commit():
+    with mock.patch("realtime.publish.send_many_now") as send_many, run_on_commit():
         [note] = notify(kind=Kind.ATTENDANCE_ABSENT, outgoing=[Outgoing(student, CTX, {"lesson_id": 5})])
-        assert send_now.call_count == 0  # nothing leaves before the commit
+        assert send_many.call_count == 0  # nothing leaves before the commit
     assert note.title == "Absence: Sam Student"
     assert note.body == "Sam Student was absent from English B1 on 25.11.2026 10:00."
-    envelope = send_now.call_args.args[0]
+    [(envelope, _text)] = send_many.call_args.args[0]
     assert envelope["type"] == "notification.created" and envelope["channel"] == f"user:{student.pk}"
     assert envelope["data"]["id"] == note.pk and envelope["data"]["read"] is False
     assert envelope["data"]["data"] == {"lesson_id": 5}
@@ -245,7 +245,7 @@ def test_many_notifications_publish_in_one_pass_after_commit(db, run_on_commit):
 
     people = StudentFactory.create_batch(3)
     layer = Layer()
-    with mock.patch("modules.notifications.events.get_channel_layer", return_value=layer), run_on_commit():
+    with mock.patch("realtime.publish.get_channel_layer", return_value=layer), run_on_commit():
         notes = notify(
             kind=Kind.BROADCAST, outgoing=[Outgoing(p, {"title": "Hi", "body": "All"}) for p in people]
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -156,10 +157,71 @@ def test_disabled_provider_is_logged_as_skipped(settings, tg_log):
     assert "not configured" in tg_log.error
 
 
-def test_an_expired_claim_of_a_crashed_worker_is_taken_over(telegram_api, tg_log):
+def test_a_killed_worker_never_resends_the_message_in_flight(telegram_api, tg_log):
+    """Issue 16 row 11: a worker killed during the call left a claim that the sweeper handed out
+    again, so the message (possibly delivered) went out a second time. An expired claim is recorded
+    as failed, outcome unknown, and never sent again."""
     telegram_api.expect_request(SEND_PATH).respond_with_json(tg_ok())
-    NotificationLog.objects.filter(pk=tg_log.pk).update(status=Status.SENDING, claimed_until=timezone.now())
-    assert tasks.send_telegram_notification(tg_log.pk) == Status.SENT
+    NotificationLog.objects.filter(pk=tg_log.pk).update(
+        status=Status.SENDING, claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert tasks.send_telegram_notification(tg_log.pk) is None
+    tasks.dispatch_due_deliveries()
+    tg_log.refresh_from_db()
+    assert tg_log.status == Status.FAILED and "outcome unknown" in tg_log.error
+    assert tasks.send_telegram_notification(tg_log.pk) is None
+    assert sent_requests(telegram_api, SEND_PATH) == []
+
+
+def test_telegram_slower_than_our_timeout_sends_the_message_once(telegram_api, tg_log, monkeypatch):
+    """Issue 16 row 11: a Telegram that answers after our read timeout has still delivered the
+    message; retrying sent it 2-3 times. No answer after the request went out means sent, unconfirmed."""
+    from werkzeug import Response
+
+    from modules.notifications import providers
+
+    monkeypatch.setattr(providers, "READ_TIMEOUT", 0.2)
+    monkeypatch.setattr(providers._local, "client", None, raising=False)
+    release = threading.Event()
+
+    def slow(request):
+        release.wait(2)  # answers only after our client gave up
+        return Response(json.dumps(tg_ok()), content_type="application/json")
+
+    telegram_api.expect_request(SEND_PATH).respond_with_handler(slow)
+    try:
+        assert tasks.send_telegram_notification(tg_log.pk) == Status.SENT
+    finally:
+        release.set()
+        providers._local.client = None
+    tg_log.refresh_from_db()
+    assert tg_log.status == Status.SENT and tg_log.error.startswith("unconfirmed")
+    make_due(tg_log)
+    tasks.dispatch_due_deliveries()
+    assert tasks.send_telegram_notification(tg_log.pk) is None
+    assert len(sent_requests(telegram_api, SEND_PATH)) == 1
+
+
+def test_provider_timeouts_fit_a_delivery_task_in_the_task_timeout(settings):
+    """Issue 16 row 11: a 100-message task at 10 s per call could never finish in 120 s."""
+    from modules.notifications import providers
+    from modules.notifications.dispatch import CHUNK
+
+    worst_call = providers.READ_TIMEOUT + providers.CONNECT_TIMEOUT
+    assert worst_call * CHUNK < settings.Q_CLUSTER["timeout"]
+    assert delivery.SEND_BUDGET + worst_call < settings.Q_CLUSTER["timeout"]
+
+
+def test_a_delivery_task_stops_claiming_past_its_budget(telegram_api, monkeypatch):
+    """Past the budget the rest stays queued and unclaimed (for the next task), never half-sent."""
+    telegram_api.expect_request(SEND_PATH).respond_with_json(tg_ok())
+    logs = [NotificationLogFactory(channel="telegram", recipient=str(4000 + i)) for i in range(5)]
+    clock = iter(range(0, 1000, 25))  # each look at the clock is 25 s later
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: next(clock))
+    outcome = delivery.deliver_many([log.pk for log in logs])
+    assert outcome == {"sent": 2, "left_queued": 3}
+    statuses = list(NotificationLog.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [Status.SENT] * 2 + [Status.QUEUED] * 3
 
 
 def test_a_live_claim_blocks_other_workers(telegram_api, tg_log):

@@ -69,7 +69,7 @@ def test_full_month_invoice(schedule, student, group, captured):
         PaymentHistory.objects.filter(payment=inv).values_list("from_status", "to_status", "actor")
     )
     assert history == [("", "pending", None)]
-    assert [(n, kw["payment"].pk) for n, kw in captured] == [("payment_created", inv.pk)]
+    assert [(n, kw["event"].payment_ids) for n, kw in captured] == [("payment_created", (inv.pk,))]
 
 
 def test_generation_is_idempotent(schedule):
@@ -171,24 +171,38 @@ def test_inactive_schedules_are_not_billed(schedule):
 # --- membership signals ------------------------------------------------------------------------------
 
 
+def changed(m, change):
+    from modules.courses.signals import MembershipChanged
+
+    return MembershipChanged(m.pk, m.group_id, m.student_id, change)
+
+
 def test_joining_a_paid_group_opens_a_schedule_and_leaving_closes_it(student, group):
     m = make_membership(student=student, group=group, joined_on=date(2026, 3, 1))
-    membership_changed.send(sender=Membership, membership=m, change="joined", actor=None)
+    membership_changed.send(
+        sender=Membership, event=changed(m, "joined"), membership=m, change="joined", actor=None
+    )
     schedule = PaymentSchedule.objects.get(membership=m)
     assert (schedule.is_active, schedule.active_from, schedule.amount) == (True, date(2026, 3, 1), None)
-    membership_changed.send(sender=Membership, membership=m, change="joined", actor=None)
+    membership_changed.send(
+        sender=Membership, event=changed(m, "joined"), membership=m, change="joined", actor=None
+    )
     assert PaymentSchedule.objects.filter(membership=m).count() == 1  # no double billing
 
     Membership.objects.filter(pk=m.pk).update(status="left", left_on=date(2026, 4, 10))
     m.refresh_from_db()
-    membership_changed.send(sender=Membership, membership=m, change="left", actor=None)
+    membership_changed.send(
+        sender=Membership, event=changed(m, "left"), membership=m, change="left", actor=None
+    )
     schedule.refresh_from_db()
     assert (schedule.is_active, schedule.active_to) == (False, date(2026, 4, 9))
 
 
 def test_joining_a_free_group_opens_nothing(student, teacher):
     m = make_membership(student=student, group=make_group(teacher=teacher, monthly_price=0))
-    membership_changed.send(sender=Membership, membership=m, change="joined", actor=None)
+    membership_changed.send(
+        sender=Membership, event=changed(m, "joined"), membership=m, change="joined", actor=None
+    )
     assert not PaymentSchedule.objects.exists()
 
 
@@ -231,7 +245,8 @@ def test_overdue_marking_flips_only_late_pending_invoices(student, captured, pub
         [(late.pk, "pending", None, "system"), (late2.pk, "pending", None, "system")]
     )
     overdue_signals = [kw for name, kw in captured if name == "payment_overdue"]
-    assert overdue_signals == [{"payment_ids": sorted([late.pk, late2.pk])}]
+    assert [kw["payment_ids"] for kw in overdue_signals] == [sorted([late.pk, late2.pk])]
+    assert overdue_signals[0]["event"].payment_ids == tuple(sorted([late.pk, late2.pk]))
     channels = sorted(
         (c, d["id"], d["status"], d["previous_status"]) for c, t, d in published if t == "payment.updated"
     )

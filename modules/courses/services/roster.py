@@ -12,7 +12,7 @@ from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
 from modules.courses.models import FreezePeriod, Group, Membership
 from modules.courses.selectors import open_member_count
-from modules.courses.signals import membership_changed
+from modules.courses.signals import MembershipChanged, membership_changed
 
 
 def _locked_group(group_id: int) -> Group:
@@ -65,7 +65,15 @@ def membership_add(
     if discount_type == Membership.DiscountType.PERCENT and discount_value > 100:
         raise ValidationFailed.field("discount_value", "a percent discount is at most 100")
     membership = _open(group, student, on, discount_type=discount_type, discount_value=discount_value)
-    membership_changed.send(sender=Membership, membership=membership, change="joined", actor=actor)
+    membership_changed.send(
+        sender=Membership,
+        event=MembershipChanged(
+            membership.pk, membership.group_id, membership.student_id, "joined", getattr(actor, "pk", None)
+        ),
+        membership=membership,
+        change="joined",
+        actor=actor,
+    )
     return membership
 
 
@@ -86,7 +94,15 @@ def membership_remove(
     if membership.status == Membership.Status.LEFT:
         raise Conflict("The student already left this group.", code="already_left")
     _close(membership, left_on or timezone.localdate())
-    membership_changed.send(sender=Membership, membership=membership, change="left", actor=actor)
+    membership_changed.send(
+        sender=Membership,
+        event=MembershipChanged(
+            membership.pk, membership.group_id, membership.student_id, "left", getattr(actor, "pk", None)
+        ),
+        membership=membership,
+        change="left",
+        actor=actor,
+    )
     return membership
 
 
@@ -113,7 +129,20 @@ def membership_move(
         discount_value=membership.discount_value,
         moved_from=membership,
     )
-    membership_changed.send(sender=Membership, membership=moved, change="moved", actor=actor)
+    membership_changed.send(
+        sender=Membership,
+        event=MembershipChanged(
+            moved.pk,
+            moved.group_id,
+            moved.student_id,
+            "moved",
+            getattr(actor, "pk", None),
+            moved_from_id=moved.moved_from_id,
+        ),
+        membership=moved,
+        change="moved",
+        actor=actor,
+    )
     return moved
 
 
@@ -140,7 +169,15 @@ def membership_freeze(
         membership=membership, start_date=start_date, end_date=end_date, reason=reason
     )
     _set_status(membership, _status_on(membership, timezone.localdate()))
-    membership_changed.send(sender=Membership, membership=membership, change="frozen", actor=actor)
+    membership_changed.send(
+        sender=Membership,
+        event=MembershipChanged(
+            membership.pk, membership.group_id, membership.student_id, "frozen", getattr(actor, "pk", None)
+        ),
+        membership=membership,
+        change="frozen",
+        actor=actor,
+    )
     return membership
 
 
@@ -160,7 +197,15 @@ def membership_unfreeze(*, membership: Membership, actor: User | None, on: date 
             freeze.end_date = day - timedelta(days=1)
             freeze.save(update_fields=["end_date", "updated_at"])
     _set_status(membership, _status_on(membership, timezone.localdate()))
-    membership_changed.send(sender=Membership, membership=membership, change="unfrozen", actor=actor)
+    membership_changed.send(
+        sender=Membership,
+        event=MembershipChanged(
+            membership.pk, membership.group_id, membership.student_id, "unfrozen", getattr(actor, "pk", None)
+        ),
+        membership=membership,
+        change="unfrozen",
+        actor=actor,
+    )
     return membership
 
 

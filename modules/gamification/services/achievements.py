@@ -9,16 +9,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from modules.gamification.badges import (
-    FIRST_HOMEWORK,
     HUNDRED_COINS,
-    LESSON_STREAK,
     PERFECT_WEEK,
     TOP_THREE_MONTH,
     Badge,
 )
 from modules.gamification.models import AttendanceMark, Reason, StudentAchievement
 from modules.gamification.periods import previous_month, previous_week
-from modules.gamification.signals import achievement_awarded
+from modules.gamification.signals import AchievementAwarded, achievement_awarded
 
 HUNDRED = 100
 PERFECT_WEEK_MIN_LESSONS = 2
@@ -51,21 +49,59 @@ def achievement_award(
             source_id=earned.pk,
             note=badge.name,
         )
-    achievement_awarded.send(sender=StudentAchievement, student_achievement=earned)
+    _announce_awarded([earned])
     return earned
+
+
+def award_many(*, badge: Badge, student_groups: dict[int, int | None], period: str = "") -> list:
+    """`badge` for every student in `student_groups` ({student id: group id}) who does not have it
+    for the period yet: one read, one bulk INSERT, the bonus coins in one batch. Runs under the
+    caller's locks on these students' balances (batch.reconcile_many takes them), which serialise
+    concurrent awards to the same students, so the unique key is not expected to fire here."""
+    from modules.gamification.services.batch import Desired, reconcile_many
+
+    if not student_groups:
+        return []
+    have = set(
+        StudentAchievement.objects.filter(
+            student_id__in=list(student_groups), code=badge.code, period=period
+        ).values_list("student_id", flat=True)
+    )
+    new = [
+        StudentAchievement(student_id=s, code=badge.code, period=period, group_id=g)
+        for s, g in sorted(student_groups.items())
+        if s not in have
+    ]
+    if not new:
+        return []
+    earned = StudentAchievement.objects.bulk_create(new)
+    if badge.coins:
+        reconcile_many(
+            [
+                Desired(
+                    student_id=a.student_id,
+                    source_type="achievement",
+                    source_id=a.pk,
+                    reason=Reason.ACHIEVEMENT,
+                    amount=badge.coins,
+                    note=badge.name,
+                )
+                for a in earned
+            ]
+        )
+    _announce_awarded(earned)
+    return earned
+
+
+def _announce_awarded(earned: list[StudentAchievement]) -> None:
+    for a in earned:
+        event = AchievementAwarded(achievement_id=a.pk, student_id=a.student_id, code=a.code)
+        achievement_awarded.send(sender=StudentAchievement, event=event, student_achievement=a)
 
 
 def on_balance_changed(*, student_id: int, old_balance: int, new_balance: int) -> None:
     if old_balance < HUNDRED <= new_balance:
         achievement_award(student_id=student_id, badge=HUNDRED_COINS)
-
-
-def on_homework_reviewed(*, student_id: int, group_id: int | None) -> None:
-    achievement_award(student_id=student_id, badge=FIRST_HOMEWORK, group_id=group_id)
-
-
-def on_streak(*, student_id: int, group_id: int) -> None:
-    achievement_award(student_id=student_id, badge=LESSON_STREAK, group_id=group_id)
 
 
 def perfect_week_award(now: datetime | None = None) -> int:

@@ -1,14 +1,17 @@
-"""Coins earned from school events (called by receivers.py). Each function states what the source is
-worth *now* and lets source_reconcile write the difference: first marks award, changes of mind
-compensate, replays do nothing."""
+"""Coins earned from school events, computed by the reaction tasks from the current state (never
+from a signal's payload): what each source is worth *now* goes to batch.reconcile_many, which writes
+the difference, so first marks award, changes of mind compensate and reruns do nothing.
+
+No function here opens a transaction: the task's durable atomic is the only one (see tasks.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
+from modules.gamification.badges import FIRST_HOMEWORK, LESSON_STREAK
 from modules.gamification.models import AttendanceMark, CoinTransaction, Reason
 from modules.gamification.rules import (
     ATTENDED,
@@ -18,38 +21,65 @@ from modules.gamification.rules import (
     homework_score_coins,
     invoice_on_time_coins,
 )
-from modules.gamification.services import achievements
-from modules.gamification.services.ledger import source_reconcile
+from modules.gamification.services.achievements import award_many
+from modules.gamification.services.batch import Desired, reconcile_many
 
 
-@transaction.atomic
-def attendance_apply(*, lesson, changes: list[dict], actor_id: int | None = None) -> None:
+def attendance_apply(*, lesson_id: int, student_ids: list[int], actor_id: int | None = None) -> int:
+    """The students' coins, marks and streaks for this lesson as its records are now. Returns how
+    many ledger rows were written (0 on a rerun)."""
+    from modules.attendance.models import AttendanceRecord
+    from modules.lessons.models import Lesson
+
+    lesson = Lesson.objects.filter(pk=lesson_id).values("id", "group_id", "starts_at").first()
+    if lesson is None or not student_ids:
+        return 0
+    group_id = lesson["group_id"]
+    statuses = dict(
+        AttendanceRecord.objects.filter(lesson_id=lesson_id, student_id__in=student_ids).values_list(
+            "student_id", "status"
+        )
+    )
+    students = sorted(set(student_ids))
+    _project_marks(lesson, {s: statuses.get(s, "") for s in students})
     rules = coin_rules()
-    students = []
-    for change in changes:
-        student_id, after = change["student_id"], change.get("after")
-        AttendanceMark.objects.update_or_create(
-            lesson_id=lesson.pk,
-            student_id=student_id,
-            defaults={
-                "group_id": lesson.group_id,
-                "lesson_starts_at": lesson.starts_at,
-                "status": after or "",
-            },
-        )
-        source_reconcile(
-            student_id=student_id,
+    items = [
+        Desired(
+            student_id=s,
             source_type="lesson",
-            source_id=lesson.pk,
+            source_id=lesson_id,
             reason=Reason.ATTENDANCE,
-            desired=attendance_coins(after, rules),
-            group_id=lesson.group_id,
+            amount=attendance_coins(statuses.get(s), rules),
+            group_id=group_id,
+            note=f"lesson {lesson_id}: {statuses.get(s) or 'unmarked'}",
             created_by_id=actor_id,
-            note=f"lesson {lesson.pk}: {change.get('before') or 'unmarked'} → {after}",
         )
-        students.append(student_id)
-    for student_id in dict.fromkeys(students):
-        streak_reconcile(student_id=student_id, group_id=lesson.group_id, rules=rules)
+        for s in students
+    ]
+    streaks, with_streak = _streak_items(students, group_id, rules)
+    written = reconcile_many(items + streaks)
+    if with_streak:
+        award_many(badge=LESSON_STREAK, student_groups={s: group_id for s in with_streak})
+    return len(written)
+
+
+def _project_marks(lesson: dict, statuses: dict[int, str]) -> None:
+    """Gamification's own copy of the marks (streaks and perfect weeks read it), one upsert."""
+    AttendanceMark.objects.bulk_create(
+        [
+            AttendanceMark(
+                lesson_id=lesson["id"],
+                student_id=s,
+                group_id=lesson["group_id"],
+                lesson_starts_at=lesson["starts_at"],
+                status=status,
+            )
+            for s, status in statuses.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["lesson", "student"],
+        update_fields=["status", "group", "lesson_starts_at"],
+    )
 
 
 def _streak_bonuses(marks, length: int, bonus: int) -> dict[int, int]:
@@ -66,91 +96,117 @@ def _streak_bonuses(marks, length: int, bonus: int) -> dict[int, int]:
     return out
 
 
-@transaction.atomic
-def streak_reconcile(*, student_id: int, group_id: int, rules: dict | None = None) -> None:
-    """Recomputes the student's streak bonuses in the group from all their marks, so an edit of a past
-    lesson grants or takes back exactly the bonuses it makes or breaks."""
-    rules = rules or coin_rules()
-    marks = (
-        AttendanceMark.objects.filter(student_id=student_id, group_id=group_id)
-        .order_by("lesson_starts_at", "lesson_id")
-        .values_list("lesson_id", "status")
+def _streak_items(students: list[int], group_id: int, rules: dict) -> tuple[list[Desired], list[int]]:
+    """Every streak bonus of these students in the group, recomputed from all their marks (two
+    queries), so an edit of a past lesson grants or takes back exactly the bonuses it makes or
+    breaks. Returns the items and the students who have at least one streak."""
+    marks = defaultdict(list)
+    rows = (
+        AttendanceMark.objects.filter(student_id__in=students, group_id=group_id)
+        .order_by("student_id", "lesson_starts_at", "lesson_id")
+        .values_list("student_id", "lesson_id", "status")
     )
-    desired = _streak_bonuses(marks, int(rules["streak_length"]), int(rules["streak_bonus"]))
-    given = defaultdict(
-        int,
+    for student_id, lesson_id, status in rows:
+        marks[student_id].append((lesson_id, status))
+    given = defaultdict(set)
+    for student_id, lesson_id in (
         CoinTransaction.objects.filter(
-            student_id=student_id, group_id=group_id, reason=Reason.STREAK_BONUS, source_type="lesson"
+            student_id__in=students, group_id=group_id, reason=Reason.STREAK_BONUS, source_type="lesson"
         )
-        .values("source_id")
+        .values_list("student_id", "source_id")
         .annotate(total=Sum("amount"))
-        .values_list("source_id", "total"),
-    )
-    for lesson_id in sorted(set(desired) | set(given)):
-        if desired.get(lesson_id, 0) != given[lesson_id]:
-            source_reconcile(
-                student_id=student_id,
-                source_type="lesson",
-                source_id=lesson_id,
-                reason=Reason.STREAK_BONUS,
-                desired=desired.get(lesson_id, 0),
-                group_id=group_id,
-                note=f"{rules['streak_length']} lessons in a row",
+        .filter(total__gt=0)
+        .values_list("student_id", "source_id")
+    ):
+        given[student_id].add(lesson_id)
+    length, bonus = int(rules["streak_length"]), int(rules["streak_bonus"])
+    items, with_streak = [], []
+    for student_id in students:
+        desired = _streak_bonuses(marks[student_id], length, bonus)
+        if desired:
+            with_streak.append(student_id)
+        for lesson_id in sorted(set(desired) | given[student_id]):
+            items.append(
+                Desired(
+                    student_id=student_id,
+                    source_type="lesson",
+                    source_id=lesson_id,
+                    reason=Reason.STREAK_BONUS,
+                    amount=desired.get(lesson_id, 0),
+                    group_id=group_id,
+                    note=f"{length} lessons in a row",
+                )
             )
-    if desired:
-        achievements.on_streak(student_id=student_id, group_id=group_id)
+    return items, with_streak
 
 
-def _submission_facts(submission) -> tuple[int, float | None, float | None, int | None, bool]:
-    """(student id, score, max score, group id, on time) of a homework submission."""
+def _on_time(submission) -> bool:
     homework = submission.homework
-    max_score = getattr(submission, "max_score", None) or getattr(homework, "max_score", None)
     if getattr(submission, "is_late", None) is not None:
-        on_time = not submission.is_late
-    else:
-        submitted = getattr(submission, "submitted_at", None) or getattr(submission, "created_at", None)
-        due = getattr(homework, "due_at", None)
-        on_time = due is None or submitted is None or submitted <= due
-    return submission.student_id, submission.score, max_score, homework.group_id, on_time
+        return not submission.is_late
+    submitted = getattr(submission, "submitted_at", None) or getattr(submission, "created_at", None)
+    due = getattr(homework, "due_at", None)
+    return due is None or submitted is None or submitted <= due
 
 
-@transaction.atomic
-def homework_apply(*, submission, actor_id: int | None = None) -> None:
-    student_id, score, max_score, group_id, on_time = _submission_facts(submission)
+def homework_apply(*, submission_id: int, actor_id: int | None = None) -> int:
+    """The coins of a reviewed submission's homework as its score is now. Keyed by the homework, not
+    the submission: a resubmission's review replaces the coins of the earlier attempt."""
+    from modules.homework.models import Submission
+
+    submission = Submission.objects.select_related("homework").filter(pk=submission_id).first()
+    if submission is None or submission.reviewed_at is None:
+        return 0
+    homework = submission.homework
+    student_id, group_id = submission.student_id, homework.group_id
+    max_score = getattr(submission, "max_score", None) or homework.max_score
     rules = coin_rules()
-    # keyed by the homework, not the submission: a resubmission's review replaces the coins of the
-    # earlier attempt instead of adding to them
-    homework_id = submission.homework.pk
-    common = {"student_id": student_id, "source_type": "homework", "source_id": homework_id}
-    note = f"homework {homework_id}: score {score}/{max_score}"
-    source_reconcile(
-        **common,
-        reason=Reason.HOMEWORK_SCORE,
-        desired=homework_score_coins(score, max_score, rules),
-        group_id=group_id,
-        created_by_id=actor_id,
-        note=note,
-    )
-    source_reconcile(
-        **common,
-        reason=Reason.HOMEWORK_ON_TIME,
-        desired=homework_on_time_coins(on_time, rules),
-        group_id=group_id,
-        created_by_id=actor_id,
-        note=f"homework {homework_id} handed in on time",
-    )
-    achievements.on_homework_reviewed(student_id=student_id, group_id=group_id)
+    common = {
+        "student_id": student_id,
+        "source_type": "homework",
+        "source_id": homework.pk,
+        "group_id": group_id,
+    }
+    items = [
+        Desired(
+            **common,
+            reason=Reason.HOMEWORK_SCORE,
+            amount=homework_score_coins(submission.score, max_score, rules),
+            note=f"homework {homework.pk}: score {submission.score}/{max_score}",
+            created_by_id=actor_id,
+        ),
+        Desired(
+            **common,
+            reason=Reason.HOMEWORK_ON_TIME,
+            amount=homework_on_time_coins(_on_time(submission), rules),
+            note=f"homework {homework.pk} handed in on time",
+            created_by_id=actor_id,
+        ),
+    ]
+    written = reconcile_many(items)
+    award_many(badge=FIRST_HOMEWORK, student_groups={student_id: group_id})
+    return len(written)
 
 
-@transaction.atomic
-def payment_apply(*, payment, on_time: bool) -> None:
-    """An invoice paid on time earns coins; a refund (on_time=False) takes them back."""
-    source_reconcile(
+def payment_apply(*, payment_id: int) -> int:
+    """An invoice paid on time earns coins; once refunded (or cancelled) it is worth none."""
+    from modules.payments.models import Payment
+
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None:
+        return 0
+    on_time = (
+        payment.status == Payment.Status.PAID
+        and payment.paid_at is not None
+        and timezone.localdate(payment.paid_at) <= payment.due_date
+    )
+    item = Desired(
         student_id=payment.student_id,
         source_type="payment",
         source_id=payment.pk,
         reason=Reason.INVOICE_ON_TIME,
-        desired=invoice_on_time_coins(on_time),
-        group_id=getattr(payment, "group_id", None),
+        amount=invoice_on_time_coins(on_time),
+        group_id=payment.group_id,
         note=f"invoice {payment.pk}",
     )
+    return len(reconcile_many([item]))

@@ -5,13 +5,12 @@ unique idempotency key makes a repeated change roll back whole (balance included
 from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.exceptions import Conflict
 from modules.gamification import events
 from modules.gamification.models import CoinTransaction, StudentCoin
-from modules.gamification.signals import coins_changed
+from modules.gamification.signals import CoinsChanged, coins_changed
 
 
 def account_lock(student_id: int) -> StudentCoin:
@@ -115,7 +114,8 @@ def _after_post(tx: CoinTransaction, old_balance: int, new_balance: int) -> None
     from modules.gamification.services.leaderboards import leaderboard_touch
 
     events.coins_updated(tx, new_balance)
-    coins_changed.send(sender=CoinTransaction, student_id=tx.student_id, balance=new_balance, transaction=tx)
+    event = CoinsChanged(student_id=tx.student_id, balance=new_balance, transaction_ids=(tx.pk,))
+    coins_changed.send(sender=CoinTransaction, event=event)
     if tx.group_id is not None:
         leaderboard_touch(tx.group_id)
     on_balance_changed(student_id=tx.student_id, old_balance=old_balance, new_balance=new_balance)
@@ -136,30 +136,22 @@ def source_reconcile(
     """Bring the coins a source (a lesson, a submission, an invoice) has given a student for `reason`
     to `desired`, writing the difference as one new row (a compensating one when negative).
 
-    Receivers call this with what the rules say the source's *current* state is worth, so a replayed
+    One item of batch.reconcile_many (the rule lives there). Tasks call it with what the rules say the source's *current* state is worth, so a replayed
     signal finds nothing to do, and a change of mind writes exactly the correction. Rows are keyed by
     (source, reason, student, sequence number); the lock on the balance serialises concurrent calls.
     A correction never takes a balance below zero (coins already spent stay spent): it is capped at the
     balance, and the rest is taken by a later reconciliation of the same source, if any."""
-    account = account_lock(student_id)
-    given = CoinTransaction.objects.filter(
-        student_id=student_id, source_type=source_type, source_id=source_id, reason=reason
-    ).aggregate(total=Sum("amount"), rows=Count("id"))
-    delta = desired - (given["total"] or 0)
-    if delta < 0:
-        delta = max(delta, -account.balance)
-    if delta == 0:
-        return None
-    key = f"{source_type}:{source_id}:{reason}:{student_id}:{given['rows'] + 1}"
-    tx, _ = coins_post(
+    from modules.gamification.services.batch import Desired, reconcile_many
+
+    item = Desired(
         student_id=student_id,
-        amount=delta,
-        reason=reason,
-        idempotency_key=key,
         source_type=source_type,
         source_id=source_id,
+        reason=reason,
+        amount=desired,
         group_id=group_id,
+        note=note,
         created_by_id=created_by_id,
-        note=note if delta > 0 else (f"correction: {note}" if note else "correction"),
     )
-    return tx
+    written = reconcile_many([item])
+    return written[0] if written else None

@@ -12,7 +12,12 @@ from core.exceptions import Conflict
 from modules.accounts.models import User
 from modules.gamification.models import Reason, Redemption, Reward
 from modules.gamification.services.ledger import account_lock, coins_post
-from modules.gamification.signals import reward_redeemed, reward_redemption_changed
+from modules.gamification.signals import (
+    RedemptionChanged,
+    RewardRedeemed,
+    reward_redeemed,
+    reward_redemption_changed,
+)
 
 
 def reward_create(
@@ -72,7 +77,9 @@ def reward_redeem(*, student: User, reward: Reward) -> Redemption:
         created_by_id=student.pk,
         note=reward.name,
     )
-    reward_redeemed.send(sender=Redemption, redemption=redemption)
+    reward_redeemed.send(
+        sender=Redemption, event=RewardRedeemed(redemption.pk, student.pk), redemption=redemption
+    )
     return redemption
 
 
@@ -90,7 +97,12 @@ def redemption_hand_over(*, redemption: Redemption, actor: User) -> Redemption:
     locked.handed_over_at = timezone.now()
     locked.handled_by = actor
     locked.save(update_fields=["status", "handed_over_at", "handled_by", "updated_at"])
-    reward_redemption_changed.send(sender=Redemption, redemption=locked, change="handed_over")
+    reward_redemption_changed.send(
+        sender=Redemption,
+        event=RedemptionChanged(locked.pk, locked.student_id, "handed_over"),
+        redemption=locked,
+        change="handed_over",
+    )
     return locked
 
 
@@ -114,5 +126,10 @@ def redemption_cancel(*, redemption: Redemption, actor: User) -> Redemption:
         created_by_id=actor.pk,
         note=locked.reward.name,
     )
-    reward_redemption_changed.send(sender=Redemption, redemption=locked, change="cancelled")
+    reward_redemption_changed.send(
+        sender=Redemption,
+        event=RedemptionChanged(locked.pk, locked.student_id, "cancelled"),
+        redemption=locked,
+        change="cancelled",
+    )
     return locked

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from modules.homework.models import DeadlineReminder, Homework
 from modules.homework.selectors import students_without_submission
-from modules.homework.signals import homework_deadline
+from modules.homework.signals import HomeworkDeadline, homework_deadline
 
 WINDOWS = (
     # kind, sent while the time left is within (low, high]
@@ -42,7 +42,13 @@ def _notify(homework_id: int, kind: str) -> int:
     DeadlineReminder.objects.bulk_create(
         [DeadlineReminder(homework=homework, student_id=sid, kind=kind) for sid in student_ids]
     )
-    homework_deadline.send(sender=Homework, homework=homework, student_ids=student_ids, kind=kind)
+    homework_deadline.send(
+        sender=Homework,
+        event=HomeworkDeadline(homework_id=homework.pk, student_ids=tuple(student_ids), kind=kind),
+        homework=homework,
+        student_ids=student_ids,
+        kind=kind,
+    )
     return len(student_ids)
 
 

@@ -12,7 +12,7 @@ from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
 from modules.courses.models import Group
 from modules.homework.models import DeadlineReminder, Homework
-from modules.homework.signals import homework_assigned
+from modules.homework.signals import HomeworkAssigned, homework_assigned
 from modules.lessons.models import Lesson
 from modules.resources.models import Resource
 
@@ -78,7 +78,12 @@ def homework_create(
     )
     if resource_ids:
         homework.resources.set(_resources_of(group, resource_ids))
-    homework_assigned.send(sender=Homework, homework=homework, actor=actor)
+    homework_assigned.send(
+        sender=Homework,
+        event=HomeworkAssigned(homework.pk, homework.group_id, getattr(actor, "pk", None)),
+        homework=homework,
+        actor=actor,
+    )
     return homework
 
 

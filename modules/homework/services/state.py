@@ -7,7 +7,7 @@ from django.utils import timezone
 from modules.homework import events
 from modules.homework.models import Submission
 from modules.homework.scoring import score_text
-from modules.homework.signals import homework_scored
+from modules.homework.signals import HomeworkScored, homework_scored
 
 
 def submission_set_status(submission: Submission, status: str, *, fields: tuple[str, ...] = ()) -> Submission:
@@ -43,5 +43,5 @@ def submission_score_auto(*, submission: Submission, answer: str) -> Submission:
         submission.manual_review_reason = "The answer (or the transcript) is empty."
         fields += ("needs_manual_review", "manual_review_reason")
     submission_set_status(submission, Submission.Status.SCORED, fields=fields)
-    homework_scored.send(sender=Submission, submission=submission)
+    homework_scored.send(sender=Submission, event=HomeworkScored(submission.pk), submission=submission)
     return submission

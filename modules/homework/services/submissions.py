@@ -17,7 +17,7 @@ from modules.homework import events, transcription
 from modules.homework.audio import AudioInfo, validate_audio
 from modules.homework.models import Homework, HomeworkTranscript, Submission
 from modules.homework.services.state import mark_manual_review, submission_score_auto, submission_set_status
-from modules.homework.signals import homework_reviewed
+from modules.homework.signals import HomeworkReviewed, homework_reviewed
 
 TRANSCRIBE_TASK = "modules.homework.tasks.transcribe_submission"
 MAX_TEXT_CHARS = 20000
@@ -159,8 +159,11 @@ def submission_review(
         Submission.Status.REVIEWED,
         fields=("score", "feedback", "reviewed_by", "reviewed_at", "needs_manual_review"),
     )
+    event = HomeworkReviewed(
+        submission.pk, submission.homework_id, submission.student_id, getattr(actor, "pk", None)
+    )
     homework_reviewed.send(
-        sender=Submission, submission=submission, previous_score=previous_score, actor=actor
+        sender=Submission, event=event, submission=submission, previous_score=previous_score, actor=actor
     )
     return submission
 

@@ -12,7 +12,7 @@ from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
 from modules.courses.models import Holiday, Room
 from modules.lessons.clashes import clash_payload, lesson_clashes
-from modules.lessons.events import announce_lesson_change
+from modules.lessons.events import announce_lesson_change, announce_lessons_held
 from modules.lessons.models import Lesson, LessonReschedule
 
 
@@ -126,3 +126,21 @@ def lesson_complete(*, lesson: Lesson, actor: User | None) -> Lesson:
     lesson.save(update_fields=["status", "updated_at"])
     announce_lesson_change(lesson=lesson, change="completed", actor=actor)
     return lesson
+
+
+def lessons_complete_started(*, lessons: list[Lesson], actor: User | None, now: datetime) -> list[Lesson]:
+    """Completes, in one UPDATE, the scheduled lessons among `lessons` that have started (attendance
+    calls this on a lesson's first mark). The caller holds the lessons' row locks in its transaction,
+    so their in-memory status is the current one. Returns the lessons it completed."""
+    due = [
+        lesson for lesson in lessons if lesson.status == Lesson.Status.SCHEDULED and lesson.starts_at <= now
+    ]
+    if not due:
+        return []
+    Lesson.objects.filter(pk__in=[lesson.pk for lesson in due]).update(
+        status=Lesson.Status.COMPLETED, updated_at=now
+    )
+    for lesson in due:
+        lesson.status = Lesson.Status.COMPLETED
+    announce_lessons_held(lessons=due, actor=actor)
+    return due

@@ -77,7 +77,13 @@ def send_sms(phone: str, text: str, *, callback_url: str = "") -> str:
 
 
 def _post_send(token: str, form: dict):
-    return request("POST", _url("/message/sms/send"), data=form, headers={"Authorization": f"Bearer {token}"})
+    return request(
+        "POST",
+        _url("/message/sms/send"),
+        data=form,
+        headers={"Authorization": f"Bearer {token}"},
+        delivers=True,
+    )
 
 
 def _request_id(response) -> str:

@@ -53,7 +53,7 @@ def send_message(chat_id: int | str, text: str, *, parse_mode: str | None = "HTM
     payload: dict = {"chat_id": chat_id, "text": text[:4096]}
     if parse_mode:
         payload["parse_mode"] = parse_mode
-    response = request("POST", _url("sendMessage"), json=payload)
+    response = request("POST", _url("sendMessage"), json=payload, delivers=True)
     return _message_id(response)
 
 

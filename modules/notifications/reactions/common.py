@@ -1,34 +1,12 @@
-"""What every receiver shares: failure isolation, formatting in the center's zone, recipients."""
+"""What every reaction shares: formatting in the center's zone, recipients, Outgoing items."""
 
 from __future__ import annotations
 
-import functools
-import logging
 from datetime import date, datetime
-
-from django.db import transaction
 
 from modules.center.selectors import center_zone
 from modules.notifications import audiences
 from modules.notifications.dispatch import Outgoing
-
-logger = logging.getLogger("markaz.notifications")
-
-
-def isolated(fn):
-    """A notification must never undo the sender's write: the receiver runs in a savepoint, and an
-    error is logged and swallowed (the sender's transaction stays usable)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            with transaction.atomic():
-                return fn(*args, **kwargs)
-        except Exception:
-            logger.exception("notification receiver %s failed", fn.__name__)
-            return None
-
-    return wrapper
 
 
 def when(value: datetime | None) -> str:
@@ -62,5 +40,7 @@ def with_guardians(student_ids, *, guardians: bool = True) -> dict[int, list]:
     return {sid: [students[sid], *parents.get(sid, [])] for sid in student_ids if sid in students}
 
 
-def fan(recipients, context: dict, data: dict) -> list[Outgoing]:
-    return [Outgoing(user, context, data) for user in recipients]
+def fan(recipients, context: dict, data: dict, source: str = "") -> list[Outgoing]:
+    """One Outgoing per recipient; `source` names the event, so the (kind, source, recipient) key
+    makes a rerun of the reaction a no-op."""
+    return [Outgoing(user, context, data, source) for user in recipients]
