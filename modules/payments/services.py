@@ -174,7 +174,11 @@ def payment_cancel(*, payment: Payment, actor: User | None, reason: str = "", so
         )
     if payme_in_progress(payment):
         raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
-    _transition(payment, Payment.Status.CANCELLED, actor=actor, source=source, reason=reason or "cancelled")
+    return _mark_cancelled(payment, actor=actor, source=source, reason=reason or "cancelled")
+
+
+def _mark_cancelled(payment: Payment, *, actor, source: str, reason: str) -> Payment:
+    _transition(payment, Payment.Status.CANCELLED, actor=actor, source=source, reason=reason)
     signals.payment_cancelled.send(sender=Payment, payment=payment)
     return payment
 
@@ -219,3 +223,21 @@ def payment_refunded_by_payme(*, payment: Payment, payme_id: str, reason_code: i
         source="payme",
         reason=f"Payme transaction {payme_id} cancelled (reason {reason_code})",
     )
+
+
+# --- used by credit notes (credits.py; the caller holds the invoice's row lock) ------------------
+
+
+def payment_amount_credited(*, payment: Payment, amount: int, reason: str) -> Payment:
+    """A credit note lowered the invoice to `amount` (or, paid, left it as it is): the status stays,
+    a history row says why."""
+    if amount != payment.amount:
+        payment.amount = amount
+        payment.save(update_fields=["amount", "updated_at"])
+    _record(payment, payment.status, actor=None, source="system", reason=reason)
+    return payment
+
+
+def payment_cancel_as_credited(*, payment: Payment, reason: str) -> Payment:
+    """A credit note covered every billable day left of an unpaid invoice."""
+    return _mark_cancelled(payment, actor=None, source="system", reason=reason)
