@@ -27,6 +27,38 @@ def lessons_visible_to(user: User) -> QuerySet[Lesson]:
     return qs.filter(group__in=groups_visible_to(user))
 
 
+def without_frozen_days(qs: QuerySet[Lesson], user: User) -> QuerySet[Lesson]:
+    """For a student (or a parent): leaves out lessons on days they are frozen in that group, unless
+    another of their memberships (a parent's other child) is on that lesson's roster. Staff see every
+    lesson. Days are local dates in the center's zone, as freezes are."""
+    if user.role not in (User.Role.STUDENT, User.Role.PARENT):
+        return qs
+    from django.db.models import Exists, OuterRef, Q
+    from django.db.models.functions import TruncDate
+
+    from modules.courses.models import FreezePeriod
+    from modules.courses.selectors import visible_student_ids
+
+    students = visible_student_ids(user)
+    covering = {"start_date__lte": OuterRef("local_day"), "end_date__gte": OuterRef("local_day")}
+    day = OuterRef(OuterRef("local_day"))
+    two_levels_out = {"start_date__lte": day, "end_date__gte": day}
+    frozen = FreezePeriod.objects.filter(
+        membership__group_id=OuterRef("group_id"), membership__student_id__in=students, **covering
+    )
+    on_roster = (
+        Membership.objects.filter(group_id=OuterRef("group_id"), student_id__in=students)
+        .filter(joined_on__lte=OuterRef("local_day"))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=OuterRef("local_day")))
+        .exclude(Exists(FreezePeriod.objects.filter(membership_id=OuterRef("pk"), **two_levels_out)))
+    )
+    return (
+        qs.alias(local_day=TruncDate("starts_at", tzinfo=timezone.get_default_timezone()))
+        .alias(frozen=Exists(frozen), on_roster=Exists(on_roster))
+        .exclude(frozen=True, on_roster=False)
+    )
+
+
 def lesson_local_date(lesson: Lesson) -> date:
     """The lesson's date in the center's time zone (rosters and freezes are by local date)."""
     return timezone.localtime(lesson.starts_at).date()
@@ -123,7 +155,7 @@ def lesson_list(
         qs = qs.filter(group_id__in=Membership.objects.filter(student_id=student).values("group_id"))
     if branch is not None:
         qs = qs.filter(group__branch_id=branch)
-    return as_lesson_rows(qs.order_by("starts_at", "id"))
+    return as_lesson_rows(without_frozen_days(qs, user).order_by("starts_at", "id"))
 
 
 _ROW_FIELDS = (
@@ -261,7 +293,7 @@ def live_calendar_feed(user: User):
 def calendar_lessons(user: User, *, since, until) -> QuerySet[Lesson]:
     """What a user's calendar feed lists: their visible lessons in [since, until)."""
     return (
-        with_relations(lessons_visible_to(user))
+        with_relations(without_frozen_days(lessons_visible_to(user), user))
         .filter(starts_at__gte=since, starts_at__lt=until)
         .order_by("starts_at", "id")
     )

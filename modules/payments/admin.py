@@ -6,7 +6,13 @@ from unfold.decorators import action, display
 
 from core.exceptions import ApplicationError
 from modules.payments import services
-from modules.payments.models import Payment, PaymentHistory, PaymentSchedule, PaymeTransaction
+from modules.payments.models import (
+    Payment,
+    PaymentCredit,
+    PaymentHistory,
+    PaymentSchedule,
+    PaymeTransaction,
+)
 
 STATUS_LABELS = {
     "pending": "warning",
@@ -22,6 +28,22 @@ class HistoryInline(TabularInline):
     extra = 0
     can_delete = False
     fields = ["created_at", "from_status", "to_status", "actor", "source", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CreditInline(TabularInline):
+    """Credit notes (freeze and move credits): written by the billing task, read-only here."""
+
+    model = PaymentCredit
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "days", "amount", "adjusted", "reason"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -97,7 +119,7 @@ class PaymentAdmin(ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [HistoryInline, PaymeInline]
+    inlines = [HistoryInline, CreditInline, PaymeInline]
     actions = ["confirm_cash", "cancel_invoices"]
 
     def has_delete_permission(self, request, obj=None):

@@ -110,11 +110,15 @@ def periods_for(today: date) -> list[date]:
     return sorted({today.replace(day=1), (today + timedelta(days=LEAD_DAYS)).replace(day=1)})
 
 
-def generate_invoices(*, today: date | None = None) -> GenerationResult:
+def generate_invoices(
+    *, today: date | None = None, schedule_ids: list[int] | None = None
+) -> GenerationResult:
+    """This month's and (a week ahead) next month's invoices of every active schedule, or only of
+    `schedule_ids` (a schedule just opened by a move bills its first month straight away)."""
     today = today or timezone.localdate()
     result = GenerationResult(periods=periods_for(today))
     for period in result.periods:
-        _generate_period(period, today, result)
+        _generate_period(period, today, result, schedule_ids)
     return result
 
 
@@ -137,26 +141,35 @@ FIELDS = {
 }
 
 
-def _due_schedules(first: date, last: date):
-    already = Payment.objects.filter(schedule=OuterRef("pk"), period=first)
-    rows = (
-        PaymentSchedule.objects.filter(is_active=True, active_from__lte=last)
-        .filter(Q(active_to__isnull=True) | Q(active_to__gte=first))
-        .exclude(Exists(already))
-        .order_by("id")
-        .values_list(*FIELDS.values())
-    )
+def due_schedule_rows(schedules):
+    """`schedules` (a PaymentSchedule queryset) as DueSchedule values, in id order."""
     names = list(FIELDS)
-    for row in rows.iterator(chunk_size=CHUNK):
+    for row in schedules.order_by("id").values_list(*FIELDS.values()).iterator(chunk_size=CHUNK):
         yield DueSchedule(**dict(zip(names, row, strict=True)))
 
 
-def _freezes(first: date, last: date) -> dict[int, list[tuple[date, date]]]:
+def _due_schedules(first: date, last: date, schedule_ids: list[int] | None = None):
+    already = Payment.objects.filter(schedule=OuterRef("pk"), period=first)
+    scope = (
+        PaymentSchedule.objects.all()
+        if schedule_ids is None
+        else PaymentSchedule.objects.filter(pk__in=schedule_ids)
+    )
+    rows = (
+        scope.filter(is_active=True, active_from__lte=last)
+        .filter(Q(active_to__isnull=True) | Q(active_to__gte=first))
+        .exclude(Exists(already))
+    )
+    return due_schedule_rows(rows)
+
+
+def freezes_in(first: date, last: date, membership_ids=None) -> dict[int, list[tuple[date, date]]]:
     """Every freeze overlapping the month, by membership (few: one query for the whole run)."""
     out: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    rows = FreezePeriod.objects.filter(start_date__lte=last, end_date__gte=first).values_list(
-        "membership_id", "start_date", "end_date"
-    )
+    rows = FreezePeriod.objects.filter(start_date__lte=last, end_date__gte=first)
+    if membership_ids is not None:
+        rows = rows.filter(membership_id__in=membership_ids)
+    rows = rows.values_list("membership_id", "start_date", "end_date")
     for membership_id, start, end in rows:
         out[membership_id].append((start, end))
     return out
@@ -169,12 +182,12 @@ def _describe(due: DueSchedule, period: date, bill: Bill) -> str:
     return text[:255]
 
 
-def _generate_period(period: date, today: date, result: GenerationResult) -> None:
+def _generate_period(period: date, today: date, result: GenerationResult, schedule_ids=None) -> None:
     first, last = month_bounds(period)
-    freezes = _freezes(first, last)
+    freezes = freezes_in(first, last)
     batch: list[Payment] = []
     to_close: list[int] = []
-    for due in _due_schedules(first, last):
+    for due in _due_schedules(first, last, schedule_ids):
         if due.status == Membership.Status.LEFT and (due.left_on is None or due.left_on <= first):
             to_close.append(due.id)
             continue
@@ -190,6 +203,7 @@ def _generate_period(period: date, today: date, result: GenerationResult) -> Non
                 amount=bill.amount,
                 description=_describe(due, first, bill),
                 period=first,
+                billed_days=bill.billable_days,
                 due_date=nominal_due if nominal_due >= today else today + timedelta(days=LATE_GRACE_DAYS),
                 schedule_id=due.id,
             )

@@ -103,6 +103,9 @@ class Payment(TimeStamped):
         related_name="+",
         db_index=False,
     )
+    billed_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="billable days of the month when generated (freeze credits use it)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -172,6 +175,33 @@ class PaymentHistory(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PaymentHistoryImmutable("payment history rows cannot be changed")
+        super().save(*args, **kwargs)
+
+
+class PaymentCredit(models.Model):
+    """A credit note: days of an invoice's month that stopped being billable after it was issued (a
+    freeze added later, or a move to another group). `adjusted` means the unpaid invoice's amount was
+    lowered by `amount` (or the invoice cancelled when nothing was left); otherwise the invoice was
+    paid or being paid through Payme, and `amount` is owed back to the student. Append-only."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="credits")
+    amount = models.BigIntegerField(help_text="tiyin")
+    days = models.PositiveSmallIntegerField(help_text="days of the month credited")
+    adjusted = models.BooleanField(help_text="the invoice's amount was lowered by this credit")
+    reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PaymentHistoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_credit_amount_nonneg")
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PaymentHistoryImmutable("credit notes cannot be changed")
         super().save(*args, **kwargs)
 
 

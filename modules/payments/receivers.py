@@ -1,13 +1,10 @@
-"""Billing follows memberships: joining a paid group opens a monthly schedule; leaving or moving
-closes it (the new group's membership opens its own)."""
+"""payments hears courses' membership changes and only enqueues: the task reads the membership as it
+is when it runs (membership_billing.py), so this never slows or breaks the sender's transaction."""
 
 from __future__ import annotations
 
-from modules.payments import schedule_services
+from core.tasks import enqueue
 
 
-def on_membership_changed(sender, membership, change, actor=None, **kwargs):
-    if change == "joined":
-        schedule_services.schedule_open_for_membership(membership=membership)
-    elif change in ("left", "moved"):
-        schedule_services.schedules_close_for_membership(membership=membership, on=membership.left_on)
+def on_membership_changed(sender, event, **kwargs):
+    enqueue("modules.payments.tasks.sync_membership_billing", event.membership_id, event.change)

@@ -13,7 +13,8 @@ from modules.accounts.models import User
 from modules.courses.models import Group, Membership
 from modules.payments import signals
 from modules.payments.events import publish_payment_updated
-from modules.payments.models import Payment, PaymentHistory, PaymeTransaction
+from modules.payments.models import Payment, PaymentHistory
+from modules.payments.payme.expiry import payme_in_progress
 
 MANUAL_METHODS = (Payment.Method.CASH, Payment.Method.CARD, Payment.Method.TRANSFER)
 
@@ -94,7 +95,7 @@ def payment_update(*, payment: Payment, actor: User | None = None, **changes) ->
     payment = lock_payment(payment.pk)
     if not payment.is_payable:
         raise Conflict("Only a pending or overdue invoice can be changed.", code="payment_not_editable")
-    if "amount" in changes and changes["amount"] != payment.amount and _has_live_payme(payment):
+    if "amount" in changes and changes["amount"] != payment.amount and payme_in_progress(payment):
         raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
     for name in ("amount", "due_date", "description"):
         if name in changes and changes[name] is not None:
@@ -105,10 +106,6 @@ def payment_update(*, payment: Payment, actor: User | None = None, **changes) ->
     if payment.status == Payment.Status.OVERDUE and payment.due_date >= today:
         _transition(payment, Payment.Status.PENDING, actor=actor, source="api", reason="due date moved")
     return payment
-
-
-def _has_live_payme(payment: Payment) -> bool:
-    return PaymeTransaction.objects.filter(payment=payment, state=PaymeTransaction.State.CREATED).exists()
 
 
 @transaction.atomic
@@ -127,17 +124,17 @@ def payment_confirm(
         raise ValidationFailed.field(
             "method", "Confirm cash, card or transfer payments; Payme confirms its own."
         )
+    now = timezone.now()
+    if paid_at is not None and paid_at > now:
+        raise ValidationFailed.field("paid_at", "The payment time cannot be in the future.")
     payment = lock_payment(payment.pk)
     if not payment.is_payable:
         raise Conflict(f"The invoice is {payment.status}; it cannot be paid.", code="payment_not_payable")
-    if _has_live_payme(payment):
+    if payme_in_progress(payment):  # a timed-out Payme transaction is cancelled here instead
         raise Conflict(
             "A Payme payment of this invoice is in progress; wait for it to finish or time out.",
             code="payme_in_progress",
         )
-    now = timezone.now()
-    if paid_at is not None and paid_at > now:
-        raise ValidationFailed.field("paid_at", "The payment time cannot be in the future.")
     return _mark_paid(
         payment,
         method=method,
@@ -182,9 +179,13 @@ def payment_cancel(*, payment: Payment, actor: User | None, reason: str = "", so
             f"The invoice is {payment.status}; only pending or overdue invoices can be cancelled.",
             code="payment_not_cancellable",
         )
-    if _has_live_payme(payment):
+    if payme_in_progress(payment):
         raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
-    _transition(payment, Payment.Status.CANCELLED, actor=actor, source=source, reason=reason or "cancelled")
+    return _mark_cancelled(payment, actor=actor, source=source, reason=reason or "cancelled")
+
+
+def _mark_cancelled(payment: Payment, *, actor, source: str, reason: str) -> Payment:
+    _transition(payment, Payment.Status.CANCELLED, actor=actor, source=source, reason=reason)
     signals.payment_cancelled.send(
         sender=Payment, event=signals.PaymentEvent(payment.pk, payment.student_id), payment=payment
     )
@@ -233,3 +234,21 @@ def payment_refunded_by_payme(*, payment: Payment, payme_id: str, reason_code: i
         source="payme",
         reason=f"Payme transaction {payme_id} cancelled (reason {reason_code})",
     )
+
+
+# --- used by credit notes (credits.py; the caller holds the invoice's row lock) ------------------
+
+
+def payment_amount_credited(*, payment: Payment, amount: int, reason: str) -> Payment:
+    """A credit note lowered the invoice to `amount` (or, paid, left it as it is): the status stays,
+    a history row says why."""
+    if amount != payment.amount:
+        payment.amount = amount
+        payment.save(update_fields=["amount", "updated_at"])
+    _record(payment, payment.status, actor=None, source="system", reason=reason)
+    return payment
+
+
+def payment_cancel_as_credited(*, payment: Payment, reason: str) -> Payment:
+    """A credit note covered every billable day left of an unpaid invoice."""
+    return _mark_cancelled(payment, actor=None, source="system", reason=reason)

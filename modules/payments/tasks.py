@@ -6,12 +6,18 @@ from django.db import transaction
 
 from modules.payments import billing, overdue
 from modules.payments.events import publish_payment_updated
+from modules.payments.membership_billing import membership_billing_sync
 from modules.payments.models import Payment
 
 
 def generate_invoices() -> dict:
     result = billing.generate_invoices()
     return {"created": result.created, "skipped": result.skipped, "closed": result.closed}
+
+
+def sync_membership_billing(membership_id: int, change: str) -> dict:
+    """Opens, closes or credits billing after a membership change (idempotent)."""
+    return membership_billing_sync(membership_id=membership_id, change=change)
 
 
 def mark_payments_overdue() -> int:

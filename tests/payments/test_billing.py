@@ -177,32 +177,36 @@ def changed(m, change):
     return MembershipChanged(m.pk, m.group_id, m.student_id, change)
 
 
-def test_joining_a_paid_group_opens_a_schedule_and_leaving_closes_it(student, group):
+def test_joining_a_paid_group_opens_a_schedule_and_leaving_closes_it(student, group, run_on_commit):
     m = make_membership(student=student, group=group, joined_on=date(2026, 3, 1))
-    membership_changed.send(
-        sender=Membership, event=changed(m, "joined"), membership=m, change="joined", actor=None
-    )
+    with run_on_commit():
+        membership_changed.send(
+            sender=Membership, event=changed(m, "joined"), membership=m, change="joined", actor=None
+        )
     schedule = PaymentSchedule.objects.get(membership=m)
     assert (schedule.is_active, schedule.active_from, schedule.amount) == (True, date(2026, 3, 1), None)
-    membership_changed.send(
-        sender=Membership, event=changed(m, "joined"), membership=m, change="joined", actor=None
-    )
+    with run_on_commit():
+        membership_changed.send(
+            sender=Membership, event=changed(m, "joined"), membership=m, change="joined", actor=None
+        )
     assert PaymentSchedule.objects.filter(membership=m).count() == 1  # no double billing
 
     Membership.objects.filter(pk=m.pk).update(status="left", left_on=date(2026, 4, 10))
     m.refresh_from_db()
-    membership_changed.send(
-        sender=Membership, event=changed(m, "left"), membership=m, change="left", actor=None
-    )
+    with run_on_commit():
+        membership_changed.send(
+            sender=Membership, event=changed(m, "left"), membership=m, change="left", actor=None
+        )
     schedule.refresh_from_db()
     assert (schedule.is_active, schedule.active_to) == (False, date(2026, 4, 9))
 
 
-def test_joining_a_free_group_opens_nothing(student, teacher):
+def test_joining_a_free_group_opens_nothing(student, teacher, run_on_commit):
     m = make_membership(student=student, group=make_group(teacher=teacher, monthly_price=0))
-    membership_changed.send(
-        sender=Membership, event=changed(m, "joined"), membership=m, change="joined", actor=None
-    )
+    with run_on_commit():
+        membership_changed.send(
+            sender=Membership, event=changed(m, "joined"), membership=m, change="joined", actor=None
+        )
     assert not PaymentSchedule.objects.exists()
 
 

@@ -3,9 +3,9 @@ dates, in the center's time zone (stored UTC), skipping holidays and busy teache
 
 It only ever creates. A slot is identified by (group, original_starts_at), which never changes, so a
 lesson that was rescheduled, cancelled, completed or marked is recognised and left alone, and a
-rerun creates nothing. Everything is read in a few queries and written in one bulk insert (COPY on
-PostgreSQL, bulk_create elsewhere), so a term for hundreds of groups takes seconds. Times are handled
-as integer Unix seconds internally: tens of thousands of rows compare and hash far faster that way."""
+rerun creates nothing. Everything is read in a few queries and written in one statement (INSERT ...
+SELECT FROM unnest on PostgreSQL, bulk_create elsewhere), so a term for hundreds of groups takes
+seconds. Times are handled as integer Unix seconds internally: tens of thousands of rows compare and hash far faster that way."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, Func, Prefetch, Q
 
 from modules.courses.models import Group, LessonSchedule
@@ -211,55 +211,52 @@ def lessons_generate(*, groups, date_from: date, date_to: date) -> GenerationRes
     return result
 
 
-_COLUMNS = ("group_id", "schedule_id", "teacher_id", "room_id", "starts_at", "ends_at")
-
-
 def _insert(rows: list[tuple]) -> int:
     """Inserts new scheduled lessons; a slot another run created meanwhile is left alone (the unique
-    (group, original_starts_at) key). Returns how many were inserted. On PostgreSQL the rows go
-    through COPY into a temporary table and one INSERT ... ON CONFLICT DO NOTHING: several times
-    faster than the ORM's bulk_create for tens of thousands of rows."""
+    (group, original_starts_at) key). Returns how many were inserted. On PostgreSQL the rows go as
+    six array literals into one INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING: a single
+    statement, atomic on its own, so it works the same in autocommit and inside a transaction (a
+    temporary table needs a transaction around it). Array literals, not Python lists: the driver
+    binds client-side and would spell a list out as ARRAY[...] with one expression per value."""
     if not rows:
         return 0
     if connection.vendor != "postgresql":
-        lessons = [
-            Lesson(
-                group_id=g,
-                schedule_id=s,
-                teacher_id=t,
-                room_id=r,
-                starts_at=_to_dt(start),
-                ends_at=_to_dt(end),
-                original_starts_at=_to_dt(start),
-            )
-            for g, s, t, r, start, end in rows
-        ]
-        Lesson.objects.bulk_create(lessons, batch_size=BATCH, ignore_conflicts=True)
-        return len(lessons)
-    table = Lesson._meta.db_table
+        return _bulk_create(rows)
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS lessons_generate_tmp (group_id bigint, schedule_id bigint, "
-            "teacher_id bigint, room_id bigint, starts_at bigint, ends_at bigint) ON COMMIT DROP"
-        )
-        cursor.execute("TRUNCATE lessons_generate_tmp")
-        with cursor.copy(f"COPY lessons_generate_tmp ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-            copy.write("".join(_copy_line(row) for row in rows))
-        cursor.execute(
-            f"INSERT INTO {table} (created_at, updated_at, group_id, schedule_id, teacher_id, room_id, "
-            "starts_at, ends_at, original_starts_at, status, topic, notes, cancel_reason) "
-            "SELECT now(), now(), group_id, schedule_id, teacher_id, room_id, to_timestamp(starts_at), "
-            "to_timestamp(ends_at), to_timestamp(starts_at), %s, '', '', '' FROM lessons_generate_tmp "
+            f"INSERT INTO {Lesson._meta.db_table} (created_at, updated_at, group_id, schedule_id, "
+            "teacher_id, room_id, starts_at, ends_at, original_starts_at, status, topic, notes, "
+            "cancel_reason) "
+            "SELECT now(), now(), g, s, t, r, to_timestamp(st), to_timestamp(en), to_timestamp(st), "
+            "%s, '', '', '' "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], "
+            "%s::bigint[]) AS u(g, s, t, r, st, en) "
             "ON CONFLICT (group_id, original_starts_at) DO NOTHING",
-            [Lesson.Status.SCHEDULED],
+            [Lesson.Status.SCHEDULED, *(_array_literal(column) for column in zip(*rows, strict=True))],
         )
         return cursor.rowcount
 
 
-def _copy_line(row: tuple) -> str:
-    group_id, schedule_id, teacher_id, room_id, start, end = row
-    room = "\\N" if room_id is None else room_id
-    return f"{group_id}\t{schedule_id}\t{teacher_id}\t{room}\t{start}\t{end}\n"
+def _array_literal(values) -> str:
+    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
+
+
+def _bulk_create(rows: list[tuple]) -> int:
+    lessons = [
+        Lesson(
+            group_id=g,
+            schedule_id=s,
+            teacher_id=t,
+            room_id=r,
+            starts_at=_to_dt(start),
+            ends_at=_to_dt(end),
+            original_starts_at=_to_dt(start),
+        )
+        for g, s, t, r, start, end in rows
+    ]
+    with transaction.atomic():
+        created = Lesson.objects.bulk_create(lessons, batch_size=BATCH, ignore_conflicts=True)
+    return len(created)
 
 
 def lessons_generate_for_group(*, group: Group, date_from: date, date_to: date) -> GenerationResult:

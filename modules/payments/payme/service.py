@@ -13,6 +13,7 @@ from modules.payments import services
 from modules.payments.models import Payment, PaymeTransaction
 from modules.payments.payme import errors as E
 from modules.payments.payme.errors import PaymeError
+from modules.payments.payme.expiry import cancel_as_timed_out, is_expired, payme_in_progress
 from modules.payments.payme.protocol import (
     TIMEOUT_MS,
     account_param,
@@ -88,10 +89,6 @@ def _locked_transaction(payme_id: str) -> tuple[PaymeTransaction, Payment]:
     return tx, payment
 
 
-def _expired(tx: PaymeTransaction, now: int) -> bool:
-    return tx.state == State.CREATED and now - tx.create_time > TIMEOUT_MS
-
-
 def _cancel(tx: PaymeTransaction, *, state: int, reason: int, now: int) -> None:
     tx.state, tx.reason, tx.cancel_time = state, reason, now
     tx.save(update_fields=["state", "reason", "cancel_time", "updated_at"])
@@ -102,9 +99,11 @@ def _cancel(tx: PaymeTransaction, *, state: int, reason: int, now: int) -> None:
 
 def check_perform_transaction(params: dict) -> dict:
     amount, account = amount_param(params), account_param(params)
-    payment = _invoice_for(account, lock=False)
-    _check_payable(payment, amount)
-    if PaymeTransaction.objects.filter(payment=payment, state=State.CREATED).exists():
+    with transaction.atomic():
+        payment = _invoice_for(account, lock=True)
+        _check_payable(payment, amount)
+        in_progress = payme_in_progress(payment)  # a timed-out one is cancelled here and committed
+    if in_progress:
         raise PaymeError(E.INVOICE_IN_PROGRESS, ACCOUNT_FIELD)
     return {"allow": True}
 
@@ -141,9 +140,9 @@ def _create(payme_id: str, pay_time: int, amount: int, account: dict) -> dict | 
     for live in PaymeTransaction.objects.select_for_update().filter(payment=payment, state__in=LIVE):
         if live.payme_id == payme_id:  # we waited on the invoice lock behind the same Create
             return _repeat_create(payme_id, now)
-        if not _expired(live, now):
+        if not is_expired(live, now):
             raise PaymeError(E.CANNOT_PERFORM, ACCOUNT_FIELD)
-        _cancel(live, state=State.CANCELLED, reason=4, now=now)
+        cancel_as_timed_out(live, now)
     tx = PaymeTransaction.objects.create(
         payme_id=payme_id,
         payme_time=pay_time,
@@ -159,8 +158,8 @@ def _repeat_create(payme_id: str, now: int) -> dict | PaymeError:
     tx, _payment = _locked_transaction(payme_id)
     if tx.state != State.CREATED:
         raise PaymeError(E.CANNOT_PERFORM, "state")
-    if _expired(tx, now):
-        _cancel(tx, state=State.CANCELLED, reason=4, now=now)
+    if is_expired(tx, now):
+        cancel_as_timed_out(tx, now)
         return PaymeError(E.CANNOT_PERFORM, "timeout")
     return _create_answer(tx)
 
@@ -179,8 +178,8 @@ def _perform(payme_id: str) -> dict | PaymeError:
         return _perform_answer(tx)
     if tx.state != State.CREATED:
         raise PaymeError(E.CANNOT_PERFORM, "state")
-    if _expired(tx, now):
-        _cancel(tx, state=State.CANCELLED, reason=4, now=now)
+    if is_expired(tx, now):
+        cancel_as_timed_out(tx, now)
         return PaymeError(E.CANNOT_PERFORM, "timeout")
     if not payment.is_payable:
         raise PaymeError(E.CANNOT_PERFORM, ACCOUNT_FIELD)
