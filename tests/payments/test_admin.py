@@ -53,6 +53,8 @@ def test_admin_creates_through_the_service(admin_client, admin, student):
             "due_date": "2026-06-01",
             "history-TOTAL_FORMS": 0,
             "history-INITIAL_FORMS": 0,
+            "credits-TOTAL_FORMS": 0,
+            "credits-INITIAL_FORMS": 0,
             "payme_transactions-TOTAL_FORMS": 0,
             "payme_transactions-INITIAL_FORMS": 0,
         },
