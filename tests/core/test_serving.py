@@ -26,13 +26,15 @@ def test_every_cache_object_of_the_process_uses_one_pool_and_one_connection():
     # its own pool, so every request paid a new TCP connection to Redis.
     fresh = [caches.create_connection("default") for _ in range(50)]
     assert all(isinstance(c, SharedPoolRedisCache) for c in fresh)
+    pool = fresh[0]._cache._get_connection_pool(write=True)
+    opened_before = len(pool._connections)  # earlier tests of this process may have opened some
     for n, cache in enumerate(fresh):
         cache.set(f"serving:probe:{n}", n, 10)
         assert cache.get(f"serving:probe:{n}") == n
     pools = {id(c._cache._get_connection_pool(write=True)) for c in fresh}
     assert len(pools) == 1
-    pool = fresh[0]._cache._get_connection_pool(write=True)
-    assert len(pool._connections) == 1  # used one after another: one connection, reused
+    # used one after another: an idle connection is reused, none is opened per cache object
+    assert len(pool._connections) == max(opened_before, 1)
 
 
 @needs_redis
