@@ -24,14 +24,30 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-# Web server (daphne) and task worker (qcluster) together; Ctrl-C stops both.
+# Web server (daphne) and task worker (qcluster) together; Ctrl-C stops both. One daphne serves HTTP and
+# /ws/: with the in-memory channel layer (no REDIS_URL) events only reach sockets of the process that
+# published them, so the development layout stays one process. `make run LAYOUT=production` (needs
+# REDIS_URL, and Postgres for real numbers) starts the production layout instead: gunicorn for HTTP
+# on PORT, daphne for /ws/ on WS_PORT, the worker (docs/deployment-processes.md).
+LAYOUT ?= single
+WS_PORT ?= 8001
 run: seed
 	$(BIN)/python manage.py sync_schedules
+ifeq ($(LAYOUT),production)
+	@test -n "$$REDIS_URL" || { echo "LAYOUT=production needs REDIS_URL: events must cross processes"; exit 1; }
+	@echo "Markaz HTTP on http://$(HOST):$(PORT)/, WebSocket on ws://$(HOST):$(WS_PORT)/ws/"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py qcluster & \
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:core.gunicorn_conf core.wsgi:application & \
+	DB_POOL=true DB_POOL_MAX=4 $(BIN)/daphne -b $(HOST) -p $(WS_PORT) core.asgi:application & \
+	wait
+else
 	@echo "Markaz on http://$(HOST):$(PORT)/  (API docs: /api/v1/docs, admin: /admin/)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py qcluster & \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) core.asgi:application & \
 	wait
+endif
 
 # pytest-xdist: one worker per core; e2e tests share one worker (--dist loadgroup, tests/conftest.py).
 # Without DATABASE_URL/REDIS_URL it runs on SQLite and says which production-parity tests it skipped.
@@ -56,6 +72,8 @@ format: install
 	$(BIN)/ruff format core modules realtime tests
 	$(BIN)/ruff check --fix core modules realtime tests
 
+# Postgres + Redis recommended (DATABASE_URL, REDIS_URL); `BENCH_ARGS="--only http --only layout"`
+# runs the serving benchmarks alone.
 bench: install
 	$(BIN)/python -m tests.benchmarks.run $(BENCH_ARGS)
 

@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from core.auth import jwt_auth
 from core.exceptions import ApplicationError
+from core.openapi import cache_openapi_schema
 from core.throttling import UserThrottle
 
 logger = logging.getLogger("markaz.api")
@@ -69,6 +70,7 @@ api = MarkazAPI(
     auth=jwt_auth,
     throttle=[UserThrottle("user")],
 )
+cache_openapi_schema(api)
 
 
 def error_response(request, status: int, detail, code: str | None = None, **extra):

@@ -74,7 +74,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "core.urls"
-WSGI_APPLICATION = None
+WSGI_APPLICATION = "core.wsgi.application"
 ASGI_APPLICATION = "core.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["modules.accounts.backends.EmailOrPhoneBackend"]
@@ -100,13 +100,26 @@ _db = DATABASES["default"]
 IS_POSTGRES = "postgresql" in _db["ENGINE"]
 # The worker (qcluster) must keep connections open and must not use psycopg's pool: with the pool its
 # forked workers stall, and with CONN_MAX_AGE=0 the ORM broker reconnects for every task (see
-# docs/deployment.md, Traps). The web process (daphne) may opt into the pool with DB_POOL=true.
+# docs/deployment.md, Traps). Web processes (gunicorn workers, daphne) opt into the pool with
+# DB_POOL=true: one pool per process, at most DB_POOL_MAX connections, which is what bounds a process
+# (gunicorn's threads are sized to it). core/checks.py refuses a layout whose processes × pool
+# cannot fit the server's max_connections (docs/deployment-processes.md).
+DB_POOL_MAX = env.int("DB_POOL_MAX", default=env.int("WEB_THREADS", default=8))
 if IS_POSTGRES and env.bool("DB_POOL", default=False):
     _db["CONN_MAX_AGE"] = 0
-    _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": env.int("DB_POOL_MAX", 10)}
+    _db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DB_POOL_MAX),
+        "max_size": DB_POOL_MAX,
+        "timeout": env.int("DB_POOL_TIMEOUT", default=10),  # seconds a request waits for a connection
+    }
 else:
     _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     _db["CONN_HEALTH_CHECKS"] = True
+# The process layout the connection budget is checked against (core/checks.py): gunicorn reads
+# WEB_CONCURRENCY itself; WS_PROCESSES daphnes; the qcluster holds Q_WORKERS + 3 connections.
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=2)
+WS_PROCESSES = env.int("WS_PROCESSES", default=1)
+DB_MAX_CONNECTIONS = env.int("DB_MAX_CONNECTIONS", default=0)  # 0 = ask the server
 if _db["ENGINE"].endswith("sqlite3"):
     _db.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     _db["CONN_MAX_AGE"] = 0
@@ -117,9 +130,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # one connection pool per process for cache, throttles and tickets (core/redis_pool.py)
+            "BACKEND": "core.redis_pool.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="markaz"),
+            "OPTIONS": {
+                "max_connections": env.int("REDIS_POOL_MAX", default=50),
+                "timeout": env.int("REDIS_POOL_TIMEOUT", default=5),
+            },
         }
     }
     CHANNEL_LAYERS = {

@@ -82,7 +82,7 @@ def logout(request, payload: RefreshIn):
 
 @auth.get("/me", response={200: MeOut, **errors(401, 429)}, summary="The signed-in user")
 def get_me(request):
-    return selectors.user_with_children(request.auth.pk)
+    return selectors.me(request.auth)
 
 
 @auth.patch("/me", response={200: MeOut, **errors(401, 409, 422, 429)}, summary="Update own profile")

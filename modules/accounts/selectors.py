@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from modules.accounts.models import User
 from modules.accounts.phones import InvalidPhone, normalize_phone
@@ -20,9 +20,20 @@ def user_by_login(login: str) -> User | None:
     return User.objects.filter(phone=phone).first()
 
 
+def _children_prefetch() -> Prefetch:
+    return Prefetch("children", queryset=User.objects.order_by("first_name", "id"))
+
+
 def user_with_children(user_id: int) -> User:
-    children = Prefetch("children", queryset=User.objects.order_by("first_name", "id"))
-    return User.objects.prefetch_related(children).get(pk=user_id)
+    return User.objects.prefetch_related(_children_prefetch()).get(pk=user_id)
+
+
+def me(user: User) -> User:
+    """The signed-in user for MeOut, reusing the row authentication already loaded: no query for
+    anyone but a parent, whose linked students take one."""
+    if user.role == User.Role.PARENT:
+        prefetch_related_objects([user], _children_prefetch())
+    return user
 
 
 def user_list(

@@ -1,134 +1,101 @@
-"""HTTP load on the hottest reads against one daphne process on the scale demo: concurrent clients,
-throughput and p50/p99, next to the time of the raw SQL each endpoint needs (the ratio is the
-framework's overhead: routing, auth, validation, serialization)."""
+"""HTTP on the production layout (gunicorn, one worker per core, threads sized to the pool) on the
+scale demo: per hot endpoint req/s, p50 and p99 at 1 and 16 closed-loop clients, its time in-process
+next to the raw SQL it runs (the ratio is the framework's share: routing, auth, validation,
+serialization), the Postgres connections the load holds, and the OpenAPI document once built.
+bench_layout compares this layout with one daphne and with ASGI workers."""
 
 from __future__ import annotations
 
-import asyncio
+import os
 import time
 
 import httpx
-from django.conf import settings
-from django.core.signals import request_started
-from django.db import connection, reset_queries
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from core.auth import issue_access_token
-from tests.benchmarks import Result, p50, p99
+from tests.benchmarks import Result
+from tests.benchmarks.http_load import (
+    CLIENTS,
+    SINGLE_REQUESTS,
+    ConnectionSampler,
+    in_process,
+    load,
+    production_env,
+    raw_sql_ms,
+    targets,
+)
 
-CONCURRENCY = 20
-REQUESTS = 600
+WORKERS = os.cpu_count() or 2
+THREADS = 8
+TAIL_RATIO = 8  # p99 at 16 clients over p50 at 1 client
+LIST_OVER_SQL = 3  # a list endpoint in-process over its raw SQL
 
 
-def _targets():
-    from modules.accounts.models import User
-    from modules.courses.models import Group
+def _endpoint_rows(base: str, target) -> list[Result]:
+    token = issue_access_token(target.user)
+    ms, statements = in_process(target.path, token)
+    sql = raw_sql_ms(statements)
+    single = load(base, target.path, token, clients=1, requests=SINGLE_REQUESTS)
+    crowd = load(base, target.path, token)
+    tail = crowd.p99 / max(single.p50, 0.01)
+    rows = [
+        Result(f"{target.name}: 1 client", single.figure(), "0 errors", single.errors == 0),
+        Result(
+            f"{target.name}: {CLIENTS} clients",
+            f"{crowd.figure()}; p99/p50(1 client) x{tail:.1f}",
+            f"0 errors, p99 <= {TAIL_RATIO}x p50(1)",
+            crowd.errors == 0 and tail <= TAIL_RATIO,
+        ),
+    ]
+    ratio = ms / max(sql, 0.01)
+    figure = f"{ms:.2f} ms vs SQL {sql:.2f} ms (x{ratio:.1f}), {len(statements)} queries"
+    if target.is_list:
+        rows.append(
+            Result(f"{target.name}: in-process vs raw SQL", figure, f"<= {LIST_OVER_SQL}x", ratio <= 3)
+        )
+    elif target.path.endswith("/auth/me"):
+        rows.append(
+            Result(f"{target.name}: in-process", figure, "< 3 ms, 1 query", ms < 3 and len(statements) == 1)
+        )
+    else:
+        rows.append(Result(f"{target.name}: in-process vs raw SQL", figure, "reported", None))
+    return rows
 
-    admin = User.objects.get(email="admin@demo.markaz.uz")
-    student = User.objects.filter(email__endswith="@scale.markaz.uz", role="student").first()
-    group = Group.objects.filter(memberships__student=student).first()
+
+def _openapi_rows(base: str) -> list[Result]:
+    with httpx.Client(base_url=base, timeout=120) as client:
+        times = []
+        for _ in range(6):  # each worker builds once; later requests are served from memory
+            start = time.perf_counter()
+            assert client.get("/api/v1/openapi.json").status_code == 200
+            times.append((time.perf_counter() - start) * 1000)
+    best_after = min(times[2:])
     return [
-        ("GET /lessons (100 rows, admin)", f"/api/v1/lessons?group={group.pk}&limit=100", admin),
-        ("GET /groups/{id}/leaderboard", f"/api/v1/groups/{group.pk}/leaderboard?period=month", student),
-        ("GET /auth/me", "/api/v1/auth/me", student),
+        Result(
+            "GET /api/v1/openapi.json",
+            f"first {times[0]:.0f} ms, then {best_after:.1f} ms (best of 4 after every worker built)",
+            "< 50 ms after the first",
+            best_after < 50,
+        )
     ]
 
 
-def _raw_sql_ms(path: str, token: str) -> float:
-    """Replays, on one connection, exactly the SQL the endpoint ran in-process; median of 20 runs."""
-    client = Client()
-    # request_started resets connection.queries_log, which would empty the capture.
-    request_started.disconnect(reset_queries)
-    try:
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(path, headers={"Authorization": f"Bearer {token}"})
-    finally:
-        request_started.connect(reset_queries)
-    assert response.status_code == 200, response.content[:300]
-    statements = [q["sql"] for q in ctx.captured_queries]
-    times = []
-    with connection.cursor() as cursor:
-        for _ in range(20):
-            start = time.perf_counter()
-            for sql in statements:
-                cursor.execute(sql)
-                cursor.fetchall()
-            times.append((time.perf_counter() - start) * 1000)
-    return p50(times)
-
-
-async def _load(base: str, path: str, token: str) -> tuple[list[float], float, int]:
-    latencies: list[float] = []
-    errors = 0
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
-    async with httpx.AsyncClient(
-        base_url=base, limits=limits, timeout=30, headers={"Authorization": f"Bearer {token}"}
-    ) as client:
-        queue: asyncio.Queue[int] = asyncio.Queue()
-        for i in range(REQUESTS):
-            queue.put_nowait(i)
-
-        async def worker():
-            nonlocal errors
-            while not queue.empty():
-                queue.get_nowait()
-                start = time.perf_counter()
-                response = await client.get(path)
-                latencies.append((time.perf_counter() - start) * 1000)
-                errors += response.status_code != 200
-
-        await client.get(path)  # warm-up
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        elapsed = time.perf_counter() - started
-    return latencies, REQUESTS / elapsed, errors
-
-
-def _sequential(base: str, path: str, token: str, n: int = 50) -> float:
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
-        client.get(path)
-        times = []
-        for _ in range(n):
-            start = time.perf_counter()
-            client.get(path)
-            times.append((time.perf_counter() - start) * 1000)
-    return p50(times)
-
-
 def run(ctx) -> list[Result]:
-    ctx.ensure_scale_demo()
-    base = "http://" + ctx.start_daphne(
-        {
-            "THROTTLE_USER": "1000000/min",
-            "DB_POOL": "true",
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_DEBUG": "false",  # production mode: no query log, no debug pages
-            "DJANGO_SECRET_KEY": "bench-" + "x" * 60,
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "JWT_SIGNING_KEY": settings.JWT_SIGNING_KEY,  # tokens are issued by this process
-        }
+    ctx.ensure_scale_demo(students=2000)  # the issue's figures are on the 2,000-student demo
+    env = production_env(WEB_THREADS=str(THREADS), DB_POOL_MAX=str(THREADS))
+    base = "http://" + ctx.start_web(env, workers=WORKERS)
+    budget = WORKERS * THREADS
+    rows: list[Result] = []
+    with ConnectionSampler() as sampler:
+        for target in targets():
+            rows.extend(_endpoint_rows(base, target))
+    rows.append(
+        Result(
+            f"Postgres connections under the loads above ({WORKERS} workers x pool {THREADS})",
+            f"peak {sampler.peak} (this bench's own included)",
+            f"<= {budget + 1}",
+            sampler.peak <= budget + 1,
+        )
     )
-    results = []
-    for name, path, user in _targets():
-        token = issue_access_token(user)
-        sql_ms = _raw_sql_ms(path, token)
-        latencies, rps, errors = asyncio.run(_load(base, path, token))
-        results.append(
-            Result(
-                f"{name}: {CONCURRENCY} clients",
-                f"{rps:.0f} req/s, p50 {p50(latencies):.1f} ms, p99 {p99(latencies):.1f} ms, errors {errors}",
-                "0 errors",
-                errors == 0,
-            )
-        )
-        single = _sequential(base, path, token)
-        results.append(
-            Result(
-                f"{name}: endpoint vs its raw SQL (1 client)",
-                f"{single:.2f} ms vs SQL {sql_ms:.2f} ms (x{single / max(sql_ms, 0.01):.1f})",
-                "reported",
-                None,
-            )
-        )
-    return results
+    rows.extend(_openapi_rows(base))
+    ctx.stop(base.removeprefix("http://"))
+    return rows

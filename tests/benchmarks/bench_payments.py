@@ -142,8 +142,14 @@ def _bench_payme(ctx) -> list[Result]:
     )
     try:
         # the web process runs with the pool (docs/deployment.md, Traps): a connection per request thread otherwise
-        base = ctx.start_daphne(
-            {"PAYME_KEY": PAYME_KEY, "LOG_LEVEL": "WARNING", "DB_POOL": "true", "DB_POOL_MAX": "20"}
+        base = ctx.start_web(  # the production layout: gunicorn workers (docs/deployment-processes.md)
+            {
+                "PAYME_KEY": PAYME_KEY,
+                "LOG_LEVEL": "WARNING",
+                "DB_POOL": "true",
+                "DB_POOL_MAX": "10",
+                "WEB_THREADS": "10",
+            }
         )
         by_student: dict[int, list] = {}
         for inv in invoices:

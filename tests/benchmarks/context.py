@@ -51,14 +51,38 @@ class BenchContext:
 
     def start_daphne(self, extra_env: dict | None = None) -> str:
         port = free_port()
+        argv = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "core.asgi:application"]
+        return self._start(argv, port, extra_env)
+
+    def start_web(self, extra_env: dict | None = None, *, workers: int | None = None) -> str:
+        """HTTP as production serves it: gunicorn, one worker per core, threads sized to the pool
+        (core/gunicorn_conf.py)."""
+        port = free_port()
+        env = {"HOST": "127.0.0.1", "PORT": str(port), **(extra_env or {})}
+        if workers:
+            env["WEB_CONCURRENCY"] = str(workers)
+        argv = [sys.executable, "-m", "gunicorn", "-c", "python:core.gunicorn_conf", "core.wsgi:application"]
+        return self._start(argv, port, env)
+
+    def stop(self, address: str) -> None:
+        """Stops the server this context started on `address` (to free its connections early)."""
+        port = int(address.rsplit(":", 1)[1])
+        for proc in [p for p in self.processes if getattr(p, "bench_port", None) == port]:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            self.processes.remove(proc)
+
+    def pid_of(self, address: str) -> int:
+        port = int(address.rsplit(":", 1)[1])
+        return next(p.pid for p in self.processes if getattr(p, "bench_port", None) == port)
+
+    def _start(self, argv: list[str], port: int, extra_env: dict | None) -> str:
         env = {**os.environ, "Q_SYNC": "false", **(extra_env or {})}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "core.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc.bench_port = port
         self.processes.append(proc)
         wait_for_port(port)
         return f"127.0.0.1:{port}"

@@ -120,10 +120,13 @@ def test_compose_file_declares_every_service_with_a_healthcheck():
     yaml = pytest.importorskip("yaml")
     spec = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = spec["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "ws", "worker"}
     for name, service in services.items():
         assert "healthcheck" in service, name
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert services["ws"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "core.wsgi:application" in services["web"]["command"]  # HTTP on gunicorn's workers
+    assert "core.asgi:application" in services["ws"]["command"]  # /ws/ on daphne
     assert services["worker"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
@@ -131,7 +134,8 @@ def test_procfile_has_the_contract_entries():
     entries = dict(
         line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip()
     )
-    assert set(entries) >= {"release", "web", "worker"}
+    assert set(entries) >= {"release", "web", "ws", "worker"}
     assert "migrate" in entries["release"] and "sync_schedules" in entries["release"]
-    assert "daphne" in entries["web"] and "core.asgi:application" in entries["web"]
+    assert "gunicorn" in entries["web"] and "core.wsgi:application" in entries["web"]
+    assert "daphne" in entries["ws"] and "core.asgi:application" in entries["ws"]
     assert "qcluster" in entries["worker"]

@@ -1,0 +1,100 @@
+"""The big tables' list queries read their page off an index (EXPLAIN on Postgres, real planner, fresh
+statistics): no full scan and no sort of the whole table for a default order or a common filter."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from modules.gamification.models import CoinTransaction
+from modules.gamification.selectors import coin_transactions
+from modules.lessons.models import Lesson
+from modules.lessons.selectors import lesson_list
+from modules.payments.models import Payment
+from modules.payments.selectors import payment_list
+from tests.factories.accounts import AdminFactory, StudentFactory
+from tests.factories.courses import GroupFactory, local_dt, local_today
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not settings.IS_POSTGRES, reason="the plans are Postgres's"),
+]
+
+STUDENTS = 40
+PER_STUDENT = 100
+
+
+def plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def analyze(*models) -> None:
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
+@pytest.fixture
+def students():
+    return StudentFactory.create_batch(STUDENTS)
+
+
+@pytest.fixture
+def invoices(students):
+    start = date(2024, 1, 1)
+    Payment.objects.bulk_create(
+        Payment(student=s, amount=1_000_000, due_date=start + timedelta(days=i), description=f"#{i}")
+        for s in students
+        for i in range(PER_STUDENT)
+    )
+    analyze(Payment)
+
+
+def test_payments_default_order_reads_the_page_off_the_index(invoices):
+    text = plan(payment_list(AdminFactory())[:20])
+    assert "payment_due_id" in text, text
+    assert "Sort" not in text and "Seq Scan on payments_payment" not in text, text
+
+
+def test_payments_of_one_student_use_an_index(invoices, students):
+    text = plan(payment_list(AdminFactory(), student=students[3].pk)[:20])
+    assert "Seq Scan on payments_payment" not in text, text
+
+
+def test_lessons_of_a_group_use_an_index(db):
+    groups = GroupFactory.create_batch(20)
+    first = local_dt(local_today() - timedelta(days=200))
+    Lesson.objects.bulk_create(
+        Lesson(
+            group=g,
+            teacher_id=g.teacher_id,
+            room_id=g.room_id,
+            starts_at=first + timedelta(days=i),
+            ends_at=first + timedelta(days=i, minutes=90),
+            original_starts_at=first + timedelta(days=i),
+        )
+        for g in groups
+        for i in range(200)
+    )
+    analyze(Lesson)
+    text = plan(lesson_list(AdminFactory(), group=groups[5].pk)[:100])
+    assert "Seq Scan on lessons_lesson" not in text, text
+    text = plan(lesson_list(AdminFactory())[:20])
+    assert "lesson_starts_at_id" in text and "Seq Scan on lessons_lesson" not in text, text
+
+
+def test_a_students_coin_ledger_uses_its_index(students):
+    CoinTransaction.objects.bulk_create(
+        CoinTransaction(student=s, amount=5, reason="manual_award", idempotency_key=f"bench:{s.pk}:{i}")
+        for s in students
+        for i in range(PER_STUDENT)
+    )
+    analyze(CoinTransaction)
+    text = plan(coin_transactions(students[7])[:20])
+    assert "Seq Scan on gamification_cointransaction" not in text, text
