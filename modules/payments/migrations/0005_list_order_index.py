@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0001_initial'),
-        ('payments', '0003_fewer_payment_indexes'),
+        ('payments', '0004_freeze_credits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
