@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "modules.payments",
     "modules.gamification",
     "modules.notifications",
+    "modules.crm",
 ]
 
 MIDDLEWARE = [
