@@ -1,8 +1,6 @@
 """The front office: leads (list, create, read, edit, history, contacts), trial booking, convert,
 the funnel report, and the public enquiry form of the center's website."""
 
-from __future__ import annotations
-
 from ninja import Query, Router
 
 from core.exceptions import ValidationFailed

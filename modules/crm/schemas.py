@@ -15,7 +15,18 @@ LeadStatus = Literal["new", "contacted", "trial_scheduled", "trial_attended", "w
 ContactKind = Literal["call", "sms", "telegram", "note"]
 Language = Literal["uz", "ru", "en"]
 ReportFormat = Literal["json", "csv", "xlsx"]
-ORDERINGS = ("created_at", "-created_at", "updated_at", "-updated_at", "first_name", "last_name", "status")
+LeadOrdering = Literal[
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "first_name",
+    "-first_name",
+    "last_name",
+    "-last_name",
+    "status",
+    "-status",
+]
 
 
 class _In(Schema):
@@ -63,7 +74,7 @@ class LeadFilter(Schema):
     branch: int | None = None
     course: int | None = None
     search: str | None = Field(None, max_length=100, description="name, phone or email")
-    ordering: Literal[ORDERINGS] = "-created_at"  # type: ignore[valid-type]
+    ordering: LeadOrdering = "-created_at"
 
 
 class LeadCreateIn(_In):
