@@ -43,8 +43,11 @@ class Lesson(TimeStamped):
     ends_at = models.DateTimeField()
     original_starts_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
-    # a make-up lesson's roster is its MakeupSeat rows, not the group's memberships
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.REGULAR)
+    # a make-up lesson's roster is its MakeupSeat rows, not the group's memberships. The database
+    # default serves bulk inserts that name their columns (lesson generation's raw INSERT).
+    kind = models.CharField(
+        max_length=16, choices=Kind.choices, default=Kind.REGULAR, db_default=Kind.REGULAR
+    )
     topic = models.CharField(max_length=255, blank=True)
     notes = models.TextField(blank=True)
     cancel_reason = models.CharField(max_length=255, blank=True)
