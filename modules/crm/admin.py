@@ -65,12 +65,12 @@ class LeadAdmin(ModelAdmin):
     def assign_to_me(self, request, queryset):
         for lead in queryset:
             services.lead_assign(lead=lead, assignee=request.user, actor=request.user)
-        messages.success(request, f"{queryset.count()} lead(s) assigned to you.")
+        self.message_user(request, f"{queryset.count()} lead(s) assigned to you.")
 
     @action(description="Mark the selected new leads contacted")
     def mark_contacted(self, request, queryset):
         moved = sum(services.lead_mark_contacted(lead=lead, actor=request.user) for lead in queryset)
-        messages.success(request, f"{moved} lead(s) marked contacted.")
+        self.message_user(request, f"{moved} lead(s) marked contacted.")
 
     @action(description="Book a trial in the soonest lesson of their course with a free place")
     def book_trial(self, request, queryset):
@@ -86,9 +86,9 @@ class LeadAdmin(ModelAdmin):
                 booked += 1
             except ApplicationError as exc:
                 skipped.append(f"{lead}: {exc.detail}")
-        messages.success(request, f"{booked} trial(s) booked.")
+        self.message_user(request, f"{booked} trial(s) booked.")
         for line in skipped[:10]:
-            messages.warning(request, line)
+            self.message_user(request, line, level=messages.WARNING)
 
 
 @admin.register(LeadEvent)

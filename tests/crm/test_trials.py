@@ -205,3 +205,11 @@ def test_trial_marked_signal_carries_the_changes(admin, teacher, lead, future_le
             teacher.pk,
         )
     ]
+
+
+def test_back_to_contacted_gives_up_the_booking(api, admin, lead, future_lesson):
+    _book(api, admin, lead, future_lesson)
+    response = api(admin).patch(f"/leads/{lead.pk}", {"status": "contacted"})
+    assert response.status_code == 200
+    assert response.json()["trials"] == []
+    assert not TrialVisit.objects.filter(lead_id=lead.pk).exists()
