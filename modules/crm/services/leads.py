@@ -113,6 +113,10 @@ def lead_capture(*, data: LeadInput, actor: User | None) -> tuple[Lead, bool]:
             return lead, True
         except IntegrityError:  # another enquiry with this phone won the race: update that one
             lead = _open_lead(data.phone)
+            if lead is None:  # ... and was closed in the meantime
+                raise Conflict(
+                    "This phone's lead changed meanwhile; try again.", code="lead_changed"
+                ) from None
     changed = _apply_enquiry(lead, data)
     event(lead, LeadEvent.Kind.ENQUIRY, actor, note=data.notes or "", data={"source": data.source, **changed})
     return lead, False
