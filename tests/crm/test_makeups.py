@@ -222,3 +222,28 @@ def test_either_starts_at_or_lesson_id(api, teacher, student, missed):
         f"/lessons/{missed.pk}/makeups", {"student_ids": [student.pk], "starts_at": _when(-2).isoformat()}
     )
     assert past.status_code == 422
+
+
+def test_makeup_booked_and_lesson_changed_signals_carry_the_booking(teacher, student, missed):
+    from modules.attendance.makeups import makeup_book
+    from modules.lessons.signals import lesson_changed, makeup_booked
+
+    heard = []
+
+    def on_booked(sender, lesson, original, student_ids, actor, **kwargs):
+        heard.append(("booked", lesson.kind, original.pk, student_ids, actor.pk))
+
+    def on_changed(sender, lesson, change, actor, **kwargs):
+        heard.append(("changed", lesson.kind, change))
+
+    makeup_booked.connect(on_booked)
+    lesson_changed.connect(on_changed)
+    try:
+        makeup_book(original=missed, student_ids=[student.pk], actor=teacher, starts_at=_when())
+    finally:
+        makeup_booked.disconnect(on_booked)
+        lesson_changed.disconnect(on_changed)
+    assert heard == [
+        ("changed", "makeup", "created"),
+        ("booked", "makeup", missed.pk, [student.pk], teacher.pk),
+    ]

@@ -95,3 +95,10 @@ def test_only_tomorrows_open_unmarked_trials(eskiz, admin, group, lead):
         actor=admin,
     )
     assert trial_reminders_send(now=_noon())["sent"] == 0
+
+
+def test_the_reminder_job_is_declared_hourly():
+    from core.management.commands.sync_schedules import declared_schedules
+
+    spec = next(s for s in declared_schedules() if s.name == "crm.trial_reminders")
+    assert (spec.func, spec.minutes) == ("modules.crm.tasks.send_trial_reminders", 60)
