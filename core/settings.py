@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "modules.payments",
     "modules.gamification",
     "modules.notifications",
+    "modules.crm",
     "modules.backoffice",  # the admin dashboard: a read model over every module, imported by none
 ]
 

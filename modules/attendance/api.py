@@ -1,8 +1,10 @@
 from ninja import File, Form, Query, Router, UploadedFile
 
+from core.exceptions import ValidationFailed
 from core.permissions import IsAdmin, IsStaff, Predicate, check
 from core.schemas import errors
-from modules.attendance import exports, importer, reports, rules, selectors, services
+from modules.accounts.models import User
+from modules.attendance import exports, importer, makeups, reports, rules, selectors, services
 from modules.attendance.schemas import (
     AttendanceBulkIn,
     AttendanceChangeOut,
@@ -11,12 +13,16 @@ from modules.attendance.schemas import (
     AttendancePatchIn,
     GroupAttendanceReportOut,
     LessonAttendanceOut,
+    MakeupCreateIn,
     ReportFormat,
     ReportRangeQuery,
     StudentAttendanceReportOut,
     StudentReportQuery,
 )
-from modules.courses.selectors import groups_visible_to, is_group_teacher, students_visible_to
+from modules.courses.models import Room
+from modules.courses.selectors import groups_visible_to, is_group_teacher, ref, students_visible_to
+from modules.lessons.schemas import ClashErrorOut, LessonOut
+from modules.lessons.selectors import lesson_with_relations, lessons_visible_to
 
 CAN_MARK = Predicate(rules.is_lesson_staff, "Only the group's teacher or an admin may mark attendance.")
 CAN_SEE_HISTORY = CAN_MARK
@@ -54,16 +60,57 @@ def get_lesson_attendance(request, lesson_id: int):
         "Teachers may change attendance until `editable_until` (403 `attendance_edit_window_closed` after); "
         "admins any time. A cancelled lesson answers 409 `lesson_cancelled`; before the lesson starts only "
         "`excused` may be recorded (409 `lesson_not_started`). The first marks of a lesson that has "
-        "started complete it."
+        "started complete it. `trials` marks the lesson's trial guests by `lead_id` (422 "
+        "`trials_not_booked` for a lead not booked here). A student who makes up a missed lesson here "
+        "and is marked present or late has that absence made up (`made_up_by`)."
     ),
 )
 def mark_lesson_attendance(request, lesson_id: int, payload: AttendanceBulkIn):
     lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
     check(CAN_MARK, request.auth, lesson)
     outcome = services.attendance_mark_bulk(
-        lesson=lesson, actor=request.auth, records=[r.dict() for r in payload.records]
+        lesson=lesson,
+        actor=request.auth,
+        records=[r.dict() for r in payload.records],
+        trials=[t.dict() for t in payload.trials],
     )
     return _sheet_after(request, outcome)
+
+
+@router.post(
+    "/lessons/{lesson_id}/makeups",
+    response={201: LessonOut, 409: ClashErrorOut, **errors(401, 403, 404, 422, 429)},
+    summary="Schedule a make-up for students absent from a lesson",
+    description=(
+        "`starts_at` (+ optional `teacher_id`, `room_id`): a new lesson of kind `makeup` in the same group, "
+        "as long as the missed one, clash-checked like any lesson (409 `lesson_clash` listing the clashes). "
+        "Or `lesson_id`: seats in another scheduled lesson of the same course (409 `lesson_full`). "
+        "Only students marked absent or excused at the lesson (422 `students_not_absent`), once per "
+        "absence (409 `already_made_up`). Attending the make-up sets `made_up_by` on the absence."
+    ),
+)
+def create_lesson_makeup(request, lesson_id: int, payload: MakeupCreateIn):
+    lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
+    check(CAN_MARK, request.auth, lesson)
+    if payload.teacher_id is not None and payload.teacher_id != request.auth.pk:
+        check(IsAdmin, request.auth)
+    target = (
+        lessons_visible_to(request.auth).filter(pk=payload.lesson_id).first() if payload.lesson_id else None
+    )
+    if payload.lesson_id and target is None:
+        raise ValidationFailed.field(
+            "lesson_id", f"no lesson with id {payload.lesson_id}", code="unknown_reference"
+        )
+    booked = makeups.makeup_book(
+        original=lesson,
+        student_ids=payload.student_ids,
+        actor=request.auth,
+        starts_at=payload.starts_at,
+        teacher=ref(User, payload.teacher_id, "teacher_id"),
+        room=ref(Room, payload.room_id, "room_id"),
+        target=target,
+    )
+    return 201, lesson_with_relations(booked.pk)
 
 
 @router.patch(

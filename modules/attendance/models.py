@@ -30,6 +30,11 @@ class AttendanceRecord(TimeStamped):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     marked_at = models.DateTimeField()
+    # an absence made up at another lesson (set when the student attends the make-up, cleared if
+    # that mark changes); the seat (lessons.MakeupSeat) links the other way
+    made_up_by = models.ForeignKey(
+        "lessons.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="made_up_records"
+    )
 
     class Meta:
         ordering = ["lesson", "student"]
@@ -79,3 +84,31 @@ class AttendanceChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Attendance history is append-only.")
+
+
+class TrialVisit(TimeStamped):
+    """A prospective student (a lead of the front office, known here only by its id and the name and
+    phone copied at booking) trying a lesson. Marked with the students; `status` is null until then."""
+
+    lesson = models.ForeignKey("lessons.Lesson", on_delete=models.CASCADE, related_name="trial_visits")
+    lead_id = models.PositiveBigIntegerField(db_index=True)
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=80, blank=True)
+    phone = models.CharField(max_length=16)
+    status = models.CharField(max_length=16, choices=Status.choices, null=True, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["lesson", "last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "lead_id"], name="uniq_trial_visit_per_lesson"),
+        ]
+
+    def __str__(self) -> str:
+        return f"trial of lead {self.lead_id} at {self.lesson_id}: {self.status or 'unmarked'}"

@@ -83,6 +83,7 @@ def student_report(
                 "starts_at": r.lesson.starts_at,
                 "status": r.status,
                 "note": r.note,
+                "made_up_by_lesson_id": r.made_up_by_id,
             }
             for r in records
         ],

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import ConfigDict, field_validator, model_validator
 
 from core.schemas import ErrorItem
 
@@ -40,14 +40,32 @@ class AttendanceSummaryOut(Schema):
     )
 
 
+class MadeUpOut(Schema):
+    student_id: int
+    made_up_by_lesson_id: int = Field(description="the lesson where this absence was made up")
+
+
+class TrialGuestOut(Schema):
+    lead_id: int
+    first_name: str
+    last_name: str
+    phone: str
+    status: AttendanceStatus | None = Field(description="null: booked, not marked yet")
+    marked_by_id: int | None
+    marked_at: datetime | None
+
+
 class LessonAttendanceOut(Schema):
     lesson_id: int
     group_id: int
     lesson_status: str
+    lesson_kind: Literal["regular", "makeup"] = "regular"
     starts_at: datetime
     editable_until: datetime = Field(description="when the group's teacher can no longer change it")
     summary: AttendanceSummaryOut
     records: list[AttendanceRecordOut]
+    made_up: list[MadeUpOut] = Field([], description="absences here that were made up at another lesson")
+    trials: list[TrialGuestOut] = Field([], description="trial guests (the lesson's staff only)")
 
 
 class AttendanceMarkItemIn(Schema):
@@ -56,8 +74,16 @@ class AttendanceMarkItemIn(Schema):
     note: str | None = Field(None, max_length=500, description="omitted: keep the current note")
 
 
+class TrialMarkItemIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    lead_id: int
+    status: AttendanceStatus
+
+
 class AttendanceBulkIn(Schema):
-    records: list[AttendanceMarkItemIn] = Field(..., min_length=1, max_length=500)
+    records: list[AttendanceMarkItemIn] = Field([], max_length=500)
+    trials: list[TrialMarkItemIn] = Field([], max_length=100, description="trial guests booked here")
 
     @field_validator("records")
     @classmethod
@@ -67,6 +93,43 @@ class AttendanceBulkIn(Schema):
         if dupes:
             raise ValueError(f"each student may appear once; repeated: {dupes}")
         return value
+
+    @field_validator("trials")
+    @classmethod
+    def _unique_leads(cls, value: list[TrialMarkItemIn]):
+        if len({t.lead_id for t in value}) != len(value):
+            raise ValueError("each trial guest may appear once")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.records and not self.trials:
+            raise ValueError("mark at least one student or trial guest")
+        return self
+
+
+class MakeupCreateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    student_ids: list[int] = Field(..., min_length=1, max_length=100)
+    starts_at: datetime | None = Field(
+        None, description="a new make-up lesson at this time (no offset: the center's zone)"
+    )
+    teacher_id: int | None = Field(None, description="defaults to the missed lesson's teacher (admins only)")
+    room_id: int | None = Field(None, description="defaults to the missed lesson's room")
+    lesson_id: int | None = Field(
+        None, description="instead of a new lesson: seats in this scheduled lesson of the same course"
+    )
+
+    @model_validator(mode="after")
+    def _one_way(self):
+        if len(set(self.student_ids)) != len(self.student_ids):
+            raise ValueError("each student may appear once")
+        if (self.starts_at is None) == (self.lesson_id is None):
+            raise ValueError("give either starts_at (a new make-up lesson) or lesson_id (an existing lesson)")
+        if self.lesson_id is not None and (self.teacher_id or self.room_id):
+            raise ValueError("teacher_id and room_id are for a new make-up lesson")
+        return self
 
 
 class AttendancePatchIn(Schema):
@@ -146,6 +209,7 @@ class StudentReportRecordOut(Schema):
     starts_at: datetime
     status: AttendanceStatus
     note: str
+    made_up_by_lesson_id: int | None = None
 
 
 class StudentAttendanceReportOut(Schema):

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from modules.accounts.models import User
-from modules.attendance.models import AttendanceChange, AttendanceRecord
+from modules.attendance.models import AttendanceChange, AttendanceRecord, TrialVisit
 from modules.attendance.rules import edit_deadline
 from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
-from modules.lessons.models import Lesson
-from modules.lessons.selectors import lesson_roster, lessons_visible_to
+from modules.lessons.models import Lesson, MakeupSeat
+from modules.lessons.selectors import lesson_roster, lessons_visible_to, makeup_seats_of
 
 STATUSES = ("present", "absent", "late", "excused")
 
@@ -48,8 +48,28 @@ class AttendanceRow:
 
 
 def lesson_for_attendance(user: User, lesson_id: int) -> Lesson:
-    """The lesson if `user` may see it (else DoesNotExist → 404)."""
-    return lessons_visible_to(user).select_related("group").get(pk=lesson_id)
+    """The lesson if `user` may see it (else DoesNotExist → 404), with whether it has make-up seats
+    and trial guests (so a sheet without them costs no query for them)."""
+    return (
+        lessons_visible_to(user)
+        .select_related("group")
+        .annotate(
+            has_seats=Exists(MakeupSeat.objects.filter(lesson=OuterRef("pk"))),
+            has_trials=Exists(TrialVisit.objects.filter(lesson=OuterRef("pk"))),
+        )
+        .get(pk=lesson_id)
+    )
+
+
+def lesson_roster_lines(lesson: Lesson) -> list:
+    """The members on the lesson's roster (none for a make-up lesson), then the students who make up
+    a missed lesson there (lessons.MakeupSeat rows: they carry student_id and student like a
+    membership)."""
+    members = [] if lesson.kind == Lesson.Kind.MAKEUP else list(lesson_roster(lesson))
+    if not getattr(lesson, "has_seats", True):
+        return members
+    known = {m.student_id for m in members}
+    return members + [s for s in makeup_seats_of([lesson.pk]) if s.student_id not in known]
 
 
 def sheet_rows(roster: list[Membership], records: dict[int, AttendanceRecord]) -> list[AttendanceRow]:
@@ -97,22 +117,37 @@ def attendance_rate(counts: dict) -> float | None:
 def lesson_sheet(user: User, lesson: Lesson, *, roster=None, records=None) -> dict:
     """What GET/PUT /lessons/{id}/attendance answer. A write passes what it already loaded."""
     if roster is None:
-        roster = list(lesson_roster(lesson))
+        roster = lesson_roster_lines(lesson)
     if records is None:
         records = {
             r.student_id: r for r in AttendanceRecord.objects.filter(lesson=lesson).select_related("student")
         }
     rows = _own_rows_only(user, sheet_rows(roster, records))
+    shown = {row.student.pk for row in rows}
     window = get_system_settings().attendance_edit_window_days
     return {
         "lesson_id": lesson.pk,
         "group_id": lesson.group_id,
         "lesson_status": lesson.status,
+        "lesson_kind": lesson.kind,
         "starts_at": lesson.starts_at,
         "editable_until": edit_deadline(lesson, window),
         "summary": summarize(rows),
         "records": rows,
+        "made_up": [
+            {"student_id": sid, "made_up_by_lesson_id": r.made_up_by_id}
+            for sid, r in sorted(records.items())
+            if r.made_up_by_id is not None and sid in shown
+        ],
+        "trials": _trial_lines(user, lesson),
     }
+
+
+def _trial_lines(user: User, lesson: Lesson) -> list:
+    """Trial guests, for the lesson's staff only (a guest's phone is not the students' business)."""
+    if user.role not in (User.Role.ADMIN, User.Role.TEACHER) or not getattr(lesson, "has_trials", True):
+        return []
+    return list(TrialVisit.objects.filter(lesson=lesson).order_by("last_name", "first_name", "id"))
 
 
 def lesson_history(lesson: Lesson) -> QuerySet[AttendanceChange]:

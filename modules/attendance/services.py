@@ -9,19 +9,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.exceptions import ValidationFailed
 from modules.accounts.models import User
 from modules.attendance import events, rules
+from modules.attendance.makeups import link_made_up
 from modules.attendance.models import AttendanceChange, AttendanceRecord
 from modules.attendance.selectors import AttendanceRow
 from modules.attendance.signals import AttendanceMarked, attendance_marked
+from modules.attendance.trials import trials_mark_locked
 from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
 from modules.courses.selectors import on_roster
-from modules.lessons.models import Lesson
-from modules.lessons.selectors import lesson_local_date, lesson_roster
+from modules.lessons.models import Lesson, MakeupSeat
+from modules.lessons.selectors import lesson_local_date, lesson_roster, makeup_seats_of
 from modules.lessons.services.lessons import lessons_complete_started
 
 # What marking and the sheet read of a roster; loading whole user rows costs time on every mark.
@@ -64,15 +67,24 @@ class MarkOutcome:
 
 
 def attendance_mark_bulk(
-    *, lesson: Lesson, actor: User, records: Iterable[dict | MarkEntry], source: str = "api"
+    *,
+    lesson: Lesson,
+    actor: User,
+    records: Iterable[dict | MarkEntry],
+    source: str = "api",
+    trials: Iterable[dict] = (),
 ) -> MarkOutcome:
-    """Upsert many records of one lesson: all or nothing."""
+    """Upsert many records of one lesson, and mark its trial guests: all or nothing."""
     entries = [
         r if isinstance(r, MarkEntry) else MarkEntry(**r, loc=("body", "records", i))
         for i, r in enumerate(records)
     ]
+    trials = list(trials)
     with transaction.atomic():
-        return _mark_locked(lesson_id=lesson.pk, actor=actor, entries=entries, source=source)
+        outcome = _mark_locked(lesson_id=lesson.pk, actor=actor, entries=entries, source=source)
+        if trials:
+            trials_mark_locked(lesson=outcome.lesson, actor=actor, trials=trials, now=timezone.now())
+        return outcome
 
 
 def attendance_update(
@@ -96,6 +108,7 @@ def mark_lessons_locked(
     lessons = list(
         Lesson.objects.select_for_update(of=("self",))
         .select_related("group")
+        .annotate(has_seats=Exists(MakeupSeat.objects.filter(lesson=OuterRef("pk"))))
         .filter(pk__in=lesson_entries)
         .order_by("pk")  # a stable lock order, so two imports cannot deadlock
     )
@@ -130,15 +143,39 @@ def mark_lessons_locked(
     if not changed:
         return outcomes
     _write(outcomes, history, actor=actor, source=source, now=now)
+    for lesson in changed:
+        if lesson.has_seats:
+            seats = [m for m in outcomes[lesson.pk].roster if isinstance(m, MakeupSeat)]
+            link_made_up(lesson, seats, [c.record for c in history[lesson.pk]])
     _complete_if_past([outcomes[lesson.pk] for lesson in changed], actor=actor, now=now)
     for lesson in changed:
         _announce(outcomes[lesson.pk], history[lesson.pk], actor=actor)
     return outcomes
 
 
-def _rosters(lessons: list[Lesson]) -> dict[int, list[Membership]]:
-    """Each lesson's roster. One lesson: the lessons module's own selector; many: the memberships of
-    their groups, evaluated per lesson date in Python (two queries whatever the number of lessons)."""
+def _rosters(lessons: list[Lesson]) -> dict[int, list[Membership | MakeupSeat]]:
+    """Each lesson's roster: its members (none for a make-up lesson), then the students who make up
+    a missed lesson there (one more query, only when a lesson has such seats)."""
+    rosters = _member_rosters([lesson for lesson in lessons if lesson.kind != Lesson.Kind.MAKEUP])
+    seated = [lesson.pk for lesson in lessons if getattr(lesson, "has_seats", True)]
+    seats = defaultdict(list)
+    if seated:
+        for seat in makeup_seats_of(seated):
+            seats[seat.lesson_id].append(seat)
+    out = {}
+    for lesson in lessons:
+        members = rosters.get(lesson.pk, [])
+        known = {m.student_id for m in members}
+        out[lesson.pk] = members + [s for s in seats[lesson.pk] if s.student_id not in known]
+    return out
+
+
+def _member_rosters(lessons: list[Lesson]) -> dict[int, list[Membership]]:
+    """Members on each lesson's roster. One lesson: the lessons module's own selector; many: the
+    memberships of their groups, evaluated per lesson date in Python (two queries whatever the number
+    of lessons)."""
+    if not lessons:
+        return {}
     if len(lessons) == 1:
         return {lessons[0].pk: list(lesson_roster(lessons[0]).only(*ROSTER_FIELDS))}
     by_group = defaultdict(list)

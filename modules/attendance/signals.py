@@ -7,6 +7,10 @@ attendance_marked(sender, event: AttendanceMarked, lesson, changes, actor)
     it changed), inside the transaction; never when no status changed. `lesson`, `changes` (list of
     {"student_id", "before", "after", "record_id"}) and `actor` are for receivers that run in the
     same transaction (audit); reactions use `event` only.
+
+trial_marked(sender, event: TrialMarked, lesson, changes, actor)
+    changes: list[dict] with {"lead_id", "visit_id", "before" (status or None), "after"}: the trial
+    guests of `lesson` whose status changed in one mark. Sent inside the transaction.
 """
 
 from __future__ import annotations
@@ -24,4 +28,12 @@ class AttendanceMarked:
     actor_id: int | None = None
 
 
+@dataclass(frozen=True)
+class TrialMarked:
+    lesson_id: int
+    visit_ids: tuple[int, ...]  # the trial visits whose status changed
+    actor_id: int | None = None
+
+
 attendance_marked = Signal()
+trial_marked = Signal()

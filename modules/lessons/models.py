@@ -16,6 +16,10 @@ class Lesson(TimeStamped):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "Regular"
+        MAKEUP = "makeup", "Make-up"
+
     # group, teacher and room need no single-column index of their own: the (x, starts_at) indexes
     # below serve every lookup by them, and each index less makes bulk generation faster
     group = models.ForeignKey(
@@ -39,6 +43,11 @@ class Lesson(TimeStamped):
     ends_at = models.DateTimeField()
     original_starts_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
+    # a make-up lesson's roster is its MakeupSeat rows, not the group's memberships. The database
+    # default serves bulk inserts that name their columns (lesson generation's raw INSERT).
+    kind = models.CharField(
+        max_length=16, choices=Kind.choices, default=Kind.REGULAR, db_default=Kind.REGULAR
+    )
     topic = models.CharField(max_length=255, blank=True)
     notes = models.TextField(blank=True)
     cancel_reason = models.CharField(max_length=255, blank=True)
@@ -60,6 +69,30 @@ class Lesson(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.group} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class MakeupSeat(models.Model):
+    """A student absent from `original` who makes it up at `lesson`: a make-up lesson of the same
+    group, or another group's lesson of the same course. One make-up per missed lesson and student."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="makeup_seats")
+    original = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="made_up_at")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["lesson", "student"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "student"], name="uniq_makeup_seat"),
+            models.UniqueConstraint(fields=["original", "student"], name="uniq_makeup_per_absence"),
+        ]
+        indexes = [models.Index(fields=["student", "lesson"])]
+
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.original_id} made up at {self.lesson_id}"
 
 
 class LessonReschedule(models.Model):

@@ -12,6 +12,7 @@ from pydantic import AliasPath, BaseModel, ConfigDict, computed_field, model_val
 from modules.courses.schemas import BranchRefOut, CourseRefOut, GroupRefOut, PersonOut, RoomRefOut
 
 LessonStatus = Literal["scheduled", "completed", "cancelled"]
+LessonKind = Literal["regular", "makeup"]
 
 
 class LessonOut(BaseModel):
@@ -30,6 +31,7 @@ class LessonOut(BaseModel):
     ends_at: datetime
     original_starts_at: datetime = Field(..., description="the slot it was generated for")
     status: LessonStatus
+    kind: LessonKind = Field("regular", description="makeup: for students who missed a lesson")
     topic: str
     notes: str
     cancel_reason: str

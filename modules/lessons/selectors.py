@@ -15,16 +15,22 @@ from modules.lessons.models import Lesson
 
 
 def lessons_visible_to(user: User) -> QuerySet[Lesson]:
-    """Admins: all; teachers: lessons of their groups or that they teach; students and parents: lessons
-    of their (children's) groups."""
+    """Admins: all; teachers: lessons of their groups or that they teach; students and parents: the
+    regular lessons of their (children's) groups and the lessons they (their children) make up at."""
+    from django.db.models import Q
+
+    from modules.courses.selectors import visible_student_ids
+    from modules.lessons.models import MakeupSeat
+
     qs = Lesson.objects.all()
     if user.role == User.Role.ADMIN:
         return qs
     if user.role == User.Role.TEACHER:
-        from django.db.models import Q
-
         return qs.filter(Q(group__teacher=user) | Q(teacher=user))
-    return qs.filter(group__in=groups_visible_to(user))
+    if user.role not in (User.Role.STUDENT, User.Role.PARENT):
+        return qs.none()
+    seats = MakeupSeat.objects.filter(student_id__in=visible_student_ids(user)).values("lesson_id")
+    return qs.filter(Q(group__in=groups_visible_to(user), kind=Lesson.Kind.REGULAR) | Q(pk__in=seats))
 
 
 def without_frozen_days(qs: QuerySet[Lesson], user: User) -> QuerySet[Lesson]:
@@ -73,6 +79,13 @@ def lesson_roster_student_ids(lesson: Lesson) -> list[int]:
     return list(lesson_roster(lesson).values_list("student_id", flat=True))
 
 
+def makeup_seats_of(lesson_ids) -> QuerySet:
+    """The make-up seats at these lessons, with their students (roster lines beside the members)."""
+    from modules.lessons.models import MakeupSeat
+
+    return MakeupSeat.objects.filter(lesson_id__in=lesson_ids).select_related("student")
+
+
 # --- reads behind the lessons API --------------------------------------------------------------------
 
 
@@ -101,6 +114,7 @@ LESSON_OUT_FIELDS = (
     "ends_at",
     "original_starts_at",
     "status",
+    "kind",
     "topic",
     "notes",
     "cancel_reason",
@@ -164,6 +178,7 @@ _ROW_FIELDS = (
     "ends_at",
     "original_starts_at",
     "status",
+    "kind",
     "topic",
     "notes",
     "cancel_reason",
@@ -196,6 +211,7 @@ class _LessonRowIterable(ValuesIterable):
                 "ends_at": r["ends_at"],
                 "original_starts_at": r["original_starts_at"],
                 "status": r["status"],
+                "kind": r["kind"],
                 "topic": r["topic"],
                 "notes": r["notes"],
                 "cancel_reason": r["cancel_reason"],

@@ -42,6 +42,8 @@ def calendar_feed_revoke(*, user: User) -> None:
 
 def _summary(lesson: Lesson) -> str:
     title = f"{lesson.group.name}: {lesson.topic}" if lesson.topic else lesson.group.name
+    if lesson.kind == Lesson.Kind.MAKEUP:
+        title = f"[make-up] {title}"
     return f"[cancelled] {title}" if lesson.status == Lesson.Status.CANCELLED else title
 
 
