@@ -74,6 +74,8 @@ def mark_lesson_attendance(request, lesson_id: int, payload: AttendanceBulkIn):
         records=[r.dict() for r in payload.records],
         trials=[t.dict() for t in payload.trials],
     )
+    # the lesson was reloaded under a row lock; what the request already knows saves the sheet a query
+    outcome.lesson.has_seats, outcome.lesson.has_trials = lesson.has_seats, lesson.has_trials
     return _sheet_after(request, outcome)
 
 

@@ -24,7 +24,7 @@ from modules.notifications.kinds import Channel, Kind
 from modules.notifications.models import Notification, TelegramLink
 from modules.notifications.preferences import quiet_until
 from modules.notifications.providers import DeliveryError, eskiz, telegram
-from modules.notifications.receivers.common import when
+from modules.notifications.reactions.common import when
 
 logger = logging.getLogger("markaz.crm")
 

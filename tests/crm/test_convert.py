@@ -22,19 +22,20 @@ def _convert(api, admin, lead, group, **extra):
     return api(admin).post(f"/leads/{lead.pk}/convert", {"group_id": group.pk, **extra})
 
 
-def test_convert_creates_student_membership_billing_and_parents(api, admin, target):
+def test_convert_creates_student_membership_billing_and_parents(api, admin, target, run_on_commit):
     lead = LeadFactory(
         first_name="Kamola", phone="+998935551122", email="kamola@example.uz", status="trial_attended"
     )
-    response = _convert(
-        api,
-        admin,
-        lead,
-        target,
-        discount_type="percent",
-        discount_value=10,
-        parents=[{"first_name": "Rustam", "phone": "93 555 11 23", "relation": "father"}],
-    )
+    with run_on_commit():  # billing opens in the task the membership signal queues
+        response = _convert(
+            api,
+            admin,
+            lead,
+            target,
+            discount_type="percent",
+            discount_value=10,
+            parents=[{"first_name": "Rustam", "phone": "93 555 11 23", "relation": "father"}],
+        )
     assert response.status_code == 200, response.content
     body = response.json()
     student = User.objects.get(pk=body["student"]["id"])
@@ -52,10 +53,12 @@ def test_convert_creates_student_membership_billing_and_parents(api, admin, targ
     assert lead.won_at is not None
 
 
-def test_repeating_returns_the_same_student_and_membership(api, admin, target):
+def test_repeating_returns_the_same_student_and_membership(api, admin, target, run_on_commit):
     lead = LeadFactory()
-    first = _convert(api, admin, lead, target).json()
-    again = _convert(api, admin, lead, target)
+    with run_on_commit():
+        first = _convert(api, admin, lead, target).json()
+    with run_on_commit():
+        again = _convert(api, admin, lead, target)
     assert again.status_code == 200
     assert again.json()["student"]["id"] == first["student"]["id"]
     assert again.json()["membership"]["id"] == first["membership"]["id"]
