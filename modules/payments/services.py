@@ -13,7 +13,9 @@ from modules.accounts.models import User
 from modules.courses.models import Group, Membership
 from modules.payments import signals
 from modules.payments.events import publish_payment_updated
+from modules.payments.ledger_models import PaymentRecord
 from modules.payments.models import Payment, PaymentHistory, PaymeTransaction
+from modules.payments.records import record_money
 
 MANUAL_METHODS = (Payment.Method.CASH, Payment.Method.CARD, Payment.Method.TRANSFER)
 
@@ -85,6 +87,9 @@ def payment_create(
         payment=payment, from_status="", to_status=payment.status, actor=actor, source=source
     )
     signals.payment_created.send(sender=Payment, payment=payment)
+    from modules.payments import balance
+
+    balance.balance_apply_to_new_invoice(payment=payment)
     return payment
 
 
@@ -96,6 +101,8 @@ def payment_update(*, payment: Payment, actor: User | None = None, **changes) ->
         raise Conflict("Only a pending or overdue invoice can be changed.", code="payment_not_editable")
     if "amount" in changes and changes["amount"] != payment.amount and _has_live_payme(payment):
         raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
+    if changes.get("amount") is not None and changes["amount"] <= payment.amount_paid:
+        raise ValidationFailed.field("amount", "The amount must stay above what was already paid.")
     for name in ("amount", "due_date", "description"):
         if name in changes and changes[name] is not None:
             setattr(payment, name, changes[name])
@@ -117,41 +124,122 @@ def payment_confirm(
     payment: Payment,
     method: str,
     actor: User | None,
+    amount: int | None = None,
     external_reference: str = "",
     paid_at: datetime | None = None,
     note: str = "",
     source: str = "api",
 ) -> Payment:
-    """Record a cash, card or bank-transfer payment."""
+    """Record a cash, card or bank-transfer payment at the desk. `amount` defaults to what is still
+    due; less leaves the invoice partially paid, more puts the rest on the student's balance."""
     if method not in MANUAL_METHODS:
         raise ValidationFailed.field(
             "method", "Confirm cash, card or transfer payments; Payme confirms its own."
         )
+    if amount is not None and amount <= 0:
+        raise ValidationFailed.field("amount", "The amount must be a positive number of tiyin.")
     payment = lock_payment(payment.pk)
     if not payment.is_payable:
         raise Conflict(f"The invoice is {payment.status}; it cannot be paid.", code="payment_not_payable")
-    if _has_live_payme(payment):
+    if _has_live_payme(payment) or _has_live_uzum(payment):
         raise Conflict(
-            "A Payme payment of this invoice is in progress; wait for it to finish or time out.",
+            "An online payment of this invoice is in progress; wait for it to finish or time out.",
             code="payme_in_progress",
         )
     now = timezone.now()
     if paid_at is not None and paid_at > now:
         raise ValidationFailed.field("paid_at", "The payment time cannot be in the future.")
-    return _mark_paid(
+    return payment_take_part(
         payment,
+        amount=payment.amount_due if amount is None else amount,
         method=method,
         paid_at=paid_at or now,
         external_reference=external_reference,
         actor=actor,
         source=source,
-        reason=note or f"confirmed: {method}",
+        note=note,
     )
+
+
+def has_live_online_payment(payment: Payment) -> bool:
+    return _has_live_payme(payment) or _has_live_uzum(payment)
+
+
+def _has_live_uzum(payment: Payment) -> bool:
+    from modules.payments.uzum.models import UzumTransaction
+
+    return UzumTransaction.objects.filter(payment=payment, status=UzumTransaction.Status.CREATED).exists()
+
+
+def payment_take_part(
+    payment: Payment,
+    *,
+    amount: int,
+    method: str,
+    paid_at: datetime,
+    external_reference: str = "",
+    actor: User | None = None,
+    source: str = "api",
+    note: str = "",
+) -> Payment:
+    """Money received for a payable invoice whose row lock the caller holds: the due part pays the
+    invoice (fully or partly), any excess becomes a prepayment on the student's balance."""
+    applied = min(amount, payment.amount_due)
+    excess = amount - applied
+    if applied == payment.amount_due:
+        _mark_paid(
+            payment,
+            method=method,
+            paid_at=paid_at,
+            external_reference=external_reference,
+            actor=actor,
+            source=source,
+            reason=note or f"paid: {method}",
+        )
+    else:
+        record_money(
+            student_id=payment.student_id,
+            payment_id=payment.pk,
+            amount=applied,
+            method=method,
+            occurred_at=paid_at,
+            cashier=actor,
+            source=source,
+            external_reference=external_reference,
+            note=note,
+        )
+        _transition(
+            payment,
+            Payment.Status.PARTIALLY_PAID,
+            actor=actor,
+            source=source,
+            reason=note or f"part paid: {applied} tiyin by {method}",
+            amount_paid=payment.amount_paid + applied,
+            method=method,
+            external_reference=external_reference[:100],
+        )
+    if excess:
+        from modules.payments import balance
+
+        balance.balance_overpaid(payment=payment, amount=excess, method=method, paid_at=paid_at, actor=actor)
+    return payment
 
 
 def _mark_paid(
     payment: Payment, *, method: str, paid_at: datetime, external_reference: str, actor, source, reason
 ) -> Payment:
+    """The rest of the invoice received: one payment record for it, and the invoice is paid."""
+    record_money(
+        student_id=payment.student_id,
+        payment_id=payment.pk,
+        amount=payment.amount_due,
+        method=method,
+        occurred_at=paid_at,
+        cashier=actor,
+        source=source,
+        external_reference=external_reference,
+        note=reason,
+    )
     _transition(
         payment,
         Payment.Status.PAID,
@@ -161,6 +249,7 @@ def _mark_paid(
         paid_at=paid_at,
         method=method,
         external_reference=external_reference[:100],
+        amount_paid=payment.amount,
     )
     on_time = timezone.localdate(paid_at) <= payment.due_date
     signals.payment_paid.send(sender=Payment, payment=payment, on_time=on_time)
@@ -177,6 +266,10 @@ def payment_cancel(*, payment: Payment, actor: User | None, reason: str = "", so
         )
     if _has_live_payme(payment):
         raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
+    if payment.amount_paid:
+        from modules.payments import balance
+
+        balance.balance_keep_cancelled_part(payment=payment, actor=actor)
     _transition(payment, Payment.Status.CANCELLED, actor=actor, source=source, reason=reason or "cancelled")
     signals.payment_cancelled.send(sender=Payment, payment=payment)
     return payment
@@ -195,6 +288,18 @@ def payment_refund(*, payment: Payment, actor: User | None, reason: str, source:
 
 
 def _mark_refunded(payment: Payment, *, actor, source: str, reason: str) -> Payment:
+    """Everything received for the invoice goes back, by the method it came in."""
+    record_money(
+        kind=PaymentRecord.Kind.REFUND,
+        student_id=payment.student_id,
+        payment_id=payment.pk,
+        amount=payment.amount_paid or payment.amount,
+        method=payment.method or Payment.Method.CASH,
+        occurred_at=timezone.now(),
+        cashier=actor,
+        source=source,
+        note=reason,
+    )
     _transition(payment, Payment.Status.REFUNDED, actor=actor, source=source, reason=reason or "refunded")
     signals.payment_refunded.send(sender=Payment, payment=payment)
     return payment
@@ -221,4 +326,23 @@ def payment_refunded_by_payme(*, payment: Payment, payme_id: str, reason_code: i
         actor=None,
         source="payme",
         reason=f"Payme transaction {payme_id} cancelled (reason {reason_code})",
+    )
+
+
+# --- used by the Click and Uzum gateways (the caller holds the invoice's row lock) -----------------
+
+
+def payment_received_by_gateway(
+    *, payment: Payment, method: str, amount: int, reference: str, paid_at: datetime
+) -> Payment:
+    """Money a gateway has already taken: it pays what is due; if a desk part landed meanwhile,
+    the excess goes to the balance rather than being refused after the debit."""
+    return payment_take_part(
+        payment,
+        amount=amount,
+        method=method,
+        paid_at=paid_at,
+        external_reference=reference,
+        source=method,
+        note=f"{method} transaction {reference}",
     )

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 
 from modules.payments import services
+from modules.payments.fiscal import payme_detail
 from modules.payments.models import Payment, PaymeTransaction
 from modules.payments.payme import errors as E
 from modules.payments.payme.errors import PaymeError
@@ -74,7 +75,7 @@ def _invoice_for(account: dict, *, lock: bool) -> Payment:
 def _check_payable(payment: Payment, amount: int) -> None:
     if not payment.is_payable:
         raise PaymeError(E.INVOICE_NOT_PAYABLE, ACCOUNT_FIELD)
-    if amount != payment.amount:
+    if amount != payment.amount_due:
         raise PaymeError(E.WRONG_AMOUNT, "amount")
 
 
@@ -106,7 +107,8 @@ def check_perform_transaction(params: dict) -> dict:
     _check_payable(payment, amount)
     if PaymeTransaction.objects.filter(payment=payment, state=State.CREATED).exists():
         raise PaymeError(E.INVOICE_IN_PROGRESS, ACCOUNT_FIELD)
-    return {"allow": True}
+    detail = payme_detail(payment)
+    return {"allow": True, "detail": detail} if detail else {"allow": True}
 
 
 def _unwrap(outcome: dict | PaymeError) -> dict:
