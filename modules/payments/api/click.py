@@ -39,14 +39,26 @@ def click_complete(request: HttpRequest):
     return endpoint.handle(request)
 
 
+# Any other method still gets Click's own answer (-8), not Django's 405.
 @router.api_operation(
     ["GET", "PUT", "PATCH", "DELETE"],
-    "/payments/click/{action}",
+    "/payments/click/prepare",
     auth=None,
     throttle=[],
     include_in_schema=False,
 )
-def click_wrong_method(request: HttpRequest, action: str):
+def click_prepare_wrong_method(request: HttpRequest):
+    return endpoint.handle(request)
+
+
+@router.api_operation(
+    ["GET", "PUT", "PATCH", "DELETE"],
+    "/payments/click/complete",
+    auth=None,
+    throttle=[],
+    include_in_schema=False,
+)
+def click_complete_wrong_method(request: HttpRequest):
     return endpoint.handle(request)
 
 
