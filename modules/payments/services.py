@@ -287,6 +287,13 @@ def payment_refund(*, payment: Payment, actor: User | None, reason: str, source:
     return _mark_refunded(payment, actor=actor, source=source, reason=reason)
 
 
+def _refund_method(payment: Payment) -> str:
+    """Money goes back the way the last part came in; balance-paid money goes back as cash."""
+    if not payment.method or payment.method == Payment.Method.BALANCE:
+        return Payment.Method.CASH
+    return payment.method
+
+
 def _mark_refunded(payment: Payment, *, actor, source: str, reason: str) -> Payment:
     """Everything received for the invoice goes back, by the method it came in."""
     record_money(
@@ -294,7 +301,7 @@ def _mark_refunded(payment: Payment, *, actor, source: str, reason: str) -> Paym
         student_id=payment.student_id,
         payment_id=payment.pk,
         amount=payment.amount_paid or payment.amount,
-        method=payment.method or Payment.Method.CASH,
+        method=_refund_method(payment),
         occurred_at=timezone.now(),
         cashier=actor,
         source=source,
