@@ -91,8 +91,8 @@ def test_auth_errors_are_10001(uzum_settings):
 
 def test_bad_json_wrong_operation_missing_params_and_service(uzum):
     assert uzum.raw("check", b"{not json").json()["errorCode"] == "10002"
-    response = uzum.raw("pay", {"serviceId": 498})
-    assert response.status_code == 400 and response.json()["errorCode"] == "10003"
+    response = uzum.raw("pay", {"serviceId": 498})  # no such webhook: a JSON 404, never a 500
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert uzum.raw("check", {"serviceId": 498}, method="get").json()["errorCode"] == "10003"
     assert error(uzum.call("check", params={})) == "10005"
     assert error(uzum.call("create", params={"account": "1"}, amount=AMOUNT)) == "10005"  # no transId

@@ -5,6 +5,7 @@ from core.schemas import errors
 from modules.payments.api.links import link_for
 from modules.payments.schemas import PaymeLinkIn, PaymeLinkOut
 from modules.payments.uzum import endpoint
+from modules.payments.uzum.protocol import ACTIONS
 
 router = Router(tags=["uzum"])
 
@@ -15,28 +16,33 @@ UZUM_DOC = (
 )
 
 
-@router.post(
-    "/payments/uzum/{action}",
-    auth=None,
-    throttle=[],
-    response={200: dict, 400: dict},
-    summary="Uzum Bank Merchant API: check, create, confirm, reverse or status",
-    description=UZUM_DOC,
-)
-def uzum_webhook(request: HttpRequest, action: str):
-    return endpoint.handle(request, action)
+def _webhook(action: str):
+    def view(request: HttpRequest):
+        return endpoint.handle(request, action)
+
+    view.__name__ = f"uzum_{action}"
+    return view
 
 
-# Any other method still gets Uzum's own answer (10003), not Django's 405.
-@router.api_operation(
-    ["GET", "PUT", "PATCH", "DELETE"],
-    "/payments/uzum/{action}",
-    auth=None,
-    throttle=[],
-    include_in_schema=False,
-)
-def uzum_webhook_wrong_method(request: HttpRequest, action: str):
-    return endpoint.handle(request, action)
+# One operation per webhook (Uzum calls <base>/check, /create, ...); any other method still gets
+# Uzum's own answer (10003), not Django's 405.
+for _action in ACTIONS:
+    router.post(
+        f"/payments/uzum/{_action}",
+        auth=None,
+        throttle=[],
+        response={200: dict, 400: dict},
+        operation_id=f"uzum_{_action}",
+        summary=f"Uzum Bank Merchant API: {_action}",
+        description=UZUM_DOC,
+    )(_webhook(_action))
+    router.api_operation(
+        ["GET", "PUT", "PATCH", "DELETE"],
+        f"/payments/uzum/{_action}",
+        auth=None,
+        throttle=[],
+        include_in_schema=False,
+    )(_webhook(_action))
 
 
 @router.post(
