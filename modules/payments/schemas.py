@@ -225,6 +225,9 @@ class ReportQuery(Schema):
 
 class DebtorQuery(Schema):
     group: int | None = None
+    by: Literal["overdue", "net_owed"] = Field(
+        "overdue", description="order by overdue amount or by net_owed"
+    )
     format: ReportFormat = "json"
 
 
@@ -249,5 +252,7 @@ class DebtorOut(Schema):
     overdue_invoices: int
     pending_amount: int
     total_owed: int
+    balance: int = Field(0, description="tiyin on the student's balance")
+    net_owed: int = Field(0, description="total_owed less the balance")
     oldest_due_date: date
     currency: str = "UZS"

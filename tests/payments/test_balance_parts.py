@@ -152,3 +152,23 @@ def test_history_records_every_part(api, admin, student):
     statuses = list(PaymentHistory.objects.filter(payment=inv).values_list("to_status", flat=True))
     assert statuses == ["pending", "partially_paid", "partially_paid", "paid"]
     assert api(admin).post(f"/payments/{inv.pk}/confirm", {"method": "cash"}).status_code == 409
+
+
+def test_debtors_count_partly_paid_overdue_invoices_and_show_the_balance(api, admin, student, outsider):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    past = timezone.localdate() - timedelta(days=3)
+    inv = PaymentFactory(student=student, amount=10_000_000, due_date=past)
+    api(admin).post(f"/payments/{inv.pk}/confirm", {"method": "cash", "amount": 4_000_000})
+    PaymentFactory(student=outsider, amount=2_000_000, due_date=past, status=Payment.Status.OVERDUE)
+    balance.balance_credit(student_id=outsider.pk, amount=500_000, key="goodwill:1", note="x")
+    rows = api(admin).get("/payments/reports/debtors").json()
+    mine = next(r for r in rows if r["student"]["id"] == student.pk)
+    assert (mine["overdue_amount"], mine["overdue_invoices"], mine["balance"]) == (6_000_000, 1, 0)
+    theirs = next(r for r in rows if r["student"]["id"] == outsider.pk)
+    # the credit was applied to the overdue invoice at once: it now owes the rest
+    assert theirs["overdue_amount"] == 1_500_000 and theirs["net_owed"] == 1_500_000
+    by_net = api(admin).get("/payments/reports/debtors", {"by": "net_owed"}).json()
+    assert [r["student"]["id"] for r in by_net] == [student.pk, outsider.pk]

@@ -189,3 +189,15 @@ def test_a_crash_inside_is_minus_7_not_500(click, monkeypatch):
     monkeypatch.setattr(service, "prepare", lambda req: 1 / 0)
     answer = click.prepare(trans_id=click_trans_id(), invoice=invoice().pk, amount=som(AMOUNT))
     assert answer["error"] == -7
+
+
+def test_cookie_less_posts_need_no_csrf_token(click_settings, uzum_settings):
+    from django.test import Client
+
+    from tests.payments.gateway_clients import UzumClient
+
+    strict = Client(enforce_csrf_checks=True)
+    click = ClickClient(client=strict)
+    assert click.prepare(trans_id=click_trans_id(), invoice=invoice().pk, amount=som(AMOUNT))["error"] == 0
+    code, body = UzumClient(client=strict).check(invoice().pk)
+    assert code == 200 and body["status"] == "OK"
