@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "modules.gamification",
     "modules.notifications",
     "modules.crm",
+    "modules.payroll",
     "modules.backoffice",  # the admin dashboard: a read model over every module, imported by none
 ]
 
@@ -254,6 +255,19 @@ TRANSCRIPTION_MODEL = env.str("TRANSCRIPTION_MODEL", default="whisper-1")
 PAYME_MERCHANT_ID = env.str("PAYME_MERCHANT_ID", default="")
 PAYME_KEY = env.str("PAYME_KEY", default="")
 PAYME_CHECKOUT_URL = env.str("PAYME_CHECKOUT_URL", default="https://checkout.paycom.uz")
+# Payme fiscal receipt defaults (per course: payments' CourseFiscalProfile); no IKPU = no `detail`
+PAYME_IKPU_CODE = env.str("PAYME_IKPU_CODE", default="")
+PAYME_PACKAGE_CODE = env.str("PAYME_PACKAGE_CODE", default="")
+PAYME_VAT_PERCENT = env.int("PAYME_VAT_PERCENT", default=0)
+CLICK_SERVICE_ID = env.str("CLICK_SERVICE_ID", default="")
+CLICK_MERCHANT_ID = env.str("CLICK_MERCHANT_ID", default="")
+CLICK_MERCHANT_USER_ID = env.str("CLICK_MERCHANT_USER_ID", default="")
+CLICK_SECRET_KEY = env.str("CLICK_SECRET_KEY", default="")
+CLICK_CHECKOUT_URL = env.str("CLICK_CHECKOUT_URL", default="https://my.click.uz/services/pay")
+UZUM_SERVICE_ID = env.str("UZUM_SERVICE_ID", default="")
+UZUM_LOGIN = env.str("UZUM_LOGIN", default="")
+UZUM_PASSWORD = env.str("UZUM_PASSWORD", default="")
+UZUM_CHECKOUT_URL = env.str("UZUM_CHECKOUT_URL", default="https://www.uzumbank.uz/open-service")
 ESKIZ_EMAIL = env.str("ESKIZ_EMAIL", default="")
 ESKIZ_PASSWORD = env.str("ESKIZ_PASSWORD", default="")
 ESKIZ_BASE_URL = env.str("ESKIZ_BASE_URL", default="https://notify.eskiz.uz/api")

@@ -16,6 +16,7 @@ from modules.payments.models import (
 
 STATUS_LABELS = {
     "pending": "warning",
+    "partially_paid": "warning",
     "paid": "success",
     "overdue": "danger",
     "cancelled": "info",
@@ -220,3 +221,6 @@ class PaymentScheduleAdmin(ModelAdmin):
     ]
     list_select_related = ["membership"]
     raw_id_fields = ["membership"]
+
+
+from modules.payments import admin_money  # noqa: E402, F401  (registers the money ledgers' pages)

@@ -50,6 +50,7 @@ class Payment(TimeStamped):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        PARTIALLY_PAID = "partially_paid", "Partially paid"
         PAID = "paid", "Paid"
         OVERDUE = "overdue", "Overdue"
         CANCELLED = "cancelled", "Cancelled"
@@ -57,11 +58,14 @@ class Payment(TimeStamped):
 
     class Method(models.TextChoices):
         PAYME = "payme", "Payme"
+        CLICK = "click", "Click"
+        UZUM = "uzum", "Uzum Bank"
         CASH = "cash", "Cash"
         CARD = "card", "Card"
         TRANSFER = "transfer", "Bank transfer"
+        BALANCE = "balance", "Student balance"
 
-    PAYABLE = (Status.PENDING, Status.OVERDUE)
+    PAYABLE = (Status.PENDING, Status.OVERDUE, Status.PARTIALLY_PAID)
 
     # Few indexes on purpose: the overdue run rewrites every late row, and each index is written per
     # row. The composite indexes below cover student, group and status lookups and the default order;
@@ -78,6 +82,7 @@ class Payment(TimeStamped):
         db_index=False,
     )
     amount = models.BigIntegerField(help_text="tiyin")
+    amount_paid = models.BigIntegerField(default=0, help_text="tiyin received so far (parts)")
     currency = models.CharField(max_length=3, default="UZS")
     description = models.CharField(max_length=255, blank=True)
     period = models.DateField(null=True, blank=True, help_text="first day of the billed month")
@@ -112,6 +117,10 @@ class Payment(TimeStamped):
         ordering = ["-due_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_pos"),
+            models.CheckConstraint(
+                condition=Q(amount_paid__gte=0, amount_paid__lte=models.F("amount")),
+                name="payment_amount_paid_in_range",
+            ),
             # generation is idempotent: one invoice per schedule and month
             models.UniqueConstraint(
                 fields=["schedule", "period"],
@@ -134,6 +143,11 @@ class Payment(TimeStamped):
     @property
     def is_payable(self) -> bool:
         return self.status in self.PAYABLE
+
+    @property
+    def amount_due(self) -> int:
+        """What is still owed; online gateways must be paid exactly this."""
+        return self.amount - self.amount_paid
 
 
 class PaymentHistoryQuerySet(models.QuerySet):
@@ -254,3 +268,10 @@ class PaymeTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"payme {self.payme_id} ({self.state})"
+
+
+# models kept in their own files, registered with this app when Django imports models.py
+from modules.payments.click.models import ClickTransaction  # noqa: E402, F401
+from modules.payments.fiscal_models import CourseFiscalProfile  # noqa: E402, F401
+from modules.payments.ledger_models import BalanceEntry, PaymentRecord, StudentBalance  # noqa: E402, F401
+from modules.payments.uzum.models import UzumTransaction  # noqa: E402, F401

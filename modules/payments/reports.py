@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from modules.accounts.models import User
@@ -66,19 +66,29 @@ def revenue_by_group(*, date_from: date | None = None, date_to: date | None = No
     ]
 
 
-def debtors(*, group: int | None = None) -> list[dict]:
-    overdue = Q(payments__status=Payment.Status.OVERDUE)
-    pending = Q(payments__status=Payment.Status.PENDING)
+def debtors(*, group: int | None = None, by: str = "overdue") -> list[dict]:
+    """Students who owe on overdue invoices (a partly paid invoice past its due date counts), what
+    they still owe (amounts less what was paid), and the balance they hold; `by` orders by overdue
+    amount or by what is owed once the balance is set against it."""
+    today = timezone.localdate()
+    overdue = Q(payments__status=Payment.Status.OVERDUE) | Q(
+        payments__status=Payment.Status.PARTIALLY_PAID, payments__due_date__lt=today
+    )
+    pending = Q(payments__status=Payment.Status.PENDING) | Q(
+        payments__status=Payment.Status.PARTIALLY_PAID, payments__due_date__gte=today
+    )
     if group:
         overdue &= Q(payments__group_id=group)
         pending &= Q(payments__group_id=group)
+    owed = F("payments__amount") - F("payments__amount_paid")
     rows = (
         User.objects.filter(role=User.Role.STUDENT)
         .annotate(
-            overdue_amount=Sum("payments__amount", filter=overdue),
+            overdue_amount=Sum(owed, filter=overdue),
             overdue_invoices=Count("payments", filter=overdue),
-            pending_amount=Sum("payments__amount", filter=pending),
+            pending_amount=Sum(owed, filter=pending),
             oldest_due_date=Min("payments__due_date", filter=overdue),
+            balance=Coalesce(Max("money_balance__balance"), 0),
         )
         .filter(overdue_invoices__gt=0)
         .order_by("-overdue_amount", "id")
@@ -91,11 +101,13 @@ def debtors(*, group: int | None = None) -> list[dict]:
             "overdue_invoices",
             "pending_amount",
             "oldest_due_date",
+            "balance",
         )
     )
     out = []
     for r in rows:
         overdue_amount, pending_amount = r["overdue_amount"] or 0, r["pending_amount"] or 0
+        total = overdue_amount + pending_amount
         out.append(
             {
                 "student": {
@@ -107,9 +119,13 @@ def debtors(*, group: int | None = None) -> list[dict]:
                 "overdue_amount": overdue_amount,
                 "overdue_invoices": r["overdue_invoices"],
                 "pending_amount": pending_amount,
-                "total_owed": overdue_amount + pending_amount,
+                "total_owed": total,
+                "balance": r["balance"],
+                "net_owed": max(total - r["balance"], 0),
                 "oldest_due_date": r["oldest_due_date"],
                 "currency": "UZS",
             }
         )
+    if by == "net_owed":
+        out.sort(key=lambda d: (-d["net_owed"], d["student"]["id"]))
     return out

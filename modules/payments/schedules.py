@@ -6,6 +6,10 @@ SCHEDULES = [
     ScheduleSpec(
         name="payments.generate_invoices", func="modules.payments.tasks.generate_invoices", cron="10 0 * * *"
     ),
+    # after generation: new invoices take what students' balances hold
+    ScheduleSpec(
+        name="payments.apply_balances", func="modules.payments.tasks.apply_balances", cron="15 0 * * *"
+    ),
     ScheduleSpec(
         name="payments.mark_overdue", func="modules.payments.tasks.mark_payments_overdue", cron="20 0 * * *"
     ),

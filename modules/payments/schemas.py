@@ -4,11 +4,14 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import ConfigDict, field_validator
 
-Status = Literal["pending", "paid", "overdue", "cancelled", "refunded"]
+from modules.payments.fiscal import fiscal_receipts
+from modules.payments.money_schemas import FiscalReceiptOut, PaymentRecordOut
+
+Status = Literal["pending", "partially_paid", "paid", "overdue", "cancelled", "refunded"]
 ManualMethod = Literal["cash", "card", "transfer"]
-Method = Literal["payme", "cash", "card", "transfer"]
+Method = Literal["payme", "click", "uzum", "cash", "card", "transfer", "balance"]
 ReportFormat = Literal["json", "csv", "xlsx"]
 
 
@@ -29,6 +32,8 @@ class PaymentOut(Schema):
     student: StudentRefOut
     group: GroupRefOut | None
     amount: int = Field(description="tiyin")
+    amount_paid: int = Field(description="tiyin received so far")
+    amount_due: int = Field(description="tiyin still owed; online gateways take exactly this")
     currency: str
     description: str
     period: date | None = Field(None, description="first day of the billed month")
@@ -67,10 +72,20 @@ class PaymentHistoryOut(Schema):
 
 class PaymentDetailOut(PaymentOut):
     history: list[PaymentHistoryOut]
+    records: list[PaymentRecordOut] = Field(description="every part paid and every refund")
+    fiscal_receipts: list[FiscalReceiptOut] = Field(description="fiscal receipts reported by Payme")
 
     @staticmethod
     def resolve_history(obj):
         return list(obj.history.all())  # prefetched by the selector
+
+    @staticmethod
+    def resolve_records(obj):
+        return list(obj.records.all())  # prefetched by the selector
+
+    @staticmethod
+    def resolve_fiscal_receipts(obj):
+        return fiscal_receipts(obj)  # from prefetched Payme transactions
 
 
 class PaymentCreateIn(Schema):
@@ -89,7 +104,15 @@ class PaymentUpdateIn(Schema):
 
 
 class PaymentConfirmIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     method: ManualMethod
+    amount: int | None = Field(
+        None,
+        gt=0,
+        le=10**13,
+        description="tiyin; default: all that is due. Less: partially paid; more: the rest to the balance",
+    )
     external_reference: str = Field("", max_length=100, description="receipt or bank reference")
     paid_at: datetime | None = Field(None, description="defaults to now")
     note: str = Field("", max_length=255)
@@ -202,6 +225,9 @@ class ReportQuery(Schema):
 
 class DebtorQuery(Schema):
     group: int | None = None
+    by: Literal["overdue", "net_owed"] = Field(
+        "overdue", description="order by overdue amount or by net_owed"
+    )
     format: ReportFormat = "json"
 
 
@@ -226,5 +252,7 @@ class DebtorOut(Schema):
     overdue_invoices: int
     pending_amount: int
     total_owed: int
+    balance: int = Field(0, description="tiyin on the student's balance")
+    net_owed: int = Field(0, description="total_owed less the balance")
     oldest_due_date: date
     currency: str = "UZS"

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from modules.accounts.models import User
 from modules.courses.selectors import visible_student_ids
+from modules.payments.ledger_models import PaymentRecord
 from modules.payments.models import Payment, PaymentHistory, PaymentSchedule
 
 ORDERINGS = {
@@ -77,10 +78,13 @@ def payment_detail(user: User, payment_id: int) -> Payment | None:
     history = Prefetch(
         "history", queryset=PaymentHistory.objects.select_related("actor").order_by("created_at", "id")
     )
+    records = Prefetch(
+        "records", queryset=PaymentRecord.objects.select_related("cashier").order_by("occurred_at", "id")
+    )
     return (
         payments_visible_to(user)
         .select_related("student", "group")
-        .prefetch_related(history)
+        .prefetch_related(history, records, "payme_transactions")
         .filter(pk=payment_id)
         .first()
     )
@@ -127,3 +131,31 @@ def membership_for_schedule(membership_id: int):
     from modules.courses.models import Membership
 
     return Membership.objects.select_related("group", "student").filter(pk=membership_id).first()
+
+
+def balance_student_visible(user: User, student_id: int) -> User | None:
+    """A student whose balance the caller may see: admins any, students themselves, parents their
+    children; everyone else (teachers included) gets None, i.e. a 404."""
+    qs = User.objects.filter(pk=student_id, role=User.Role.STUDENT)
+    if user.role == User.Role.ADMIN:
+        return qs.first()
+    if user.role in (User.Role.STUDENT, User.Role.PARENT):
+        return qs.filter(pk__in=visible_student_ids(user)).first()
+    return None
+
+
+def balance_detail(student: User) -> dict:
+    from modules.payments.balance import balance_of
+    from modules.payments.ledger_models import BalanceEntry
+
+    entries = list(BalanceEntry.objects.filter(student=student).order_by("created_at", "id"))
+    return {
+        "student_id": student.pk,
+        "balance": balance_of(student.pk),
+        "currency": "UZS",
+        "entries": entries,
+    }
+
+
+def record_get(record_id: int) -> PaymentRecord:
+    return PaymentRecord.objects.select_related("cashier").get(pk=record_id)

@@ -13,8 +13,10 @@ from modules.accounts.models import User
 from modules.courses.models import Group, Membership
 from modules.payments import signals
 from modules.payments.events import publish_payment_updated
+from modules.payments.ledger_models import PaymentRecord
 from modules.payments.models import Payment, PaymentHistory
 from modules.payments.payme.expiry import payme_in_progress
+from modules.payments.records import record_money
 
 MANUAL_METHODS = (Payment.Method.CASH, Payment.Method.CARD, Payment.Method.TRANSFER)
 
@@ -86,6 +88,9 @@ def payment_create(
         payment=payment, from_status="", to_status=payment.status, actor=actor, source=source
     )
     signals.payment_created.send(sender=Payment, event=signals.PaymentsCreated(payment_ids=(payment.pk,)))
+    from modules.payments import balance
+
+    balance.balance_apply_to_new_invoice(payment=payment)
     return payment
 
 
@@ -97,6 +102,8 @@ def payment_update(*, payment: Payment, actor: User | None = None, **changes) ->
         raise Conflict("Only a pending or overdue invoice can be changed.", code="payment_not_editable")
     if "amount" in changes and changes["amount"] != payment.amount and payme_in_progress(payment):
         raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
+    if changes.get("amount") is not None and changes["amount"] <= payment.amount_paid:
+        raise ValidationFailed.field("amount", "The amount must stay above what was already paid.")
     for name in ("amount", "due_date", "description"):
         if name in changes and changes[name] is not None:
             setattr(payment, name, changes[name])
@@ -114,41 +121,124 @@ def payment_confirm(
     payment: Payment,
     method: str,
     actor: User | None,
+    amount: int | None = None,
     external_reference: str = "",
     paid_at: datetime | None = None,
     note: str = "",
     source: str = "api",
 ) -> Payment:
-    """Record a cash, card or bank-transfer payment."""
+    """Record a cash, card or bank-transfer payment at the desk. `amount` defaults to what is still
+    due; less leaves the invoice partially paid, more puts the rest on the student's balance."""
     if method not in MANUAL_METHODS:
         raise ValidationFailed.field(
             "method", "Confirm cash, card or transfer payments; Payme confirms its own."
         )
+    if amount is not None and amount <= 0:
+        raise ValidationFailed.field("amount", "The amount must be a positive number of tiyin.")
     now = timezone.now()
     if paid_at is not None and paid_at > now:
         raise ValidationFailed.field("paid_at", "The payment time cannot be in the future.")
     payment = lock_payment(payment.pk)
     if not payment.is_payable:
         raise Conflict(f"The invoice is {payment.status}; it cannot be paid.", code="payment_not_payable")
-    if payme_in_progress(payment):  # a timed-out Payme transaction is cancelled here instead
+    if has_live_online_payment(payment):
         raise Conflict(
-            "A Payme payment of this invoice is in progress; wait for it to finish or time out.",
+            "An online payment of this invoice is in progress; wait for it to finish or time out.",
             code="payme_in_progress",
         )
-    return _mark_paid(
+    return payment_take_part(
         payment,
+        amount=payment.amount_due if amount is None else amount,
         method=method,
         paid_at=paid_at or now,
         external_reference=external_reference,
         actor=actor,
         source=source,
-        reason=note or f"confirmed: {method}",
+        note=note,
     )
+
+
+def has_live_online_payment(payment: Payment) -> bool:
+    """A Payme or Uzum payment of the invoice is under way (a timed-out Payme one is cancelled here
+    instead, so it never blocks the desk)."""
+    return payme_in_progress(payment) or _has_live_uzum(payment)
+
+
+def _has_live_uzum(payment: Payment) -> bool:
+    from modules.payments.uzum.models import UzumTransaction
+
+    return UzumTransaction.objects.filter(payment=payment, status=UzumTransaction.Status.CREATED).exists()
+
+
+def payment_take_part(
+    payment: Payment,
+    *,
+    amount: int,
+    method: str,
+    paid_at: datetime,
+    external_reference: str = "",
+    actor: User | None = None,
+    source: str = "api",
+    note: str = "",
+) -> Payment:
+    """Money received for a payable invoice whose row lock the caller holds: the due part pays the
+    invoice (fully or partly), any excess becomes a prepayment on the student's balance."""
+    applied = min(amount, payment.amount_due)
+    excess = amount - applied
+    if applied == payment.amount_due:
+        _mark_paid(
+            payment,
+            method=method,
+            paid_at=paid_at,
+            external_reference=external_reference,
+            actor=actor,
+            source=source,
+            reason=note or f"paid: {method}",
+        )
+    else:
+        record_money(
+            student_id=payment.student_id,
+            payment_id=payment.pk,
+            amount=applied,
+            method=method,
+            occurred_at=paid_at,
+            cashier=actor,
+            source=source,
+            external_reference=external_reference,
+            note=note,
+        )
+        _transition(
+            payment,
+            Payment.Status.PARTIALLY_PAID,
+            actor=actor,
+            source=source,
+            reason=note or f"part paid: {applied} tiyin by {method}",
+            amount_paid=payment.amount_paid + applied,
+            method=method,
+            external_reference=external_reference[:100],
+        )
+    if excess:
+        from modules.payments import balance
+
+        balance.balance_overpaid(payment=payment, amount=excess, method=method, paid_at=paid_at, actor=actor)
+    return payment
 
 
 def _mark_paid(
     payment: Payment, *, method: str, paid_at: datetime, external_reference: str, actor, source, reason
 ) -> Payment:
+    """The rest of the invoice received: one payment record for it, and the invoice is paid."""
+    record_money(
+        student_id=payment.student_id,
+        payment_id=payment.pk,
+        amount=payment.amount_due,
+        method=method,
+        occurred_at=paid_at,
+        cashier=actor,
+        source=source,
+        external_reference=external_reference,
+        note=reason,
+    )
     _transition(
         payment,
         Payment.Status.PAID,
@@ -158,6 +248,7 @@ def _mark_paid(
         paid_at=paid_at,
         method=method,
         external_reference=external_reference[:100],
+        amount_paid=payment.amount,
     )
     on_time = timezone.localdate(paid_at) <= payment.due_date
     signals.payment_paid.send(
@@ -185,6 +276,10 @@ def payment_cancel(*, payment: Payment, actor: User | None, reason: str = "", so
 
 
 def _mark_cancelled(payment: Payment, *, actor, source: str, reason: str) -> Payment:
+    if payment.amount_paid:
+        from modules.payments import balance
+
+        balance.balance_keep_cancelled_part(payment=payment, actor=actor)
     _transition(payment, Payment.Status.CANCELLED, actor=actor, source=source, reason=reason)
     signals.payment_cancelled.send(
         sender=Payment, event=signals.PaymentEvent(payment.pk, payment.student_id), payment=payment
@@ -204,7 +299,26 @@ def payment_refund(*, payment: Payment, actor: User | None, reason: str, source:
     return _mark_refunded(payment, actor=actor, source=source, reason=reason)
 
 
+def _refund_method(payment: Payment) -> str:
+    """Money goes back the way the last part came in; balance-paid money goes back as cash."""
+    if not payment.method or payment.method == Payment.Method.BALANCE:
+        return Payment.Method.CASH
+    return payment.method
+
+
 def _mark_refunded(payment: Payment, *, actor, source: str, reason: str) -> Payment:
+    """Everything received for the invoice goes back, by the method it came in."""
+    record_money(
+        kind=PaymentRecord.Kind.REFUND,
+        student_id=payment.student_id,
+        payment_id=payment.pk,
+        amount=payment.amount_paid or payment.amount,
+        method=_refund_method(payment),
+        occurred_at=timezone.now(),
+        cashier=actor,
+        source=source,
+        note=reason,
+    )
     _transition(payment, Payment.Status.REFUNDED, actor=actor, source=source, reason=reason or "refunded")
     signals.payment_refunded.send(
         sender=Payment, event=signals.PaymentEvent(payment.pk, payment.student_id), payment=payment
@@ -252,3 +366,22 @@ def payment_amount_credited(*, payment: Payment, amount: int, reason: str) -> Pa
 def payment_cancel_as_credited(*, payment: Payment, reason: str) -> Payment:
     """A credit note covered every billable day left of an unpaid invoice."""
     return _mark_cancelled(payment, actor=None, source="system", reason=reason)
+
+
+# --- used by the Click and Uzum gateways (the caller holds the invoice's row lock) -----------------
+
+
+def payment_received_by_gateway(
+    *, payment: Payment, method: str, amount: int, reference: str, paid_at: datetime
+) -> Payment:
+    """Money a gateway has already taken: it pays what is due; if a desk part landed meanwhile,
+    the excess goes to the balance rather than being refused after the debit."""
+    return payment_take_part(
+        payment,
+        amount=amount,
+        method=method,
+        paid_at=paid_at,
+        external_reference=reference,
+        source=method,
+        note=f"{method} transaction {reference}",
+    )

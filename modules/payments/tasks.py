@@ -48,3 +48,24 @@ def publish_status_events(payment_ids: list[int], previous_status: str | None) -
             publish_payment_updated(payment, previous_status)
             count += 1
     return count
+
+
+def apply_student_balance(student_id: int) -> int:
+    """Apply what the student's balance holds to their open invoices (idempotent: a second run finds
+    nothing left to apply)."""
+    from modules.payments import balance
+
+    return balance.balance_apply(student_id=student_id)
+
+
+def apply_balances() -> int:
+    """The periodic sweep after invoice generation: every student with money on the balance and an
+    open invoice."""
+    from modules.payments import balance
+    from modules.payments.ledger_models import StudentBalance
+
+    open_students = Payment.objects.filter(status__in=Payment.PAYABLE).values("student_id")
+    students = StudentBalance.objects.filter(balance__gt=0, student_id__in=open_students).values_list(
+        "student_id", flat=True
+    )
+    return sum(balance.balance_apply(student_id=sid) for sid in students.iterator())

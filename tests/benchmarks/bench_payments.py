@@ -200,6 +200,8 @@ def _cleanup_payme(invoices, students) -> None:
     with connection.cursor() as cursor:
         for table, column in [
             ("payments_paymetransaction", "payment_id"),
+            ("payments_balanceentry", "payment_id"),
+            ("payments_paymentrecord", "payment_id"),
             ("payments_paymenthistory", "payment_id"),
             ("payments_paymentreminder", "payment_id"),
         ]:

@@ -70,3 +70,24 @@ def invoice(db, student):
 
 def error_code(body: dict) -> int | None:
     return body.get("error", {}).get("code")
+
+
+@pytest.fixture
+def click_settings(settings):
+    from tests.payments.gateway_clients import CLICK_SECRET, CLICK_SERVICE
+
+    settings.CLICK_SERVICE_ID = CLICK_SERVICE
+    settings.CLICK_SECRET_KEY = CLICK_SECRET
+    settings.CLICK_MERCHANT_ID = "11223"
+    settings.CLICK_MERCHANT_USER_ID = "44556"
+    return settings
+
+
+@pytest.fixture
+def uzum_settings(settings):
+    from tests.payments.gateway_clients import UZUM_LOGIN, UZUM_PASSWORD, UZUM_SERVICE
+
+    settings.UZUM_SERVICE_ID = UZUM_SERVICE
+    settings.UZUM_LOGIN = UZUM_LOGIN
+    settings.UZUM_PASSWORD = UZUM_PASSWORD
+    return settings

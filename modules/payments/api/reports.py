@@ -62,7 +62,7 @@ def get_revenue_by_group(request, query: Query[ReportQuery]):
 )
 def get_payment_debtors(request, query: Query[DebtorQuery]):
     check(CAN_SEE_REPORTS, request.auth)
-    rows = reports.debtors(group=query.group)
+    rows = reports.debtors(group=query.group, by=query.by)
     if query.format != "json":
         return exports.table_response("debtors", query.format, *exports.debtors_table(rows))
     return rows

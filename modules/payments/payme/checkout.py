@@ -40,5 +40,5 @@ def payme_link_for(*, payment, user, language: str | None, return_url: str | Non
     else:
         return_url = f"{base}/payments/{payment.pk}"
     lang = language or getattr(user, "language", "uz")
-    url = checkout_url(payment_id=payment.pk, amount=payment.amount, language=lang, return_url=return_url)
-    return {"url": url, "amount": payment.amount, "currency": payment.currency, "payment_id": payment.pk}
+    url = checkout_url(payment_id=payment.pk, amount=payment.amount_due, language=lang, return_url=return_url)
+    return {"url": url, "amount": payment.amount_due, "currency": payment.currency, "payment_id": payment.pk}

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 
 from modules.payments import services
+from modules.payments.fiscal import payme_detail
 from modules.payments.models import Payment, PaymeTransaction
 from modules.payments.payme import errors as E
 from modules.payments.payme.errors import PaymeError
@@ -75,7 +76,7 @@ def _invoice_for(account: dict, *, lock: bool) -> Payment:
 def _check_payable(payment: Payment, amount: int) -> None:
     if not payment.is_payable:
         raise PaymeError(E.INVOICE_NOT_PAYABLE, ACCOUNT_FIELD)
-    if amount != payment.amount:
+    if amount != payment.amount_due:
         raise PaymeError(E.WRONG_AMOUNT, "amount")
 
 
@@ -105,7 +106,8 @@ def check_perform_transaction(params: dict) -> dict:
         in_progress = payme_in_progress(payment)  # a timed-out one is cancelled here and committed
     if in_progress:
         raise PaymeError(E.INVOICE_IN_PROGRESS, ACCOUNT_FIELD)
-    return {"allow": True}
+    detail = payme_detail(payment)
+    return {"allow": True, "detail": detail} if detail else {"allow": True}
 
 
 def _unwrap(outcome: dict | PaymeError) -> dict:

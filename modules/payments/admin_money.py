@@ -1,0 +1,71 @@
+"""Admin pages for money records, balances, fiscal profiles and the Click/Uzum transactions. The
+ledgers are read-only here: money moves only through the services (desk, gateways, tasks)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from unfold.admin import ModelAdmin
+
+from modules.payments.click.models import ClickTransaction
+from modules.payments.fiscal_models import CourseFiscalProfile
+from modules.payments.ledger_models import BalanceEntry, PaymentRecord, StudentBalance
+from modules.payments.uzum.models import UzumTransaction
+
+
+class ReadOnlyAdmin(ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CourseFiscalProfile)
+class CourseFiscalProfileAdmin(ModelAdmin):
+    list_display = ["course", "title", "ikpu_code", "package_code", "vat_percent"]
+    raw_id_fields = ["course"]
+
+
+@admin.register(PaymentRecord)
+class PaymentRecordAdmin(ReadOnlyAdmin):
+    list_display = [
+        "receipt_number",
+        "occurred_at",
+        "kind",
+        "method",
+        "amount",
+        "payment",
+        "student",
+        "cashier",
+    ]
+    list_filter = ["kind", "method"]
+    search_fields = ["receipt_number", "external_reference"]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(BalanceEntry)
+class BalanceEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "student", "kind", "amount", "payment", "note"]
+    list_filter = ["kind"]
+
+
+@admin.register(StudentBalance)
+class StudentBalanceAdmin(ReadOnlyAdmin):
+    list_display = ["student", "balance", "updated_at"]
+
+
+@admin.register(ClickTransaction)
+class ClickTransactionAdmin(ReadOnlyAdmin):
+    list_display = ["click_trans_id", "payment", "amount", "state", "prepare_time", "complete_time"]
+    list_filter = ["state"]
+    search_fields = ["click_trans_id"]
+
+
+@admin.register(UzumTransaction)
+class UzumTransactionAdmin(ReadOnlyAdmin):
+    list_display = ["trans_id", "payment", "amount", "status", "trans_time", "confirm_time"]
+    list_filter = ["status"]
+    search_fields = ["trans_id"]

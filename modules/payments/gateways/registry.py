@@ -1,0 +1,36 @@
+"""The gateways this server knows, by name, and the checkout link every one of them offers."""
+
+from __future__ import annotations
+
+from core.exceptions import Conflict
+from modules.payments.click.gateway import ClickGateway
+from modules.payments.gateways.base import Gateway, frontend_return_url
+from modules.payments.gateways.payme_adapter import PaymeGateway
+from modules.payments.uzum.gateway import UzumGateway
+
+GATEWAYS: dict[str, Gateway] = {g.name: g for g in (PaymeGateway(), ClickGateway(), UzumGateway())}
+LANGUAGES = ("uz", "ru", "en")
+
+
+def gateway(name: str) -> Gateway:
+    return GATEWAYS[name]
+
+
+def enabled() -> dict[str, bool]:
+    return {name: g.is_configured() for name, g in GATEWAYS.items()}
+
+
+def checkout_link(*, name: str, payment, user, language: str | None, return_url: str | None) -> dict:
+    """{url, amount, currency, payment_id} for an invoice the caller may see: 409 when the gateway is
+    disabled or the invoice cannot be paid; the amount is what is still due."""
+    gw = gateway(name)
+    if not gw.is_configured():
+        raise Conflict(
+            f"{name.capitalize()} is not configured on this server.", code=f"{name}_not_configured"
+        )
+    if not payment.is_payable:
+        raise Conflict(f"The invoice is {payment.status}; it cannot be paid.", code="payment_not_payable")
+    target = frontend_return_url(payment, return_url)
+    lang = language if language in LANGUAGES else getattr(user, "language", "uz")
+    url = gw.checkout_url(payment=payment, language=lang, return_url=target)
+    return {"url": url, "amount": payment.amount_due, "currency": payment.currency, "payment_id": payment.pk}

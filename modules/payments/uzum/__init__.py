@@ -1,0 +1,1 @@
+"""Uzum Bank Merchant API: Uzum calls check, create, confirm, reverse and status (JSON, Basic auth)."""
