@@ -224,8 +224,12 @@ if STORAGE_S3_BUCKET:
             "file_overwrite": False,
         },
     }
+# Body caps, enforced in front of Django by core/bodylimit.py (413 before the body is read): non-file
+# bodies DATA_UPLOAD_MAX_MEMORY_SIZE; multipart uploads REQUEST_MAX_UPLOAD_MB (keep it at or above the
+# system settings' max_upload_mb). Files above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+REQUEST_MAX_UPLOAD_BYTES = env.int("REQUEST_MAX_UPLOAD_MB", default=64) * 1024 * 1024
 
 # --- email ----------------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
