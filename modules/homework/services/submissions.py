@@ -16,7 +16,12 @@ from modules.courses.selectors import is_group_member
 from modules.homework import events, transcription
 from modules.homework.audio import AudioInfo, validate_audio
 from modules.homework.models import Homework, HomeworkTranscript, Submission
-from modules.homework.services.state import mark_manual_review, submission_score_auto, submission_set_status
+from modules.homework.services.state import (
+    is_stuck,
+    mark_manual_review,
+    submission_score_auto,
+    submission_set_status,
+)
 from modules.homework.signals import homework_reviewed
 
 TRANSCRIBE_TASK = "modules.homework.tasks.transcribe_submission"
@@ -143,7 +148,7 @@ def submission_review(
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if not locked.is_current:
         raise Conflict("A newer attempt exists; review that one.", code="superseded")
-    if locked.status == Submission.Status.TRANSCRIBING:
+    if locked.status == Submission.Status.TRANSCRIBING and not is_stuck(locked):
         raise Conflict("The recording is still being transcribed.", code="transcribing")
     max_score = submission.homework.max_score
     score = Decimal(str(score)).quantize(Decimal("0.01"))
@@ -167,15 +172,19 @@ def submission_review(
 
 @transaction.atomic
 def submission_retry_transcription(*, submission: Submission, actor: User) -> Submission:
-    """Send a failed (or never sent) recording to the provider again. A transcribed one never is."""
+    """Send a failed, never sent or stuck (a dead worker's claim, a lost task) recording to the
+    provider again. A transcribed one never is."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if not locked.audio:
         raise Conflict("This submission has no recording.", code="no_audio")
-    if locked.status != Submission.Status.FAILED and not (
-        locked.status == Submission.Status.SUBMITTED and locked.needs_manual_review
-    ):
+    retryable = (
+        locked.status == Submission.Status.FAILED
+        or (locked.status == Submission.Status.SUBMITTED and locked.needs_manual_review)
+        or is_stuck(locked)
+    )
+    if not retryable:
         raise Conflict(
-            f"The submission is {locked.status}; only failed ones are retried.", code="not_retryable"
+            f"The submission is {locked.status}; only failed or stuck ones are retried.", code="not_retryable"
         )
     if not transcription.is_configured():
         raise Conflict("Automatic transcription is not configured.", code="transcription_disabled")
