@@ -43,13 +43,14 @@ def _require_answer(
         )
 
 
-def _validate_file(upload: UploadedFile) -> None:
+def _validate_file(upload: UploadedFile) -> str:
+    """The file's type as its bytes say (the name and the client's Content-Type are not trusted)."""
     from modules.resources.filetypes import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, require_type
 
     limit_mb = get_system_settings().max_upload_mb
     if upload.size > limit_mb * 1024 * 1024:
         raise PayloadTooLarge(f"Files may be at most {limit_mb} MB.", code="file_too_large")
-    require_type(upload, DOCUMENT_EXTENSIONS | IMAGE_EXTENSIONS)
+    return require_type(upload, DOCUMENT_EXTENSIONS | IMAGE_EXTENSIONS).mime
 
 
 def _check_attempt_allowed(homework: Homework, previous: Submission | None, late: bool) -> None:
@@ -97,8 +98,7 @@ def submission_create(
     info: AudioInfo | None = None
     if audio is not None:
         info = validate_audio(audio, max_seconds=get_system_settings().audio_max_seconds)
-    if file is not None:
-        _validate_file(file)
+    file_type = _validate_file(file) if file is not None else ""
     now = timezone.now()
     late = now > homework.due_at
     previous = (
@@ -124,6 +124,7 @@ def submission_create(
         submission.audio_format, submission.audio_seconds = info.extension, info.seconds
     if file is not None:
         submission.file_name = (file.name or "")[:255]
+        submission.file_content_type = file_type
         submission.file.save(file.name or "answer", file, save=False)
     try:
         with transaction.atomic():
