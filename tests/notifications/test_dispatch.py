@@ -213,9 +213,9 @@ def test_a_missing_placeholder_renders_empty_instead_of_failing():
 
 
 def test_account_emails_are_localized_logged_and_replace_accounts_mailer(db, run_on_commit):
-    from modules.accounts.services import password_reset_request
-
     from django.utils import timezone
+
+    from modules.accounts.services import password_reset_request
 
     # reset links go only to a verified address
     user = StudentFactory(

@@ -3,6 +3,8 @@ and the attendance import revealed the user id behind any phone."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -31,7 +33,9 @@ def test_row16_reset_does_the_same_work_for_every_login(monkeypatch):
 
 def test_row16_import_never_reveals_the_user_behind_a_phone(api, teacher, student):
     stranger = StudentFactory(phone="+998935556677")  # a student of some other center group
-    group = make_group_with_students(teacher, [student], lessons=1, first_day=local_today())
+    group = make_group_with_students(
+        teacher, [student], lessons=1, first_day=local_today() - timedelta(days=1)
+    )
     lesson = group.lessons.get()
     rows = [
         "lesson_id,phone,status",
@@ -41,6 +45,6 @@ def test_row16_import_never_reveals_the_user_behind_a_phone(api, teacher, studen
     upload = SimpleUploadedFile("a.csv", "\n".join(rows).encode(), "text/csv")
     body = api(teacher).upload("/attendance/import", {"file": upload, "dry_run": "true"}).json()
     existing, unknown = body["rows"]
-    assert str(stranger.pk) not in str(existing)
     assert existing["student_id"] is None
+    assert not any(str(stranger.pk) in error.split() for error in existing["errors"])
     assert existing["errors"] == [e.replace("78", "77") for e in unknown["errors"]]  # the same answer
