@@ -27,4 +27,6 @@ RUN python manage.py collectstatic --noinput \
 
 USER markaz
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "core.asgi:application"]
+# No --proxy-headers: daphne would take the leftmost X-Forwarded-For entry, which the client writes;
+# the app reads it by NINJA_NUM_PROXIES instead (core/net.py).
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "core.asgi:application"]

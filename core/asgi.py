@@ -11,12 +11,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from core.bodylimit import BodySizeLimit  # noqa: E402
 from realtime.middleware import TicketAuthMiddleware, allowed_origin_validator  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodySizeLimit(django_asgi_app),  # refuses oversized bodies before Django reads them
         "websocket": allowed_origin_validator(TicketAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

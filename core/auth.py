@@ -52,11 +52,18 @@ def decode_token(token: str, *, expected_type: str) -> dict[str, Any]:
 
 
 def user_from_access_token(token: str):
-    """The active user an access token names, or None."""
+    """The active user an access token names, or None. A token of a revoked session is refused
+    (core/sessions.py); one minted without a session (server-side tools and tests, with the signing
+    key) has an empty `sid` and nothing to revoke."""
+    from core.sessions import is_session_alive
+
     try:
         claims = decode_token(token, expected_type="access")
         user_id = int(claims["sub"])
     except (InvalidToken, ValueError):
+        return None
+    sid = claims.get("sid")
+    if not isinstance(sid, str) or (sid and not is_session_alive(sid)):
         return None
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is not None:

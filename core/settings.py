@@ -161,6 +161,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Trusted reverse proxies in front of daphne (core/net.py). 0 = none: X-Forwarded-For is ignored and
+# the TCP peer is the client. Set it to the number of proxies that append to X-Forwarded-For.
 NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
@@ -169,6 +171,8 @@ THROTTLE_RATES = {
     "login_account": env.str("THROTTLE_LOGIN_ACCOUNT", default="10/min"),
     "register": env.str("THROTTLE_REGISTER", default="10/hour"),
     "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="5/hour"),
+    # reset mails one account may be sent, whoever asks and however the login is spelled
+    "password_reset_account": env.str("THROTTLE_PASSWORD_RESET_ACCOUNT", default="3/hour"),
     "user": env.str("THROTTLE_USER", default="600/min"),
 }
 
@@ -238,8 +242,12 @@ if STORAGE_S3_BUCKET:
             "file_overwrite": False,
         },
     }
+# Body caps, enforced in front of Django by core/bodylimit.py (413 before the body is read): non-file
+# bodies DATA_UPLOAD_MAX_MEMORY_SIZE; multipart uploads REQUEST_MAX_UPLOAD_MB (keep it at or above the
+# system settings' max_upload_mb). Files above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+REQUEST_MAX_UPLOAD_BYTES = env.int("REQUEST_MAX_UPLOAD_MB", default=64) * 1024 * 1024
 
 # --- email ----------------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):

@@ -1,8 +1,9 @@
 """Throttles kept in the cache (Redis when REDIS_URL is set, so limits hold across processes).
 
 Rates come from settings.THROTTLE_RATES at request time, so operators (and tests) can change them
-without re-importing the API. Client addresses honour NINJA_NUM_PROXIES: without it a client could
-rotate X-Forwarded-For and escape every limit.
+without re-importing the API. Client addresses come from core.net.client_address (NINJA_NUM_PROXIES,
+safe by default): a client cannot rotate X-Forwarded-For to escape a limit. Per-account throttles key
+on the normalized identity a module gives them (the same account under every spelling).
 
 On Redis the sliding window is a sorted set updated by one Lua script: one round trip per request
 and atomic across processes. Ninja's own version reads the whole history list, unpickles it, and
@@ -14,11 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
 from ninja.throttling import SimpleRateThrottle
 
+from core.net import client_address
 from core.redis_pool import SharedPoolRedisCache
 
 # KEYS[1] the window; ARGV: now, duration, limit, a unique member. Returns {allowed, oldest score}.
@@ -75,6 +78,9 @@ class ScopedThrottle(SimpleRateThrottle):
         self.history = [float(oldest)] if oldest else []  # wait() needs the oldest entry only
         return bool(allowed)
 
+    def get_ident(self, request) -> str | None:
+        return client_address(request)
+
     def ident_for(self, request) -> str | None:
         return self.get_ident(request)
 
@@ -103,18 +109,43 @@ class UserThrottle(ScopedThrottle):
         return self.get_ident(request)
 
 
-class BodyFieldThrottle(ScopedThrottle):
-    """Keys on a JSON body field (e.g. the login being attacked), whoever sends it."""
+def _lower(value: str) -> str:
+    return value.strip().lower()
 
-    def __init__(self, scope: str, field: str):
+
+class BodyFieldThrottle(ScopedThrottle):
+    """Keys on a JSON body field (e.g. the login being attacked), whoever sends it. `identity` maps
+    the raw value to the identity it names (accounts gives one that resolves every spelling of a
+    phone or an email to the account), so variants share one budget."""
+
+    def __init__(self, scope: str, field: str, identity: Callable[[str], str] = _lower):
         self.field = field
+        self.identity = identity
         super().__init__(scope)
 
     def ident_for(self, request) -> str | None:
-        try:
-            value = json.loads(request.body or b"{}").get(self.field)
-        except (ValueError, AttributeError):
-            return None
+        return self.ident_for_value(body_field(request, self.field))
+
+    def ident_for_value(self, value) -> str | None:
         if not isinstance(value, str) or not value.strip():
             return None
-        return value.strip().lower()
+        return self.identity(value)  # not the field's name: the API and the admin share one budget
+
+
+def body_field(request, field: str):
+    """A field of a JSON body (the API) or of a form (the admin's login page)."""
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return request.POST.get(field)
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body.get(field) if isinstance(body, dict) else None
+
+
+def throttled(throttles, request) -> float | None:
+    """Runs throttles outside Ninja (the admin login): None when allowed, else seconds to wait."""
+    for throttle in throttles:
+        if not throttle.allow_request(request):
+            return throttle.wait() or 1.0
+    return None

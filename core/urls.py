@@ -6,6 +6,7 @@ from django.urls import path, re_path
 
 from core.api import api
 from core.health import healthz, readyz
+from modules.accounts.admin_login import throttled_admin_login
 
 
 def api_not_found(request, *args, **kwargs):
@@ -17,5 +18,6 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),  # never an HTML page from /api/
+    path("admin/login/", throttled_admin_login, name="admin_login_throttled"),  # before the site's own
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,11 @@ server → `welcome` on connect (the user's own channels already joined), then e
 `{type, channel, id, ts, data}`; client → `{"action": "subscribe"|"unsubscribe", "channel": ...}` or
 `{"action": "ping"}`. Every mistake is answered with `{"type": "error", "code": ...}` and the
 connection stays open; only a failed authentication (4401 on connect, or a user deactivated since)
-closes it."""
+closes it.
+
+Subscriptions are re-checked when the facts behind them change (realtime/control.py): the socket of
+a deactivated user is closed with 4401, a channel the user may no longer hear is left with
+`{"type": "unsubscribed", "channel": ..., "reason": "forbidden"}`."""
 
 from __future__ import annotations
 
@@ -70,6 +74,25 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         """An event from publish_on_commit(), already encoded once for every recipient."""
         await self.send(text_data=message["text"])
 
+    async def realtime_recheck(self, message):
+        """A control message (realtime/control.py): re-authorize one channel, or all of them."""
+        if self.user is None:
+            return
+        only = message.get("channel")
+        if only is not None and only not in self.joined:
+            return  # a channel this socket does not hear: nothing to check
+        channels = [only] if only else sorted(self.joined - {user_channel(self.user.pk)})
+        verdicts = await run_db(self._recheck, channels)
+        if verdicts is None:
+            await self._error("not_authenticated", "The account is no longer active.")
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            self.user = None
+            return
+        for channel, allowed in verdicts.items():
+            if not allowed:
+                await self._leave(channel)
+                await self._send({"type": "unsubscribed", "channel": channel, "reason": "forbidden"})
+
     # --- actions -----------------------------------------------------------------------------------
 
     async def _subscribe(self, frame: dict) -> None:
@@ -95,9 +118,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if not is_valid_channel(channel):
             return await self._error("invalid_channel", "Unknown channel name.", channel)
         if channel in self.joined:
-            await self.channel_layer.group_discard(group_name(channel), self.channel_name)
-            self.joined.discard(channel)
-            self.subscriptions.discard(channel)
+            await self._leave(channel)
         await self._send({"type": "unsubscribed", "channel": channel})
 
     async def _ping(self, frame: dict) -> None:
@@ -118,6 +139,26 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         except Exception:  # a broken authorizer refuses; it must not kill the socket
             logger.exception("authorizer failed for %s on %s", user.pk, channel)
             return "forbidden"
+
+    def _recheck(self, channels: list[str]) -> dict[str, bool] | None:
+        """None when the user is no longer active, else each channel's verdict."""
+        user = get_user_model().objects.filter(pk=self.user.pk, is_active=True).first()
+        if user is None:
+            return None
+        self.user = user
+        verdicts = {}
+        for channel in channels:
+            try:
+                verdicts[channel] = bool(registry.can_subscribe(user, channel))
+            except Exception:  # a broken authorizer refuses, as on subscribe
+                logger.exception("authorizer failed for %s on %s", user.pk, channel)
+                verdicts[channel] = False
+        return verdicts
+
+    async def _leave(self, channel: str) -> None:
+        await self.channel_layer.group_discard(group_name(channel), self.channel_name)
+        self.joined.discard(channel)
+        self.subscriptions.discard(channel)
 
     async def _join(self, channel: str) -> None:
         await self.channel_layer.group_add(group_name(channel), self.channel_name)

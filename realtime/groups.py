@@ -26,4 +26,10 @@ def group_channel(group_id: int) -> str:
     return f"group:{group_id}"
 
 
+def group_staff_channel(group_id: int) -> str:
+    """The group's staff channel (its teacher, admins): what only staff may see, e.g. the full
+    attendance sheet with phones and notes."""
+    return f"group_staff:{group_id}"
+
+
 DASHBOARD = "dashboard"

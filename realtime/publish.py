@@ -70,19 +70,25 @@ class _PublisherLoop:
 _publisher = _PublisherLoop()
 
 
-def send_now(envelope: dict[str, Any], text: str | None = None) -> None:
+def group_send_now(channel: str, message: dict[str, Any]) -> None:
+    """Hand one channel-layer message to every socket of `channel` (from sync code). A dead layer
+    is logged, never raised: the write that caused the message has already committed."""
     layer = get_channel_layer()
     if layer is None:
         return
-    group, message = group_name(envelope["channel"]), layer_message(envelope, text)
+    group = group_name(channel)
     try:
         if isinstance(layer, InMemoryChannelLayer):
             # Only this process's clients can hear it: deliver on the loop they live on.
             async_to_sync(layer.group_send)(group, message)
         else:
             _publisher.run(layer.group_send(group, message))
-    except Exception:  # a dead layer must never break the write that already committed
-        logger.exception("could not publish %s on %s", envelope["type"], envelope["channel"])
+    except Exception:
+        logger.exception("could not send %s on %s", message.get("type"), channel)
+
+
+def send_now(envelope: dict[str, Any], text: str | None = None) -> None:
+    group_send_now(envelope["channel"], layer_message(envelope, text))
 
 
 def publish_on_commit(

@@ -1,10 +1,11 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
+from core.net import client_address
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsAuthenticated, check
 from core.schemas import errors
-from core.throttling import BodyFieldThrottle, IpThrottle
+from core.throttling import IpThrottle
 from modules.accounts import selectors, services, tokens
 from modules.accounts.models import User
 from modules.accounts.schemas import (
@@ -25,6 +26,7 @@ from modules.accounts.schemas import (
     UserOut,
     UserUpdateIn,
 )
+from modules.accounts.throttles import login_throttles, reset_throttles
 
 CAN_MANAGE_USERS = IsAdmin
 CAN_USE_ACCOUNT = IsAuthenticated()
@@ -35,9 +37,7 @@ users = Router(tags=["users"])
 
 
 def _client(request) -> dict:
-    from ninja.throttling import BaseThrottle
-
-    return {"user_agent": request.headers.get("User-Agent", ""), "ip": BaseThrottle().get_ident(request)}
+    return {"user_agent": request.headers.get("User-Agent", ""), "ip": client_address(request)}
 
 
 def _pair(pair: tokens.TokenPair) -> dict:
@@ -54,7 +54,7 @@ def _pair(pair: tokens.TokenPair) -> dict:
     "/login",
     auth=None,
     response={200: TokenPairOut, **errors(401, 422, 429)},
-    throttle=[IpThrottle("login_ip"), BodyFieldThrottle("login_account", "login")],
+    throttle=login_throttles(),
     summary="Log in with email or phone",
 )
 def login(request, payload: LoginIn):
@@ -87,7 +87,10 @@ def get_me(request):
 
 @auth.patch("/me", response={200: MeOut, **errors(401, 409, 422, 429)}, summary="Update own profile")
 def update_me(request, payload: MePatchIn):
-    services.user_update(user=request.auth, **payload.dict(exclude_unset=True))
+    fields = payload.dict(exclude_unset=True)
+    services.own_profile_update(
+        user=request.auth, current_password=fields.pop("current_password", None), **fields
+    )
     return selectors.user_with_children(request.auth.pk)
 
 
@@ -123,7 +126,7 @@ def change_password(request, payload: PasswordChangeIn):
     "/password/reset",
     auth=None,
     response={202: AcceptedOut, **errors(422, 429)},
-    throttle=[IpThrottle("password_reset"), BodyFieldThrottle("password_reset", "login")],
+    throttle=reset_throttles(),
     summary="Email a password-reset link",
 )
 def request_password_reset(request, payload: ResetRequestIn):

@@ -102,6 +102,9 @@ class MePatchIn(Schema):
     last_name: str | None = Field(None, max_length=80)
     language: Language | None = None
     email: EmailStr | None = None
+    current_password: str | None = Field(
+        None, max_length=128, description="required when the email changes (it receives reset links)"
+    )
 
     _email = field_validator("email")(_email)
 

@@ -116,6 +116,18 @@ def user_update(*, user: User, **fields) -> User:
     return user
 
 
+def own_profile_update(*, user: User, current_password: str | None, **fields) -> User:
+    """A user's own changes. A new email receives password-reset links, so changing it takes the
+    current password: a stolen access token alone cannot redirect the account's recovery."""
+    new_email = fields.get("email")
+    email_changes = new_email is not None and new_email.lower() != (user.email or "").lower()
+    if email_changes and not (current_password and user.check_password(current_password)):
+        raise ValidationFailed.field(
+            "current_password", "Enter your current password to change the email.", code="wrong_password"
+        )
+    return user_update(user=user, **fields)
+
+
 @transaction.atomic
 def user_set_active(*, user: User, active: bool) -> User:
     user.is_active = active
@@ -196,10 +208,10 @@ def _one_time_token_burn(*, raw: str, purpose: str) -> OneTimeToken:
 
 
 def password_reset_request(*, login: str) -> None:
-    """Always succeeds from the caller's view: whether the login exists is never revealed."""
-    user = user_by_login(login)
-    if user is not None and user.is_active and user.email:
-        enqueue("modules.accounts.tasks.send_password_reset", user.pk)
+    """Always succeeds from the caller's view: whether the login exists is never revealed, not even
+    by the time the answer takes. The request does the same work for every login (one queued task);
+    the worker looks the account up and mails only a verified address (tasks.send_password_reset_to)."""
+    enqueue("modules.accounts.tasks.send_password_reset_to", (login or "").strip()[:254])
 
 
 @transaction.atomic

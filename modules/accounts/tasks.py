@@ -36,6 +36,18 @@ def send_password_reset(user_id: int) -> None:
     _deliver(user, "password_reset", token, frontend_link("reset-password", token))
 
 
+def send_password_reset_to(login: str) -> str:
+    """A self-service reset request: only to an active account's VERIFIED email (an address nobody
+    proved to own must not receive the key to the account)."""
+    from modules.accounts.selectors import user_by_login
+
+    user = user_by_login(login)
+    if user is None or not user.is_active or not user.email or user.email_verified_at is None:
+        return "skipped"
+    send_password_reset(user.pk)
+    return "sent"
+
+
 def send_email_verification(user_id: int) -> None:
     user = User.objects.filter(pk=user_id, is_active=True, email_verified_at=None).exclude(email=None).first()
     if user is None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.auth import issue_access_token
 from core.exceptions import NotAuthenticated
+from core.sessions import mark_revoked_on_commit
 from modules.accounts.models import RefreshToken, User
 
 
@@ -50,8 +51,21 @@ def session_start(*, user: User, user_agent: str = "", ip: str | None = None) ->
     return _issue(user, uuid.uuid4(), user_agent=user_agent, ip=ip)
 
 
+def session_is_alive(sid: str) -> bool:
+    """The database's answer for core.sessions: some refresh token of the family is neither revoked
+    nor expired, and its user is active."""
+    try:
+        family = uuid.UUID(sid)
+    except ValueError:
+        return False
+    return RefreshToken.objects.filter(
+        family=family, revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
+    ).exists()
+
+
 def _revoke_family(family: uuid.UUID) -> None:
     RefreshToken.objects.filter(family=family, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    mark_revoked_on_commit([family])
 
 
 class TokenReused(NotAuthenticated):
@@ -93,4 +107,7 @@ def sessions_revoke_all(*, user: User, except_family: str | None = None) -> int:
     qs = RefreshToken.objects.filter(user=user, revoked_at__isnull=True)
     if except_family:
         qs = qs.exclude(family=except_family)
-    return qs.update(revoked_at=timezone.now())
+    families = set(qs.values_list("family", flat=True))
+    count = qs.update(revoked_at=timezone.now())
+    mark_revoked_on_commit(families)
+    return count

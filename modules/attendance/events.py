@@ -1,9 +1,14 @@
-"""Real-time events of the attendance module (sent after commit by realtime.publish_on_commit)."""
+"""Real-time events of the attendance module (sent after commit by realtime.publish_on_commit).
+
+Audiences: a lesson's full sheet (names, phones, statuses, the teacher's notes) goes only to staff,
+on `group_staff:<id>` and `dashboard`. The group's own channel is heard by every student and parent
+of the group, so it carries only the fact that the sheet changed (`records` is empty); a student or
+parent then reads GET /lessons/{id}/attendance, which shows them their own line."""
 
 from __future__ import annotations
 
 from realtime import publish_on_commit
-from realtime.groups import DASHBOARD, group_channel
+from realtime.groups import DASHBOARD, group_channel, group_staff_channel
 
 ATTENDANCE_UPDATED = "attendance.updated"
 
@@ -30,10 +35,8 @@ def _row_data(row) -> dict:
 
 def attendance_updated(*, lesson, rows) -> None:
     """`rows`: the records that changed, as AttendanceRecordOut-shaped objects."""
-    data = {
-        "lesson_id": lesson.pk,
-        "group_id": lesson.group_id,
-        "records": [_row_data(row) for row in rows],
-    }
-    for channel in (group_channel(lesson.group_id), DASHBOARD):
-        publish_on_commit(channel=channel, type=ATTENDANCE_UPDATED, data=data)
+    signal = {"lesson_id": lesson.pk, "group_id": lesson.group_id, "records": []}
+    sheet = {**signal, "records": [_row_data(row) for row in rows]}
+    publish_on_commit(channel=group_channel(lesson.group_id), type=ATTENDANCE_UPDATED, data=signal)
+    for channel in (group_staff_channel(lesson.group_id), DASHBOARD):
+        publish_on_commit(channel=channel, type=ATTENDANCE_UPDATED, data=sheet)

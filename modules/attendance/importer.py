@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -27,6 +27,12 @@ from modules.lessons.models import Lesson
 from modules.lessons.selectors import lesson_local_date, lessons_visible_to
 
 MAX_ROWS = 20_000
+# Blank lines are skipped, but reading them costs too: a sheet may not run past this line.
+MAX_LINES = MAX_ROWS + 5_000
+# An XLSX is a zip: a few hundred KB can inflate to gigabytes of sheet XML. The declared sizes of the
+# sheets and the shared strings are checked before openpyxl reads any of it (a real 20,000-row sheet
+# is well under 10 MB).
+MAX_XLSX_XML_BYTES = 40 * 1024 * 1024
 
 
 @dataclass
@@ -38,6 +44,7 @@ class ImportRow:
     student_id: int | None = None
     status: str | None = None
     result: str | None = None
+    phone: str | None = None  # the normalized phone the row named its student by, if it did
 
     @property
     def ok(self) -> bool:
@@ -79,9 +86,8 @@ def attendance_import(*, upload, actor: User, partial: bool = False, dry_run: bo
     limit_mb = get_system_settings().max_upload_mb
     if upload.size > limit_mb * 1024 * 1024:
         raise PayloadTooLarge(f"The file is larger than {limit_mb} MB.")
-    rows = [ImportRow(line, cells) for line, cells in read_table(upload)]
-    if len(rows) > MAX_ROWS:
-        raise ValidationFailed.field("file", f"At most {MAX_ROWS} rows per import; split the file.")
+    _check_xlsx_inflation(upload)
+    rows = _read_rows(upload)
     if not rows:
         raise ValidationFailed.field("file", "The file has no rows.")
     _Resolver(actor).resolve(rows)
@@ -100,6 +106,50 @@ def attendance_import(*, upload, actor: User, partial: bool = False, dry_run: bo
         )
     _apply(report, actor=actor)
     return report
+
+
+def _too_many_rows() -> ValidationFailed:
+    return ValidationFailed.field("file", f"At most {MAX_ROWS} rows per import; split the file.")
+
+
+def _read_rows(upload) -> list[ImportRow]:
+    """The rows, read as a stream and abandoned the moment a cap is passed."""
+    rows: list[ImportRow] = []
+    for line, cells in read_table(upload):
+        if len(rows) >= MAX_ROWS or line > MAX_LINES:
+            raise _too_many_rows()
+        rows.append(ImportRow(line, cells))
+    return rows
+
+
+def _check_xlsx_inflation(upload) -> None:
+    import zipfile
+
+    upload.seek(0)
+    try:
+        if not zipfile.is_zipfile(upload):
+            return
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            inflated = sum(
+                info.file_size
+                for info in archive.infolist()
+                if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"
+            )
+    except zipfile.BadZipFile:
+        return  # not ours to judge: read_table refuses what it cannot read
+    finally:
+        upload.seek(0)
+    if inflated > MAX_XLSX_XML_BYTES:
+        raise PayloadTooLarge(
+            f"The spreadsheet unpacks to {inflated // (1024 * 1024)} MB; at most "
+            f"{MAX_XLSX_XML_BYTES // (1024 * 1024)} MB are read.",
+            code="spreadsheet_too_large",
+        )
+
+
+def _not_on_roster_by_phone(phone: str) -> str:
+    return f"no student with phone {phone} on the lesson's roster"
 
 
 def _row_dict(r: ImportRow) -> dict:
@@ -272,16 +322,23 @@ class _Resolver:
                     phones[id(r)] = normalized
             else:
                 r.errors.append("give student_id or phone")
+        # A phone finds only students of groups the actor may see: anyone else's number gets the
+        # answer a number nobody has gets (no id, no hint that the account exists).
+        in_visible_groups = Membership.objects.filter(
+            student=OuterRef("pk"), group__in=groups_visible_to(self.actor)
+        )
         students = User.objects.filter(
-            Q(pk__in=ids) | Q(phone__in=set(phones.values())), role=User.Role.STUDENT
+            Q(pk__in=ids) | (Q(phone__in=set(phones.values())) & Exists(in_visible_groups)),
+            role=User.Role.STUDENT,
         )
         by_id = {s.pk: s for s in students}
-        by_phone = {s.phone: s for s in by_id.values()}
+        by_phone = {s.phone: s for s in by_id.values() if s.phone in set(phones.values())}
         for r in rows:
             if id(r) in phones:
-                student = by_phone.get(phones[id(r)])
+                r.phone = phones[id(r)]
+                student = by_phone.get(r.phone)
                 if student is None:
-                    r.errors.append(f"no student with phone {phones[id(r)]}")
+                    r.errors.append(_not_on_roster_by_phone(r.phone))
                 else:
                     r.student_id = student.pk
             elif r.student_id is not None and r.student_id not in by_id:
@@ -321,7 +378,12 @@ class _Resolver:
 
     def _check_roster(self, r: ImportRow, rosters, seen, students) -> None:
         day, roster_ids = self._roster_ids(r.lesson, rosters)
-        if r.student_id not in roster_ids:
+        if r.student_id not in roster_ids and r.phone is not None:
+            # The phone matched someone outside this lesson's roster: the same answer as for a phone
+            # nobody has, and no id, so a file cannot probe who owns a number.
+            r.errors.append(_not_on_roster_by_phone(r.phone))
+            r.student_id = None
+        elif r.student_id not in roster_ids:
             r.errors.append(
                 f"student {r.student_id} is not on the roster of lesson {r.lesson.pk} ({day.isoformat()})"
             )

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from core.exceptions import UnsupportedMediaType, ValidationFailed
 from modules.resources.filetypes import sniff
 
+MAX_COLUMNS = 32  # more than any import needs (see _ALIASES)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
 
@@ -86,7 +87,9 @@ def _xlsx_rows(upload) -> Iterator[tuple[int, dict]]:
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise ValidationFailed.field("file", "The spreadsheet could not be read.") from exc
     sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
+    # Only the columns a sheet can name: one cell far right (column XFD) would otherwise make every
+    # row 16,384 cells wide (a row bomb from a few hundred KB).
+    values = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     header = next(values, None)
     if header is None:
         raise ValidationFailed.field("file", "The spreadsheet is empty.")

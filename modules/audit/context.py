@@ -4,31 +4,20 @@ and shell sessions write nothing to the log."""
 
 from __future__ import annotations
 
-import ipaddress
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
+from core.net import client_address
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def client_ip(request) -> str | None:
-    """The client address, trusting X-Forwarded-For only as deep as NINJA_NUM_PROXIES says (so a
-    client cannot choose the address recorded in the log)."""
-    num_proxies = getattr(settings, "NINJA_NUM_PROXIES", 0) or 0
-    xff = request.META.get("HTTP_X_FORWARDED_FOR")
-    candidate = request.META.get("REMOTE_ADDR")
-    if xff and num_proxies > 0:
-        addrs = [a.strip() for a in xff.split(",") if a.strip()]
-        if addrs:
-            candidate = addrs[-min(num_proxies, len(addrs))]
-    try:  # a garbled header must never break the write it describes
-        return str(ipaddress.ip_address(candidate)) if candidate else None
-    except ValueError:
-        return None
+    """The client address under the one rule of core.net (so a client cannot choose the address
+    recorded in the log)."""
+    return client_address(request)
 
 
 def _source(path: str) -> str:

@@ -213,6 +213,24 @@ def can_subscribe_group(user: User, key: str) -> bool:
     return False
 
 
+def can_subscribe_group_staff(user: User, key: str) -> bool:
+    """The `group_staff:<id>` channel rule: admins and the group's teacher only."""
+    if not key.isdigit() or not getattr(user, "is_active", False):
+        return False
+    if user.role == User.Role.ADMIN:
+        return Group.objects.filter(pk=int(key)).exists()
+    if user.role == User.Role.TEACHER:
+        return Group.objects.filter(pk=int(key), teacher=user).exists()
+    return False
+
+
+def group_channels_of(row) -> list[str]:
+    """The channels whose audience a changed Membership or Group row may shrink."""
+    if isinstance(row, Membership):
+        return [f"group:{row.group_id}"]
+    return [f"group:{row.pk}", f"group_staff:{row.pk}"]
+
+
 def holidays_between(date_from: date, date_to: date) -> dict[date, str]:
     """Every closed day in [date_from, date_to] mapped to its holiday's name (one query)."""
     from datetime import timedelta

@@ -5,6 +5,7 @@ from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
 from modules.homework import selectors, services
+from modules.homework.audio import CONTENT_TYPES
 from modules.homework.permissions import (
     CAN_MANAGE_HOMEWORK,
     CAN_RETRY,
@@ -22,6 +23,8 @@ from modules.homework.schemas import (
     SubmissionOut,
     SubmissionReviewIn,
 )
+
+OCTET = "application/octet-stream"
 
 router = Router()
 homework = Router(tags=["homework"])
@@ -203,8 +206,12 @@ def retry_submission_transcription(request, submission_id: int):
     return Status(202, selectors.submission_get(request.auth, submission_id))
 
 
-def _download(field_file, name: str):
-    return FileResponse(field_file.open("rb"), as_attachment=True, filename=name)
+def _download(field_file, name: str, content_type: str):
+    """Always an attachment, typed by what was sniffed at upload, never guessed from the student's
+    file name (a `.html` or `.svg` name would otherwise be served as a page)."""
+    return FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=name, content_type=content_type or OCTET
+    )
 
 
 @submissions.get(
@@ -215,7 +222,8 @@ def _download(field_file, name: str):
 )
 def download_submission_audio(request, submission_id: int):
     item = selectors.submission_attachment(request.auth, submission_id, "audio")
-    return _download(item.audio, f"submission-{item.pk}.{item.audio_format or 'audio'}")
+    content_type = CONTENT_TYPES.get(item.audio_format, OCTET)
+    return _download(item.audio, f"submission-{item.pk}.{item.audio_format or 'audio'}", content_type)
 
 
 @submissions.get(
@@ -226,7 +234,7 @@ def download_submission_audio(request, submission_id: int):
 )
 def download_submission_file(request, submission_id: int):
     item = selectors.submission_attachment(request.auth, submission_id, "file")
-    return _download(item.file, item.file_name or f"submission-{item.pk}")
+    return _download(item.file, item.file_name or f"submission-{item.pk}", item.file_content_type)
 
 
 router.add_router("", homework)

@@ -1,6 +1,7 @@
 """Validating an uploaded recording before anything is stored: the format OpenAI's transcription
 endpoint accepts (decided by the bytes, not the name), at most 25 MB, and a readable duration within
-the center's limit (SystemSettings.audio_max_seconds)."""
+the center's limit (SystemSettings.audio_max_seconds), measured by decoding the frames, not taken
+from the container's claim."""
 
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ def _family(upload: IO[bytes]) -> str | None:
     return _FAMILY_OF_GUESS.get(guess.extension) if guess else None
 
 
-def _duration(upload: IO[bytes], family: str) -> float | None:
+def _declared_duration(upload: IO[bytes], family: str) -> float | None:
+    """What the container says (mutagen's header reading; for WebM the frames' own timestamps)."""
     upload.seek(0)
     try:
         if family == "webm":
@@ -80,6 +82,39 @@ def _duration(upload: IO[bytes], family: str) -> float | None:
         return None
     finally:
         upload.seek(0)
+
+
+def decoded_duration(upload: IO[bytes], *, stop_after: float) -> float | None:
+    """Seconds of sound actually in the file: its audio frames decoded (FFmpeg, through PyAV) and
+    their samples counted, stopping once `stop_after` is passed so a 3-hour file costs no more than
+    a limit's worth of decoding. None when nothing decodes."""
+    import av
+
+    upload.seek(0)
+    total = 0.0
+    try:
+        with av.open(upload, mode="r") as container:
+            stream = next((s for s in container.streams if s.type == "audio"), None)
+            if stream is None:
+                return None
+            for frame in container.decode(stream):
+                if frame.sample_rate:
+                    total += frame.samples / frame.sample_rate
+                if total > stop_after:
+                    break
+    except Exception:  # FFmpeg's errors on damaged data: what decoded before the damage counts
+        pass
+    finally:
+        upload.seek(0)
+    return total or None
+
+
+def _duration(upload: IO[bytes], family: str, max_seconds: int) -> float | None:
+    """The longest of what the container declares and what decodes: a header that understates the
+    length (WebM's Duration, an MP3's Xing frame count) can no longer let a long recording in."""
+    readings = [_declared_duration(upload, family), decoded_duration(upload, stop_after=max_seconds + 1)]
+    known = [r for r in readings if r]
+    return max(known) if known else None
 
 
 def validate_audio(upload, *, max_seconds: int) -> AudioInfo:
@@ -103,7 +138,7 @@ def validate_audio(upload, *, max_seconds: int) -> AudioInfo:
     if named and named not in _FAMILY_OF_EXTENSION and named != "blob":
         raise UnsupportedMediaType(f"Audio must be one of: {supported}.", code="unsupported_audio")
     extension = named if named in _FAMILY_OF_EXTENSION else _DEFAULT_EXTENSION[family]
-    seconds = _duration(upload, family)
+    seconds = _duration(upload, family, max_seconds)
     if not seconds or seconds <= 0:
         raise ValidationFailed.field(
             "audio", "The recording cannot be read or is empty.", type="audio_unreadable"
@@ -120,7 +155,7 @@ def validate_audio(upload, *, max_seconds: int) -> AudioInfo:
 # --- WebM (Matroska) ---------------------------------------------------------------------------------
 # mutagen has no Matroska reader, and browsers' MediaRecorder writes WebM whose Segment and Clusters
 # have "unknown" sizes and often no Duration. So the file is walked element by element with master
-# elements entered inline: Info's Duration is used when present, else the last block's timestamp.
+# elements entered inline: the longer of Info's Duration and the last block's timestamp is used.
 
 _SEGMENT, _INFO, _CLUSTER, _BLOCK_GROUP = 0x18538067, 0x1549A966, 0x1F43B675, 0xA0
 _TIMECODE_SCALE, _DURATION, _CLUSTER_TIMECODE = 0x2AD7B1, 0x4489, 0xE7
@@ -175,5 +210,7 @@ def webm_duration(stream: IO[bytes]) -> float | None:
             stream.seek(start + length)
         else:
             stream.seek(length, 1)
-    ticks = declared if declared else last_tc
+    # The longer of the declared Duration and the last frame's timestamp: a Duration of 5 s in front
+    # of 3 hours of frames must not pass.
+    ticks = max(declared or 0, last_tc or 0)
     return ticks * scale / 1e9 if ticks else None

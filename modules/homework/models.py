@@ -82,6 +82,9 @@ class Submission(TimeStamped):
     text = models.TextField(blank=True)
     file = models.FileField(upload_to=upload_file, blank=True, max_length=255)
     file_name = models.CharField(max_length=255, blank=True, help_text="the name the student uploaded")
+    file_content_type = models.CharField(
+        max_length=100, blank=True, help_text="sniffed from the content at upload; served on download"
+    )
     audio = models.FileField(upload_to=upload_audio, blank=True, max_length=255)
     audio_format = models.CharField(max_length=8, blank=True)
     audio_seconds = models.FloatField(null=True, blank=True)

@@ -46,7 +46,9 @@ class HomeworkOut(Schema):
     title: str
     instructions: str
     kind: Kind
-    reference_text: str
+    reference_text: str = Field(
+        description="empty for students and parents when kind is text (the answer key)"
+    )
     due_at: datetime
     max_score: int
     accepts_late: bool
@@ -58,6 +60,16 @@ class HomeworkOut(Schema):
     @staticmethod
     def resolve_group_name(obj) -> str:
         return obj.group.name  # select_related by every selector
+
+    @staticmethod
+    def resolve_reference_text(obj, context) -> str:
+        """A text homework's reference is its answer key (pasting it scores full marks): only staff
+        see it. An audio homework's reference is the passage the student reads aloud: everyone."""
+        if obj.kind != "text":
+            return obj.reference_text
+        request = (context or {}).get("request")
+        viewer = getattr(request, "auth", None)
+        return obj.reference_text if getattr(viewer, "role", None) in ("admin", "teacher") else ""
 
     @staticmethod
     def resolve_resources(obj) -> list:

@@ -12,3 +12,7 @@ def transcribe_submission(submission_id: int) -> str:
 
 def check_homework_deadlines() -> dict[str, int]:
     return services.homework_check_deadlines()
+
+
+def requeue_stuck_transcriptions() -> int:
+    return services.submissions_requeue_stuck()

@@ -11,7 +11,8 @@ from tests.factories.accounts import PASSWORD, StudentFactory
 
 @pytest.fixture
 def user(db):
-    return StudentFactory(email="reset@example.uz", language="ru")
+    # reset links go only to a verified address
+    return StudentFactory(email="reset@example.uz", language="ru", email_verified_at=timezone.now())
 
 
 def _token_from_mail() -> str:
@@ -89,6 +90,8 @@ def test_reset_requests_are_throttled(api, user, settings):
 
 
 def test_email_verification_flow(api, user, run_on_commit):
+    user.email_verified_at = None
+    user.save(update_fields=["email_verified_at"])
     with run_on_commit():
         assert api(user).post("/auth/email/verify/send").status_code == 202
     token = _token_from_mail()
@@ -96,3 +99,11 @@ def test_email_verification_flow(api, user, run_on_commit):
     assert r.status_code == 200 and r.json()["email_verified"] is True
     assert api(user).post("/auth/email/verify/send").json()["code"] == "already_verified"
     assert api().post("/auth/email/verify", {"token": token}).status_code == 422
+
+
+def test_reset_is_not_mailed_to_an_unverified_address(api, user, run_on_commit):
+    user.email_verified_at = None
+    user.save(update_fields=["email_verified_at"])
+    with run_on_commit():
+        assert api().post("/auth/password/reset", {"login": "reset@example.uz"}).status_code == 202
+    assert mail.outbox == []

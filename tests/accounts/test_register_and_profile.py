@@ -68,7 +68,14 @@ def test_register_is_throttled(api, db, settings):
 def test_me_patch_changes_names_language_email_but_never_role(api, student, run_on_commit):
     with run_on_commit():
         r = api(student).patch(
-            "/auth/me", {"first_name": "Samira", "language": "ru", "email": "new@ex.uz", "role": "admin"}
+            "/auth/me",
+            {
+                "first_name": "Samira",
+                "language": "ru",
+                "email": "new@ex.uz",
+                "role": "admin",
+                "current_password": PASSWORD,
+            },
         )
     assert r.status_code == 200
     body = r.json()
@@ -82,7 +89,7 @@ def test_me_patch_changes_names_language_email_but_never_role(api, student, run_
 
 
 def test_me_patch_rejects_taken_email(api, student, outsider):
-    r = api(student).patch("/auth/me", {"email": outsider.email})
+    r = api(student).patch("/auth/me", {"email": outsider.email, "current_password": PASSWORD})
     assert r.status_code == 409
 
 

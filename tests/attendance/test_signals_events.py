@@ -60,13 +60,16 @@ def test_event_sent_after_commit_on_group_and_dashboard(
         api(teacher).put(
             url(past_lesson), {"records": [{"student_id": student.pk, "status": "late", "note": "bus"}]}
         )
-    sent = [e for e in events if e["type"] == "attendance.updated"]
-    assert sorted(e["channel"] for e in sent) == sorted([f"group:{group.pk}", "dashboard"])
-    data = sent[0]["data"]
-    assert data["lesson_id"] == past_lesson.pk and data["group_id"] == group.pk
-    assert [(r["student"]["id"], r["status"], r["note"]) for r in data["records"]] == [
-        (student.pk, "late", "bus")
-    ]
+    sent = {e["channel"]: e["data"] for e in events if e["type"] == "attendance.updated"}
+    assert sorted(sent) == sorted([f"group:{group.pk}", f"group_staff:{group.pk}", "dashboard"])
+    # students and parents hear that the sheet changed, never whose line or what it says
+    assert sent[f"group:{group.pk}"] == {"lesson_id": past_lesson.pk, "group_id": group.pk, "records": []}
+    for channel in (f"group_staff:{group.pk}", "dashboard"):
+        data = sent[channel]
+        assert data["lesson_id"] == past_lesson.pk and data["group_id"] == group.pk
+        assert [(r["student"]["id"], r["status"], r["note"]) for r in data["records"]] == [
+            (student.pk, "late", "bus")
+        ]
     events.clear()
     with run_on_commit():
         api(teacher).put(url(past_lesson), {"records": [{"student_id": student.pk, "status": "late"}]})

@@ -2,7 +2,7 @@
 
 from modules.homework.services.deadlines import homework_check_deadlines
 from modules.homework.services.homework import homework_create, homework_delete, homework_update
-from modules.homework.services.pipeline import submission_transcribe
+from modules.homework.services.pipeline import submission_transcribe, submissions_requeue_stuck
 from modules.homework.services.state import submission_score_auto
 from modules.homework.services.submissions import (
     submission_create,
@@ -20,4 +20,5 @@ __all__ = [
     "submission_review",
     "submission_score_auto",
     "submission_transcribe",
+    "submissions_requeue_stuck",
 ]

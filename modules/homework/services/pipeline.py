@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +19,13 @@ from django.utils import timezone
 from modules.homework import transcription
 from modules.homework.audio import CONTENT_TYPES
 from modules.homework.models import HomeworkTranscript, Submission
-from modules.homework.services.state import mark_manual_review, submission_score_auto, submission_set_status
+from modules.homework.services.state import (
+    is_stuck,
+    mark_manual_review,
+    stale_after,
+    submission_score_auto,
+    submission_set_status,
+)
 from modules.homework.services.submissions import NO_PROVIDER_REASON
 from modules.homework.transcription import TranscriptionError, TranscriptionResult
 
@@ -31,8 +36,6 @@ MAX_ATTEMPTS = 3
 # Tests set the base to 0. Worst case: 3 x 30 s timeouts + 1 s + 2 s, under the worker's 120 s.
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 8.0
-# A submission left "transcribing" this long was abandoned by a dead worker and may be claimed again.
-STALE_AFTER = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -57,8 +60,7 @@ def _claimable(submission: Submission) -> bool:
     if submission.status == Submission.Status.SUBMITTED:
         return not submission.needs_manual_review
     if submission.status == Submission.Status.TRANSCRIBING:
-        changed = submission.status_changed_at or submission.updated_at
-        return changed < timezone.now() - STALE_AFTER
+        return is_stuck(submission)  # a dead worker's claim expires before the broker redelivers
     return False
 
 
@@ -185,6 +187,31 @@ def _fail(claim: Claim, error: TranscriptionError) -> Submission | None:
         Submission.Status.FAILED,
         fields=("failure_reason", "needs_manual_review", "manual_review_reason"),
     )
+
+
+def submissions_requeue_stuck(*, now=None, limit: int = 500) -> int:
+    """The sweeper (jobs): queue the transcription again for every recording nobody works on (a
+    worker killed mid-call, a task lost). The task's claim makes a duplicate harmless."""
+    from core.tasks import enqueue
+    from modules.homework.services.submissions import TRANSCRIBE_TASK
+
+    if not transcription.is_configured():
+        return 0
+    cutoff = (now or timezone.now()) - stale_after()
+    candidates = (
+        Submission.objects.filter(
+            status_changed_at__lt=cutoff,
+            is_current=True,
+            needs_manual_review=False,
+            status__in=(Submission.Status.SUBMITTED, Submission.Status.TRANSCRIBING),
+        )
+        .exclude(audio="")
+        .order_by("status_changed_at")[:limit]
+    )
+    stuck = [s.pk for s in candidates if is_stuck(s, now=now)]
+    for submission_id in stuck:
+        enqueue(TRANSCRIBE_TASK, submission_id)
+    return len(stuck)
 
 
 def submission_transcribe(*, submission_id: int) -> Submission | None:

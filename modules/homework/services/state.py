@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.utils import timezone
 
 from modules.homework import events
 from modules.homework.models import Submission
 from modules.homework.scoring import score_text
 from modules.homework.signals import HomeworkScored, homework_scored
+
+
+def stale_after() -> timedelta:
+    """How long a claim ("transcribing") or an unclaimed recording ("submitted") may sit before it
+    is taken for abandoned: past the worker's task timeout (a live attempt is over by then: the
+    provider calls are bounded well under it) and before the broker's redelivery (Q_CLUSTER
+    `retry`), so the redelivered task finds the claim expired and takes it over."""
+    q = settings.Q_CLUSTER
+    return timedelta(seconds=min(q["timeout"] + 30, q["retry"] - 10))
+
+
+def is_stuck(submission: Submission, *, now: datetime | None = None) -> bool:
+    """A recording nobody is working on: claimed by a dead worker, or never picked up."""
+    if not submission.audio or submission.needs_manual_review:
+        return False
+    if submission.status not in (Submission.Status.TRANSCRIBING, Submission.Status.SUBMITTED):
+        return False
+    changed = submission.status_changed_at or submission.updated_at
+    return changed < (now or timezone.now()) - stale_after()
 
 
 def submission_set_status(submission: Submission, status: str, *, fields: tuple[str, ...] = ()) -> Submission:

@@ -16,7 +16,12 @@ from modules.courses.selectors import is_group_member
 from modules.homework import events, transcription
 from modules.homework.audio import AudioInfo, validate_audio
 from modules.homework.models import Homework, HomeworkTranscript, Submission
-from modules.homework.services.state import mark_manual_review, submission_score_auto, submission_set_status
+from modules.homework.services.state import (
+    is_stuck,
+    mark_manual_review,
+    submission_score_auto,
+    submission_set_status,
+)
 from modules.homework.signals import HomeworkReviewed, homework_reviewed
 
 TRANSCRIBE_TASK = "modules.homework.tasks.transcribe_submission"
@@ -38,13 +43,14 @@ def _require_answer(
         )
 
 
-def _validate_file(upload: UploadedFile) -> None:
+def _validate_file(upload: UploadedFile) -> str:
+    """The file's type as its bytes say (the name and the client's Content-Type are not trusted)."""
     from modules.resources.filetypes import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS, require_type
 
     limit_mb = get_system_settings().max_upload_mb
     if upload.size > limit_mb * 1024 * 1024:
         raise PayloadTooLarge(f"Files may be at most {limit_mb} MB.", code="file_too_large")
-    require_type(upload, DOCUMENT_EXTENSIONS | IMAGE_EXTENSIONS)
+    return require_type(upload, DOCUMENT_EXTENSIONS | IMAGE_EXTENSIONS).mime
 
 
 def _check_attempt_allowed(homework: Homework, previous: Submission | None, late: bool) -> None:
@@ -92,8 +98,7 @@ def submission_create(
     info: AudioInfo | None = None
     if audio is not None:
         info = validate_audio(audio, max_seconds=get_system_settings().audio_max_seconds)
-    if file is not None:
-        _validate_file(file)
+    file_type = _validate_file(file) if file is not None else ""
     now = timezone.now()
     late = now > homework.due_at
     previous = (
@@ -119,6 +124,7 @@ def submission_create(
         submission.audio_format, submission.audio_seconds = info.extension, info.seconds
     if file is not None:
         submission.file_name = (file.name or "")[:255]
+        submission.file_content_type = file_type
         submission.file.save(file.name or "answer", file, save=False)
     try:
         with transaction.atomic():
@@ -143,7 +149,7 @@ def submission_review(
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if not locked.is_current:
         raise Conflict("A newer attempt exists; review that one.", code="superseded")
-    if locked.status == Submission.Status.TRANSCRIBING:
+    if locked.status == Submission.Status.TRANSCRIBING and not is_stuck(locked):
         raise Conflict("The recording is still being transcribed.", code="transcribing")
     max_score = submission.homework.max_score
     score = Decimal(str(score)).quantize(Decimal("0.01"))
@@ -170,15 +176,19 @@ def submission_review(
 
 @transaction.atomic
 def submission_retry_transcription(*, submission: Submission, actor: User) -> Submission:
-    """Send a failed (or never sent) recording to the provider again. A transcribed one never is."""
+    """Send a failed, never sent or stuck (a dead worker's claim, a lost task) recording to the
+    provider again. A transcribed one never is."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if not locked.audio:
         raise Conflict("This submission has no recording.", code="no_audio")
-    if locked.status != Submission.Status.FAILED and not (
-        locked.status == Submission.Status.SUBMITTED and locked.needs_manual_review
-    ):
+    retryable = (
+        locked.status == Submission.Status.FAILED
+        or (locked.status == Submission.Status.SUBMITTED and locked.needs_manual_review)
+        or is_stuck(locked)
+    )
+    if not retryable:
         raise Conflict(
-            f"The submission is {locked.status}; only failed ones are retried.", code="not_retryable"
+            f"The submission is {locked.status}; only failed or stuck ones are retried.", code="not_retryable"
         )
     if not transcription.is_configured():
         raise Conflict("Automatic transcription is not configured.", code="transcription_disabled")

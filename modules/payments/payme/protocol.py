@@ -49,10 +49,10 @@ def is_authorized(header: str | None) -> bool:
 
 
 def client_address(request) -> str | None:
-    """The caller's address under the same NINJA_NUM_PROXIES rule the throttles use."""
-    from ninja.throttling import BaseThrottle
+    """The caller's address under the one rule the throttles use (core.net)."""
+    from core.net import client_address as address
 
-    return BaseThrottle().get_ident(request)
+    return address(request)
 
 
 def is_payme_address(address: str | None) -> bool:
