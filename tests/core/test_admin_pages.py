@@ -44,6 +44,22 @@ def populated(db):
             continue
         with transaction.atomic():
             factories[concrete]()
+    _ledger_rows()
+
+
+def _ledger_rows() -> None:
+    """Ledgers only their services write (coins, the money balance, pay rates), made through them."""
+    from datetime import date
+
+    from modules.gamification.services.manual import coins_award
+    from modules.payments.balance import balance_deposit
+    from modules.payroll.services import rate_create
+
+    staff = UserFactory(role="admin")
+    student, teacher = StudentFactory(), TeacherFactory()
+    coins_award(actor=staff, student=student, amount=5, note="admin pages")
+    balance_deposit(student=student, amount=100_000, method="cash", actor=staff)
+    rate_create(teacher=teacher, kind="per_lesson", amount=5_000_000, active_from=date(2026, 1, 1))
 
 
 def _infrastructure_rows() -> None:

@@ -1,7 +1,7 @@
-"""core.tasks.enqueue with real commits (`transaction=True`, no wrapping test transaction): the task
-reaches django-q2's ORM broker only when the caller's transaction commits, never for rolled-back
-work, and a worker's connection cannot see it before the commit. The broker is used for real here
-(sync off), as the qcluster process uses it."""
+"""core.tasks.enqueue with real commits (`transaction=True`, no wrapping test transaction): with
+django-q2's ORM broker on the project database the task row is written inside the caller's
+transaction (an outbox row), so a worker's connection sees it only once that transaction commits,
+and rolled-back work leaves none. The broker is used for real here (sync off), as qcluster uses it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ class Rollback(Exception):
 
 
 @pytest.fixture(autouse=True)
-def real_broker(monkeypatch):
+def real_broker(monkeypatch, settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": False}
     monkeypatch.setattr(Conf, "SYNC", False)
 
 
@@ -56,7 +57,7 @@ def test_outside_a_transaction_the_task_is_queued_at_once():
 def test_a_committed_transaction_queues_its_task():
     with transaction.atomic():
         enqueue(TASK, 1.5)
-        assert queued() == 0
+        assert queued() == 1  # written with the transaction's own work
     assert queued() == 1
 
 
