@@ -8,16 +8,18 @@ import importlib.util
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import BadRequest, ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from core.auth import jwt_auth
 from core.exceptions import ApplicationError
+from core.parsing import MarkazParser
 from core.throttling import UserThrottle
 
 logger = logging.getLogger("markaz.api")
@@ -68,6 +70,7 @@ api = MarkazAPI(
     docs_url="/docs",
     auth=jwt_auth,
     throttle=[UserThrottle("user")],
+    parser=MarkazParser(),
 )
 
 
@@ -146,6 +149,19 @@ def on_django_validation_error(request, exc: DjangoValidationError):
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request, exc):
     return error_response(request, 413, "The request body is too large.")
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    # e.g. multipart/form-data without a boundary: Django raises on first access to request.POST
+    return error_response(request, 400, f"The multipart body cannot be read: {exc}", "bad_multipart")
+
+
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def on_bad_request(request, exc):
+    # Django's own refusals of a request: too many fields, a malformed header or file name...
+    return error_response(request, 400, "The request is malformed.", "bad_request")
 
 
 @api.exception_handler(Exception)

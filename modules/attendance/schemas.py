@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from core.schemas import ErrorItem
+from core.schemas import ErrorItem, InputSchema, QuerySchema
 
 AttendanceStatus = Literal["present", "absent", "late", "excused"]
 ReportFormat = Literal["json", "csv", "xlsx"]
@@ -50,13 +50,13 @@ class LessonAttendanceOut(Schema):
     records: list[AttendanceRecordOut]
 
 
-class AttendanceMarkItemIn(Schema):
+class AttendanceMarkItemIn(InputSchema):
     student_id: int
     status: AttendanceStatus
     note: str | None = Field(None, max_length=500, description="omitted: keep the current note")
 
 
-class AttendanceBulkIn(Schema):
+class AttendanceBulkIn(InputSchema):
     records: list[AttendanceMarkItemIn] = Field(..., min_length=1, max_length=500)
 
     @field_validator("records")
@@ -69,7 +69,7 @@ class AttendanceBulkIn(Schema):
         return value
 
 
-class AttendancePatchIn(Schema):
+class AttendancePatchIn(InputSchema):
     status: AttendanceStatus | None = None
     note: str | None = Field(None, max_length=500)
 
@@ -129,7 +129,7 @@ class AttendanceImportRejectedOut(Schema):
     rows: list[ImportRowOut] | None = None
 
 
-class ReportRangeQuery(Schema):
+class ReportRangeQuery(QuerySchema):
     date_from: date | None = None
     date_to: date | None = None
     format: ReportFormat = "json"

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from ninja import FilterSchema, ModelSchema, Schema
+from ninja import ModelSchema, Schema
 from pydantic import Field, field_validator
 
+from core.schemas import InputSchema, QueryFilterSchema
 from modules.audit.models import AuditLog, SystemSettings
 from modules.audit.validation import (
     INT_BOUNDS,
@@ -44,7 +45,7 @@ class SystemSettingsOut(ModelSchema):
         ]
 
 
-class SystemSettingsUpdateIn(Schema):
+class SystemSettingsUpdateIn(InputSchema):
     """Every field optional; coin_rules and notification_defaults are merged key by key."""
 
     center_name: str | None = Field(default=None, min_length=1, max_length=120)
@@ -109,7 +110,7 @@ class AuditLogOut(ModelSchema):
         ]
 
 
-class AuditLogFilter(FilterSchema):
+class AuditLogFilter(QueryFilterSchema):
     actor: int | None = Field(default=None, description="the acting user's id")
     object_type: str | None = Field(default=None, description='"app_label.model", e.g. "accounts.user"')
     object_id: str | None = None
