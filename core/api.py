@@ -52,9 +52,28 @@ def _partial_times(node):
     return node
 
 
+def _declare_input_errors(schema):
+    """Any operation can answer 400 to a request it cannot read (a body that is not JSON, multipart
+    without a boundary, a NUL in the URL), and one with parameters or a body a 422 when they do not
+    validate: declared once here rather than on every endpoint."""
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.get("responses")
+            if responses is None:
+                continue
+            declared = {str(status) for status in responses}
+            if "400" not in declared:
+                responses[400] = {"description": "Bad Request", **error}
+            takes_input = operation.get("parameters") or operation.get("requestBody")
+            if takes_input and "422" not in declared:
+                responses[422] = {"description": "Unprocessable Entity", **error}
+    return schema
+
+
 class MarkazAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        return _partial_times(super().get_openapi_schema(*args, **kwargs))
+        return _declare_input_errors(_partial_times(super().get_openapi_schema(*args, **kwargs)))
 
     def get_openapi_operation_id(self, operation) -> str:
         # Plain function names ("list_groups") read well in generated TypeScript clients; a test
