@@ -8,10 +8,11 @@ import importlib.util
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import BadRequest, ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -19,6 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from core.auth import jwt_auth
 from core.exceptions import ApplicationError
 from core.openapi import cache_openapi_schema
+from core.parsing import MarkazParser
 from core.throttling import UserThrottle
 
 logger = logging.getLogger("markaz.api")
@@ -51,9 +53,28 @@ def _partial_times(node):
     return node
 
 
+def _declare_input_errors(schema):
+    """Any operation can answer 400 to a request it cannot read (a body that is not JSON, multipart
+    without a boundary, a NUL in the URL), and one with parameters or a body a 422 when they do not
+    validate: declared once here rather than on every endpoint."""
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.get("responses")
+            if responses is None:
+                continue
+            declared = {str(status) for status in responses}
+            if "400" not in declared:
+                responses[400] = {"description": "Bad Request", **error}
+            takes_input = operation.get("parameters") or operation.get("requestBody")
+            if takes_input and "422" not in declared:
+                responses[422] = {"description": "Unprocessable Entity", **error}
+    return schema
+
+
 class MarkazAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        return _partial_times(super().get_openapi_schema(*args, **kwargs))
+        return _declare_input_errors(_partial_times(super().get_openapi_schema(*args, **kwargs)))
 
     def get_openapi_operation_id(self, operation) -> str:
         # Plain function names ("list_groups") read well in generated TypeScript clients; a test
@@ -69,6 +90,7 @@ api = MarkazAPI(
     docs_url="/docs",
     auth=jwt_auth,
     throttle=[UserThrottle("user")],
+    parser=MarkazParser(),
 )
 cache_openapi_schema(api)
 
@@ -148,6 +170,19 @@ def on_django_validation_error(request, exc: DjangoValidationError):
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request, exc):
     return error_response(request, 413, "The request body is too large.")
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    # e.g. multipart/form-data without a boundary: Django raises on first access to request.POST
+    return error_response(request, 400, f"The multipart body cannot be read: {exc}", "bad_multipart")
+
+
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def on_bad_request(request, exc):
+    # Django's own refusals of a request: too many fields, a malformed header or file name...
+    return error_response(request, 400, "The request is malformed.", "bad_request")
 
 
 @api.exception_handler(Exception)

@@ -54,3 +54,21 @@ class ApiJsonErrorsMiddleware:
                     replaced[header] = response[header]
             return replaced
         return response
+
+
+class RefuseNulInPathMiddleware:
+    """A NUL character (%00) in an /api/ path is a 400 before routing: PostgreSQL refuses NUL in
+    text, so a path parameter carrying one (a calendar feed token) would otherwise fail as a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and "\x00" in request.path:
+            from django.http import JsonResponse
+
+            return JsonResponse(
+                {"detail": "The URL must not contain NUL (%00) characters.", "code": "bad_request"},
+                status=400,
+            )
+        return self.get_response(request)

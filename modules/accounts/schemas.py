@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Field, FilterSchema, Schema
+from ninja import Field, Schema
 from pydantic import EmailStr, field_validator
 
+from core.schemas import InputSchema, QueryFilterSchema
 from modules.accounts.phones import InvalidPhone, normalize_phone
 
 Role = Literal["admin", "teacher", "student", "parent"]
@@ -66,7 +67,7 @@ class LoginUserOut(Schema):
     language: Language
 
 
-class LoginIn(Schema):
+class LoginIn(InputSchema):
     login: str = Field(..., min_length=1, max_length=254, description="email or phone")
     password: str = Field(..., min_length=1, max_length=128)
 
@@ -79,12 +80,12 @@ class TokenPairOut(Schema):
     user: LoginUserOut
 
 
-class RefreshIn(Schema):
+class RefreshIn(InputSchema):
     refresh: str = Field(..., min_length=1, max_length=1024)
 
 
-class RegisterIn(Schema):
-    """Public sign-up makes a student. Unknown fields (role, is_staff...) are ignored, never applied."""
+class RegisterIn(InputSchema):
+    """Public sign-up makes a student. Unknown fields (role, is_staff...) are refused, never applied."""
 
     first_name: str = Field(..., min_length=1, max_length=80)
     last_name: str = Field("", max_length=80)
@@ -97,7 +98,7 @@ class RegisterIn(Schema):
     _email = field_validator("email")(_email)
 
 
-class MePatchIn(Schema):
+class MePatchIn(InputSchema):
     first_name: str | None = Field(None, min_length=1, max_length=80)
     last_name: str | None = Field(None, max_length=80)
     language: Language | None = None
@@ -109,21 +110,21 @@ class MePatchIn(Schema):
     _email = field_validator("email")(_email)
 
 
-class PasswordChangeIn(Schema):
+class PasswordChangeIn(InputSchema):
     old_password: str = Field(..., max_length=128)
     new_password: str = Field(..., min_length=1, max_length=128)
 
 
-class ResetRequestIn(Schema):
+class ResetRequestIn(InputSchema):
     login: str = Field(..., min_length=1, max_length=254)
 
 
-class ResetConfirmIn(Schema):
+class ResetConfirmIn(InputSchema):
     token: str = Field(..., min_length=1, max_length=256)
     new_password: str = Field(..., min_length=1, max_length=128)
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     token: str = Field(..., min_length=1, max_length=256)
 
 
@@ -131,7 +132,7 @@ class AcceptedOut(Schema):
     detail: str
 
 
-class UserCreateIn(Schema):
+class UserCreateIn(InputSchema):
     role: Role
     first_name: str = Field(..., min_length=1, max_length=80)
     last_name: str = Field("", max_length=80)
@@ -144,7 +145,7 @@ class UserCreateIn(Schema):
     _email = field_validator("email")(_email)
 
 
-class UserUpdateIn(Schema):
+class UserUpdateIn(InputSchema):
     first_name: str | None = Field(None, min_length=1, max_length=80)
     last_name: str | None = Field(None, max_length=80)
     phone: str | None = Field(None, max_length=32)
@@ -159,12 +160,12 @@ class UserUpdateIn(Schema):
     _email = field_validator("email")(_email)
 
 
-class UserFilter(FilterSchema):
+class UserFilter(QueryFilterSchema):
     role: Role | None = None
     is_active: bool | None = None
     search: str | None = Field(None, max_length=100)
 
 
-class GuardianLinkIn(Schema):
+class GuardianLinkIn(InputSchema):
     student_id: int
     relation: str = Field("parent", max_length=32)

@@ -1,12 +1,13 @@
-"""Reports as CSV or XLSX downloads (the JSON form is the report dict itself)."""
+"""The rows of the attendance reports' CSV/XLSX downloads, written by core.exports (the JSON form
+is the report dict itself)."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils import timezone
 
+from core.exports import XLSX_MIME, table_response
 from modules.attendance.selectors import STATUSES
-from modules.attendance.tables import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 
 SUMMARY_COLUMNS = [*STATUSES, "unmarked", "rate"]
 OPENAPI_DOWNLOADS = {
@@ -35,13 +36,7 @@ def _summary_cells(summary: dict) -> list:
 
 
 def download(fmt: str, filename: str, header: list[str], rows: list[list]) -> HttpResponse:
-    if fmt == "xlsx":
-        body, mime, ext = to_xlsx(filename, header, rows), XLSX_MIME, "xlsx"
-    else:
-        body, mime, ext = to_csv(header, rows), CSV_MIME, "csv"
-    response = HttpResponse(body, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
-    return response
+    return table_response(filename, fmt, header, rows)
 
 
 def student_table(report: dict) -> tuple[list[str], list[list]]:

@@ -4,9 +4,9 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
-from core.schemas import ErrorItem
+from core.schemas import ErrorItem, InputSchema, QuerySchema
 
 AttendanceStatus = Literal["present", "absent", "late", "excused"]
 ReportFormat = Literal["json", "csv", "xlsx"]
@@ -68,20 +68,18 @@ class LessonAttendanceOut(Schema):
     trials: list[TrialGuestOut] = Field([], description="trial guests (the lesson's staff only)")
 
 
-class AttendanceMarkItemIn(Schema):
+class AttendanceMarkItemIn(InputSchema):
     student_id: int
     status: AttendanceStatus
     note: str | None = Field(None, max_length=500, description="omitted: keep the current note")
 
 
-class TrialMarkItemIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TrialMarkItemIn(InputSchema):
     lead_id: int
     status: AttendanceStatus
 
 
-class AttendanceBulkIn(Schema):
+class AttendanceBulkIn(InputSchema):
     records: list[AttendanceMarkItemIn] = Field([], max_length=500)
     trials: list[TrialMarkItemIn] = Field([], max_length=100, description="trial guests booked here")
 
@@ -108,9 +106,7 @@ class AttendanceBulkIn(Schema):
         return self
 
 
-class MakeupCreateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class MakeupCreateIn(InputSchema):
     student_ids: list[int] = Field(..., min_length=1, max_length=100)
     starts_at: datetime | None = Field(
         None, description="a new make-up lesson at this time (no offset: the center's zone)"
@@ -132,7 +128,7 @@ class MakeupCreateIn(Schema):
         return self
 
 
-class AttendancePatchIn(Schema):
+class AttendancePatchIn(InputSchema):
     status: AttendanceStatus | None = None
     note: str | None = Field(None, max_length=500)
 
@@ -192,7 +188,7 @@ class AttendanceImportRejectedOut(Schema):
     rows: list[ImportRowOut] | None = None
 
 
-class ReportRangeQuery(Schema):
+class ReportRangeQuery(QuerySchema):
     date_from: date | None = None
     date_to: date | None = None
     format: ReportFormat = "json"

@@ -1,5 +1,5 @@
-"""Reading an uploaded CSV or XLSX sheet into (line number, {column: value}) rows, and writing report
-tables back out as CSV or XLSX. The format is decided by content, not by the file name."""
+"""Reading an uploaded CSV or XLSX sheet into (line number, {column: value}) rows (reports are written
+by core.exports). The format is decided by content, not by the file name."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from core.exceptions import UnsupportedMediaType, ValidationFailed
 from modules.resources.filetypes import sniff
 
 MAX_COLUMNS = 32  # more than any import needs (see _ALIASES)
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIME = "text/csv; charset=utf-8"
 
 _ALIASES = {
     "lesson": "lesson_id",
@@ -104,24 +102,3 @@ def read_table(upload) -> Iterator[tuple[int, dict]]:
     if found is not None and found.extension == "txt":
         return _csv_rows(upload)
     raise UnsupportedMediaType("Upload a CSV (UTF-8) or XLSX file.")
-
-
-def to_csv(header: list[str], rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8 names right
-
-
-def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

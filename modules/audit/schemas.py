@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import FilterSchema, ModelSchema, Schema
+from ninja import ModelSchema, Schema
 from pydantic import Field, field_validator
 
+from core.schemas import QueryFilterSchema
 from modules.audit.models import AuditLog
 
 
@@ -36,7 +37,7 @@ class AuditLogOut(ModelSchema):
         ]
 
 
-class AuditLogFilter(FilterSchema):
+class AuditLogFilter(QueryFilterSchema):
     actor: int | None = Field(default=None, description="the acting user's id")
     object_type: str | None = Field(default=None, description='"app_label.model", e.g. "accounts.user"')
     object_id: str | None = None

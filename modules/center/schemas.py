@@ -7,6 +7,7 @@ from django.conf import settings
 from ninja import Schema
 from pydantic import Field, create_model, field_validator
 
+from core.schemas import InputSchema
 from modules.center import sections
 from modules.center.selectors import CURRENCY
 from modules.center.validation import INT_BOUNDS, check_time_zone
@@ -52,7 +53,7 @@ class SystemSettingsOut(Schema):
         return sections.with_defaults("notification_defaults", obj.notification_defaults)
 
 
-class _SettingsPatchBase(Schema):
+class _SettingsPatchBase(InputSchema):
     """Every field optional; the JSON sections are merged key by key by their owning module."""
 
     center_name: str | None = Field(default=None, min_length=1, max_length=120)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from ninja import Field, FilterSchema, Schema
+from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from core.schemas import InputSchema, QueryFilterSchema
 
 Currency = Literal["UZS"]
 GroupStatus = Literal["forming", "active", "finished"]
@@ -69,14 +71,14 @@ class BranchOut(Schema):
     is_active: bool
 
 
-class BranchCreateIn(Schema):
+class BranchCreateIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     address: str = Field("", max_length=255)
     phone: str = Field("", max_length=16)
     is_active: bool = True
 
 
-class BranchUpdateIn(Schema):
+class BranchUpdateIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     address: str | None = Field(None, max_length=255)
     phone: str | None = Field(None, max_length=16)
@@ -98,7 +100,7 @@ class CourseOut(Schema):
     is_active: bool
 
 
-class CourseCreateIn(Schema):
+class CourseCreateIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     description: str = Field("", max_length=5000)
     level: str = Field("", max_length=40)
@@ -108,7 +110,7 @@ class CourseCreateIn(Schema):
     is_active: bool = True
 
 
-class CourseUpdateIn(Schema):
+class CourseUpdateIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     description: str | None = Field(None, max_length=5000)
     level: str | None = Field(None, max_length=40)
@@ -118,7 +120,7 @@ class CourseUpdateIn(Schema):
     is_active: bool | None = None
 
 
-class CourseFilter(FilterSchema):
+class CourseFilter(QueryFilterSchema):
     search: str | None = Field(None, max_length=100)
     is_active: bool | None = Field(None, description="admins only; others always see active courses")
 
@@ -134,20 +136,20 @@ class RoomOut(Schema):
     is_active: bool
 
 
-class RoomCreateIn(Schema):
+class RoomCreateIn(InputSchema):
     branch_id: int
     name: str = Field(..., min_length=1, max_length=80)
     capacity: int = Field(12, ge=1, le=1000)
     is_active: bool = True
 
 
-class RoomUpdateIn(Schema):
+class RoomUpdateIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=80)
     capacity: int | None = Field(None, ge=1, le=1000)
     is_active: bool | None = None
 
 
-class RoomFilter(FilterSchema):
+class RoomFilter(QueryFilterSchema):
     branch: int | None = None
     is_active: bool | None = None
 
@@ -160,7 +162,7 @@ class HolidayOut(Schema):
     is_public: bool
 
 
-class HolidayCreateIn(Schema):
+class HolidayCreateIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     start_date: date
     end_date: date | None = Field(None, description="defaults to start_date (a one-day holiday)")
@@ -171,13 +173,13 @@ class HolidayCreateIn(Schema):
         return self
 
 
-class HolidayUpdateIn(Schema):
+class HolidayUpdateIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     start_date: date | None = None
     end_date: date | None = None
 
 
-class HolidayFilter(FilterSchema):
+class HolidayFilter(QueryFilterSchema):
     year: int | None = Field(None, ge=2000, le=2100)
     date_from: date | None = None
     date_to: date | None = None
@@ -202,7 +204,7 @@ class GroupOut(Schema):
     status: GroupStatus
 
 
-class GroupCreateIn(Schema):
+class GroupCreateIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     branch_id: int
     course_id: int
@@ -220,7 +222,7 @@ class GroupCreateIn(Schema):
         return self
 
 
-class GroupUpdateIn(Schema):
+class GroupUpdateIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     teacher_id: int | None = None
     room_id: int | None = None
@@ -231,7 +233,7 @@ class GroupUpdateIn(Schema):
     status: GroupStatus | None = None
 
 
-class GroupFilter(FilterSchema):
+class GroupFilter(QueryFilterSchema):
     branch: int | None = None
     status: GroupStatus | None = None
     course: int | None = None
@@ -262,7 +264,7 @@ class MembershipOut(Schema):
     freezes: list[FreezeOut]
 
 
-class MembershipAddIn(Schema):
+class MembershipAddIn(InputSchema):
     student_id: int
     joined_on: date | None = Field(None, description="defaults to today (or the group's start)")
     discount_type: DiscountType = "none"
@@ -275,11 +277,11 @@ class MembershipAddIn(Schema):
         return self
 
 
-class MembershipRemoveIn(Schema):
+class MembershipRemoveIn(InputSchema):
     left_on: date | None = Field(None, description="first day not in the group; defaults to today")
 
 
-class FreezeIn(Schema):
+class FreezeIn(InputSchema):
     start_date: date
     end_date: date
     reason: str = Field("", max_length=255)
@@ -290,16 +292,16 @@ class FreezeIn(Schema):
         return self
 
 
-class UnfreezeIn(Schema):
+class UnfreezeIn(InputSchema):
     on: date | None = Field(None, description="back in the group from this day; defaults to today")
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     to_group_id: int
     on: date | None = Field(None, description="the day of the move; defaults to today")
 
 
-class MembershipFilter(FilterSchema):
+class MembershipFilter(QueryFilterSchema):
     status: MembershipStatus | None = None
 
 

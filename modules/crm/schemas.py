@@ -6,8 +6,9 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, model_validator
+from pydantic import model_validator
 
+from core.schemas import InputSchema
 from modules.courses.schemas import BranchRefOut, CourseRefOut, MembershipOut, PersonOut
 
 LeadSource = Literal["walk_in", "phone_call", "instagram", "telegram", "website", "referral", "other"]
@@ -27,10 +28,6 @@ LeadOrdering = Literal[
     "status",
     "-status",
 ]
-
-
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class LeadOut(Schema):
@@ -77,7 +74,7 @@ class LeadFilter(Schema):
     ordering: LeadOrdering = "-created_at"
 
 
-class LeadCreateIn(_In):
+class LeadCreateIn(InputSchema):
     first_name: str = Field(..., min_length=1, max_length=80)
     last_name: str = Field("", max_length=80)
     phone: str = Field(..., max_length=32, description="any common Uzbek form; stored as E.164")
@@ -91,7 +88,7 @@ class LeadCreateIn(_In):
     language: Language | None = None
 
 
-class LeadUpdateIn(_In):
+class LeadUpdateIn(InputSchema):
     status: LeadStatus | None = None
     lost_reason: str | None = Field(None, max_length=255, description="required with status lost")
     assignee_id: int | None = None
@@ -122,23 +119,23 @@ class LeadEventOut(Schema):
     created_at: datetime
 
 
-class ContactIn(_In):
+class ContactIn(InputSchema):
     kind: ContactKind
     note: str = Field("", max_length=5000)
 
 
-class TrialIn(_In):
+class TrialIn(InputSchema):
     lesson_id: int
 
 
-class ParentIn(_In):
+class ParentIn(InputSchema):
     first_name: str = Field(..., min_length=1, max_length=80)
     last_name: str = Field("", max_length=80)
     phone: str = Field(..., max_length=32)
     relation: str = Field("parent", max_length=32)
 
 
-class ConvertIn(_In):
+class ConvertIn(InputSchema):
     group_id: int
     joined_on: date | None = None
     discount_type: Literal["none", "percent", "fixed"] = "none"
@@ -224,7 +221,7 @@ class FunnelOut(Schema):
     lost_reasons: list[LostReasonOut]
 
 
-class PublicLeadIn(_In):
+class PublicLeadIn(InputSchema):
     first_name: str = Field(..., min_length=1, max_length=80)
     phone: str = Field(..., max_length=32)
     course_id: int | None = None

@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from ninja import Field, FilterSchema, Schema
+from ninja import Field, Schema
 
+from core.schemas import InputSchema, QueryFilterSchema, QuerySchema
 from modules.gamification.models import Reason
 
 ReasonCode = Literal[tuple(Reason.values)]  # type: ignore[valid-type]
@@ -39,14 +40,14 @@ class CoinTransactionOut(Schema):
     created_at: datetime
 
 
-class CoinTransactionFilter(FilterSchema):
+class CoinTransactionFilter(QueryFilterSchema):
     reason: ReasonCode | None = None
     group: int | None = None
     date_from: date | None = Field(None, description="local date, inclusive")
     date_to: date | None = Field(None, description="local date, inclusive")
 
 
-class CoinAwardIn(Schema):
+class CoinAwardIn(InputSchema):
     amount: int = Field(..., gt=0, le=100_000)
     note: str = Field(..., min_length=1, max_length=255)
     group_id: int | None = Field(None, description="the group the coins count for on its leaderboard")
@@ -73,7 +74,7 @@ class LeaderboardOut(Schema):
     count: int
 
 
-class LeaderboardQuery(Schema):
+class LeaderboardQuery(QuerySchema):
     period: PeriodName = "week"
 
 
@@ -106,7 +107,7 @@ class RewardOut(Schema):
     updated_at: datetime
 
 
-class RewardCreateIn(Schema):
+class RewardCreateIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     description: str = Field("", max_length=2000)
     price: int = Field(..., gt=0, le=1_000_000)
@@ -114,7 +115,7 @@ class RewardCreateIn(Schema):
     is_active: bool = True
 
 
-class RewardUpdateIn(Schema):
+class RewardUpdateIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     description: str | None = Field(None, max_length=2000)
     price: int | None = Field(None, gt=0, le=1_000_000)
@@ -122,7 +123,7 @@ class RewardUpdateIn(Schema):
     is_active: bool | None = None
 
 
-class RewardFilter(FilterSchema):
+class RewardFilter(QueryFilterSchema):
     is_active: bool | None = None
     search: str | None = Field(None, max_length=100)
 
@@ -144,7 +145,7 @@ class RedemptionOut(Schema):
     created_at: datetime
 
 
-class RedemptionFilter(FilterSchema):
+class RedemptionFilter(QueryFilterSchema):
     status: RedemptionStatus | None = None
     student: int | None = None
     reward: int | None = None

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from core.schemas import InputSchema, QuerySchema
 from modules.resources.schemas import ResourceOut
 
 Kind = Literal["text", "audio", "file"]
@@ -13,7 +14,7 @@ Status = Literal["submitted", "transcribing", "transcribed", "scored", "reviewed
 API_PREFIX = "/api/v1"
 
 
-class HomeworkCreateIn(Schema):
+class HomeworkCreateIn(InputSchema):
     group_id: int
     title: str = Field(..., min_length=1, max_length=200)
     kind: Kind
@@ -26,7 +27,7 @@ class HomeworkCreateIn(Schema):
     resource_ids: list[int] = Field(default_factory=list, max_length=50, description="attached materials")
 
 
-class HomeworkUpdateIn(Schema):
+class HomeworkUpdateIn(InputSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     kind: Kind | None = None
     due_at: datetime | None = None
@@ -76,7 +77,7 @@ class HomeworkOut(Schema):
         return list(obj.resources.all())  # prefetched by every selector
 
 
-class HomeworkFilter(Schema):
+class HomeworkFilter(QuerySchema):
     group: int | None = Field(None, description="a group id")
     lesson: int | None = None
     kind: Kind | None = None
@@ -182,17 +183,17 @@ class SubmissionOut(Schema):
         return transcript if transcript.transcribed_at else None
 
 
-class SubmissionFilter(Schema):
+class SubmissionFilter(QuerySchema):
     status: Status | None = None
     student: int | None = None
     all_attempts: bool = Field(False, description="include earlier (superseded) attempts")
 
 
-class ReviewQueueFilter(Schema):
+class ReviewQueueFilter(QuerySchema):
     group: int | None = None
     homework: int | None = None
 
 
-class SubmissionReviewIn(Schema):
+class SubmissionReviewIn(InputSchema):
     score: float = Field(..., ge=0)
     feedback: str = Field("", max_length=5000)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from ninja import Field, FilterSchema, Schema
+from ninja import Field, Schema
 from pydantic import AliasPath, BaseModel, ConfigDict, computed_field, model_validator
 
+from core.schemas import InputSchema, QueryFilterSchema
 from modules.courses.schemas import BranchRefOut, CourseRefOut, GroupRefOut, PersonOut, RoomRefOut
 
 LessonStatus = Literal["scheduled", "completed", "cancelled"]
@@ -46,7 +47,7 @@ class LessonOut(BaseModel):
         return cls.model_validate(obj)
 
 
-class LessonFilter(FilterSchema):
+class LessonFilter(QueryFilterSchema):
     group: int | None = None
     date_from: date | None = Field(None, description="local date, inclusive")
     date_to: date | None = Field(None, description="local date, inclusive")
@@ -62,12 +63,12 @@ class LessonFilter(FilterSchema):
         return self
 
 
-class LessonUpdateIn(Schema):
+class LessonUpdateIn(InputSchema):
     topic: str | None = Field(None, max_length=255)
     notes: str | None = Field(None, max_length=10000)
 
 
-class RescheduleIn(Schema):
+class RescheduleIn(InputSchema):
     starts_at: datetime = Field(
         ..., description="ISO time; without an offset it is read in the center's zone"
     )
@@ -75,7 +76,7 @@ class RescheduleIn(Schema):
     room_id: int | None = Field(None, description="move to another room too (same branch)")
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=255)
 
 
@@ -90,7 +91,7 @@ class RescheduleOut(Schema):
     created_at: datetime
 
 
-class GenerateIn(Schema):
+class GenerateIn(InputSchema):
     date_from: date
     date_to: date
 

@@ -1,5 +1,3 @@
-import json
-
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
 from ninja import Query, Router
@@ -7,6 +5,7 @@ from ninja.responses import Status
 
 from core.exceptions import NotAuthenticated, ValidationFailed
 from core.pagination import paginate
+from core.parsing import load_json
 from core.permissions import IsAdmin, IsAuthenticated, IsStaff, check
 from core.schemas import errors
 from modules.notifications import selectors, services, sms_callback
@@ -139,7 +138,7 @@ def telegram_webhook(request):
     if not secret or not constant_time_compare(given, secret):
         raise NotAuthenticated("Wrong or missing webhook secret.", code="bad_webhook_secret")
     try:
-        update = json.loads(request.body or b"{}")
+        update = load_json(request.body or b"{}")
     except ValueError as exc:
         raise ValidationFailed("The body is not JSON.", code="invalid_json") from exc
     if not isinstance(update, dict):
@@ -169,11 +168,15 @@ def eskiz_delivery_callback(request, token: str = ""):
 def _form_or_json(request) -> dict:
     if request.content_type == "application/json":
         try:
-            body = json.loads(request.body or b"{}")
+            body = load_json(request.body or b"{}")
         except ValueError as exc:
             raise ValidationFailed("The body is not JSON.", code="invalid_json") from exc
-        return body if isinstance(body, dict) else {}
-    return request.POST.dict()
+        report = body if isinstance(body, dict) else {}
+    else:
+        report = request.POST.dict()
+    if any("\x00" in str(value) for value in report.values()):
+        raise ValidationFailed("The report must not contain NUL characters.", code="invalid_report")
+    return report
 
 
 @router.post(

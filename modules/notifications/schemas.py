@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from core.schemas import InputSchema, QuerySchema
 from modules.notifications.kinds import ACCOUNT_KINDS, Channel, Kind
 
 KindName = Literal[tuple(k for k in Kind.values if k not in ACCOUNT_KINDS)]  # type: ignore[valid-type]
@@ -13,12 +14,12 @@ ChannelName = Literal["in_app", "telegram", "sms", "email"]
 Role = Literal["admin", "teacher", "student", "parent"]
 
 
-class NotificationFilter(Schema):
+class NotificationFilter(QuerySchema):
     unread: bool | None = Field(None, description="true: only unread; false: only read")
     kind: Kind | None = None
 
 
-class LogFilter(Schema):
+class LogFilter(QuerySchema):
     user: int | None = None
     channel: ChannelName | None = None
     status: Literal["queued", "sending", "sent", "delivered", "failed", "skipped"] | None = None
@@ -57,13 +58,13 @@ class PreferenceRowOut(Schema):
     customized: list[str] = Field(..., description="channels the user set explicitly")
 
 
-class PreferenceItemIn(Schema):
+class PreferenceItemIn(InputSchema):
     kind: KindName
     channel: ChannelName
     enabled: bool
 
 
-class PreferencesUpdateIn(Schema):
+class PreferencesUpdateIn(InputSchema):
     preferences: list[PreferenceItemIn] = Field(..., min_length=1, max_length=len(Kind.values) * 4)
 
 
@@ -79,7 +80,7 @@ class TelegramStatusOut(Schema):
     username: str
 
 
-class BroadcastCreateIn(Schema):
+class BroadcastCreateIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field(..., min_length=1, max_length=4000)
     group_id: int | None = None

@@ -89,19 +89,18 @@ def telegram_unlink(*, user) -> None:
 def telegram_webhook_handle(*, update: dict) -> dict:
     """Handles one Telegram update; returns the reply to send back in the webhook's answer ({} for none).
     `/start <token>` links the chat; a repeated delivery of the same update answers the same welcome."""
-    message = update.get("message") or update.get("edited_message") or {}
-    chat = message.get("chat") or {}
-    text = (message.get("text") or "").strip()
+    message = _object(update.get("message")) or _object(update.get("edited_message"))
+    chat = _object(message.get("chat"))
+    sender = _object(message.get("from"))
+    text = _text(message.get("text")).strip()
     chat_id = chat.get("id")
-    if not isinstance(chat_id, int) or chat.get("type", "private") != "private":
+    if not _is_chat_id(chat_id) or chat.get("type", "private") != "private":
         return {}
-    language = (message.get("from") or {}).get("language_code", "")[:2]
+    language = _text(sender.get("language_code"))[:2]
     if not text.startswith("/start"):
         return _reply(chat_id, catalog.module_for(language).TELEGRAM_HELP)
     raw = text.partition(" ")[2].strip()
-    user = (
-        _telegram_link_consume(raw, chat_id, (message.get("from") or {}).get("username", "")) if raw else None
-    )
+    user = _telegram_link_consume(raw, chat_id, _text(sender.get("username"))) if raw else None
     if user is None:
         return _reply(
             chat_id,
@@ -110,6 +109,20 @@ def telegram_webhook_handle(*, update: dict) -> dict:
             else catalog.module_for(language).TELEGRAM_HELP,
         )
     return _reply(chat_id, catalog.module_for(user.language).TELEGRAM_WELCOME.format(name=user.first_name))
+
+
+# A malformed update (a field of the wrong type, a NUL) is answered like an empty one: Telegram
+# would redeliver an update that failed, forever.
+def _object(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value) -> str:
+    return value.replace("\x00", "") if isinstance(value, str) else ""
+
+
+def _is_chat_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
 def _reply(chat_id: int, text: str) -> dict:

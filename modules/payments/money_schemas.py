@@ -9,6 +9,8 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from core.schemas import InputSchema
+
 DeskMethod = Literal["cash", "card", "transfer"]
 
 
@@ -63,9 +65,7 @@ class BalanceOut(Schema):
     entries: list[BalanceEntryOut]
 
 
-class BalanceDepositIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class BalanceDepositIn(InputSchema):
     method: DeskMethod
     amount: int = Field(gt=0, le=10**13, description="tiyin")
     external_reference: str = Field("", max_length=100)
@@ -73,9 +73,7 @@ class BalanceDepositIn(Schema):
     note: str = Field("", max_length=255)
 
 
-class BalanceWithdrawIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class BalanceWithdrawIn(InputSchema):
     method: DeskMethod
     amount: int = Field(gt=0, le=10**13, description="tiyin")
     note: str = Field(min_length=1, max_length=255)

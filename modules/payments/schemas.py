@@ -4,8 +4,9 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import field_validator
 
+from core.schemas import InputSchema, QuerySchema
 from modules.payments.fiscal import fiscal_receipts
 from modules.payments.money_schemas import FiscalReceiptOut, PaymentRecordOut
 
@@ -88,7 +89,7 @@ class PaymentDetailOut(PaymentOut):
         return fiscal_receipts(obj)  # from prefetched Payme transactions
 
 
-class PaymentCreateIn(Schema):
+class PaymentCreateIn(InputSchema):
     student_id: int
     amount: int = Field(gt=0, le=10**13, description="tiyin")
     due_date: date
@@ -97,15 +98,13 @@ class PaymentCreateIn(Schema):
     period: date | None = Field(None, description="the billed month (any day of it)")
 
 
-class PaymentUpdateIn(Schema):
+class PaymentUpdateIn(InputSchema):
     amount: int | None = Field(None, gt=0, le=10**13)
     due_date: date | None = None
     description: str | None = Field(None, max_length=255)
 
 
-class PaymentConfirmIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class PaymentConfirmIn(InputSchema):
     method: ManualMethod
     amount: int | None = Field(
         None,
@@ -118,15 +117,15 @@ class PaymentConfirmIn(Schema):
     note: str = Field("", max_length=255)
 
 
-class PaymentReasonIn(Schema):
+class PaymentReasonIn(InputSchema):
     reason: str = Field("", max_length=255)
 
 
-class PaymentRefundIn(Schema):
+class PaymentRefundIn(InputSchema):
     reason: str = Field(min_length=1, max_length=255)
 
 
-class PaymentFilter(Schema):
+class PaymentFilter(QuerySchema):
     status: Status | None = None
     student: int | None = None
     group: int | None = None
@@ -142,7 +141,7 @@ class PaymentFilter(Schema):
     ) = None
 
 
-class PaymeLinkIn(Schema):
+class PaymeLinkIn(InputSchema):
     language: Literal["uz", "ru", "en"] | None = Field(None, description="defaults to the caller's language")
     return_url: str | None = Field(None, max_length=500, description="must start with FRONTEND_URL")
 
@@ -183,7 +182,7 @@ class ScheduleOut(Schema):
         return obj.amount if obj.amount is not None else obj.membership.monthly_amount()
 
 
-class ScheduleCreateIn(Schema):
+class ScheduleCreateIn(InputSchema):
     membership_id: int
     amount: int | None = Field(None, gt=0, le=10**13)
     due_day: int = Field(5, ge=1, le=28)
@@ -191,7 +190,7 @@ class ScheduleCreateIn(Schema):
     active_to: date | None = None
 
 
-class ScheduleUpdateIn(Schema):
+class ScheduleUpdateIn(InputSchema):
     amount: int | None = Field(None, gt=0, le=10**13)
     due_day: int | None = Field(None, ge=1, le=28)
     active_from: date | None = None
@@ -199,7 +198,7 @@ class ScheduleUpdateIn(Schema):
     is_active: bool | None = None
 
 
-class ScheduleFilter(Schema):
+class ScheduleFilter(QuerySchema):
     student: int | None = None
     group: int | None = None
     membership: int | None = None
@@ -209,7 +208,7 @@ class ScheduleFilter(Schema):
 # --- reports -----------------------------------------------------------------------------------------
 
 
-class ReportQuery(Schema):
+class ReportQuery(QuerySchema):
     date_from: date | None = Field(None, description="paid on or after (center's time zone)")
     date_to: date | None = Field(None, description="paid on or before")
     format: ReportFormat = "json"
@@ -223,7 +222,7 @@ class ReportQuery(Schema):
         return value
 
 
-class DebtorQuery(Schema):
+class DebtorQuery(QuerySchema):
     group: int | None = None
     by: Literal["overdue", "net_owed"] = Field(
         "overdue", description="order by overdue amount or by net_owed"

@@ -4,7 +4,9 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import field_validator
+
+from core.schemas import InputSchema
 
 RateKind = Literal["per_lesson", "per_present_student", "revenue_percent", "fixed_monthly"]
 RunStatus = Literal["draft", "approved", "paid"]
@@ -31,9 +33,7 @@ class RateOut(Schema):
     note: str
 
 
-class RateCreateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class RateCreateIn(InputSchema):
     teacher_id: int
     kind: RateKind
     amount: int = Field(gt=0, le=10**13)
@@ -51,9 +51,7 @@ class RateFilter(Schema):
     teacher: int | None = None
 
 
-class RunCreateIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class RunCreateIn(InputSchema):
     period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
     branch_id: int | None = None
 
@@ -145,18 +143,14 @@ class RunDetailOut(RunOut):
         return list(obj.adjustments.all())
 
 
-class AdjustmentIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AdjustmentIn(InputSchema):
     teacher_id: int
     kind: Literal["bonus", "penalty"]
     amount: int = Field(gt=0, le=10**13)
     reason: str = Field(min_length=1, max_length=255)
 
 
-class RunPayIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class RunPayIn(InputSchema):
     paid_on: date
     method: Literal["cash", "card", "transfer"]
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from ninja import Field, FilterSchema, Schema
+from ninja import Field, Schema
 from ninja.filter_schema import FilterLookup
 from pydantic import model_validator
+
+from core.schemas import InputSchema, QueryFilterSchema
 
 Kind = Literal["document", "audio", "video", "image"]
 
@@ -32,7 +34,7 @@ class ResourceOut(Schema):
         return f"/api/v1/resources/{obj.pk}/download"
 
 
-class ResourceUploadIn(Schema):
+class ResourceUploadIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     lesson_id: int | None = None
@@ -47,12 +49,12 @@ class ResourceUploadIn(Schema):
         return self
 
 
-class ResourceUpdateIn(Schema):
+class ResourceUpdateIn(InputSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
 
 
-class ResourceFilter(FilterSchema):
+class ResourceFilter(QueryFilterSchema):
     lesson_id: int | None = None
     group_id: int | None = None
     course_id: int | None = None

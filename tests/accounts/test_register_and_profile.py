@@ -26,7 +26,14 @@ def test_register_creates_a_student(api, db, run_on_commit):
 
 def test_register_never_accepts_a_role_or_staff_flags(api, db):
     r = api().post("/auth/register", {**GOOD, "role": "admin", "is_staff": True, "is_superuser": True})
-    assert r.status_code == 201
+    assert r.status_code == 422
+    assert {e["loc"][-1] for e in r.json()["detail"] if e["type"] == "extra_forbidden"} == {
+        "role",
+        "is_staff",
+        "is_superuser",
+    }
+    assert not User.objects.filter(phone="+998907654321").exists()
+    r = api().post("/auth/register", GOOD)
     user = User.objects.get(pk=r.json()["id"])
     assert (user.role, user.is_staff, user.is_superuser) == ("student", False, False)
 
@@ -67,16 +74,17 @@ def test_register_is_throttled(api, db, settings):
 
 def test_me_patch_changes_names_language_email_but_never_role(api, student, run_on_commit):
     with run_on_commit():
+        refused = api(student).patch("/auth/me", {"first_name": "Samira", "role": "admin"})
         r = api(student).patch(
             "/auth/me",
             {
                 "first_name": "Samira",
                 "language": "ru",
                 "email": "new@ex.uz",
-                "role": "admin",
                 "current_password": PASSWORD,
             },
         )
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == "role"
     assert r.status_code == 200
     body = r.json()
     assert (body["first_name"], body["language"], body["email"], body["role"]) == (

@@ -7,6 +7,7 @@ from datetime import date, time
 from ninja import Schema
 from pydantic import Field, model_validator
 
+from core.schemas import InputSchema
 from modules.courses.schemas import RoomRefOut
 
 
@@ -27,7 +28,7 @@ class ScheduleOut(Schema):
     is_active: bool
 
 
-class ScheduleCreateIn(Schema):
+class ScheduleCreateIn(InputSchema):
     weekday: int = Field(..., ge=0, le=6, description="0 = Monday")
     start_time: time
     duration_minutes: int | None = Field(None, gt=0, le=600, description="defaults to the course's")
@@ -41,7 +42,7 @@ class ScheduleCreateIn(Schema):
         return self
 
 
-class ScheduleUpdateIn(Schema):
+class ScheduleUpdateIn(InputSchema):
     weekday: int | None = Field(None, ge=0, le=6)
     start_time: time | None = None
     duration_minutes: int | None = Field(None, gt=0, le=600)

@@ -7,13 +7,13 @@ import base64
 import binascii
 import hmac
 import ipaddress
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 
+from core.parsing import load_json as load_bounded_json
 from modules.payments.payme.errors import INVALID_REQUEST, PARSE_ERROR, PaymeError
 
 TIMEOUT_MS = 12 * 60 * 60 * 1000  # Payme's 12 h: a created transaction not performed by then is dead
@@ -75,7 +75,7 @@ _UNPARSABLE = object()
 def load_json(body: bytes):
     """The decoded body, or a sentinel when it is not JSON (told apart by `is_parsed`)."""
     try:
-        return json.loads(body)
+        return load_bounded_json(body)  # a body nested too deeply is a ValueError too: a -32700, not a 500
     except (ValueError, UnicodeDecodeError):
         return _UNPARSABLE
 
