@@ -11,7 +11,8 @@ unless E2E_REQUIRED=1 (CI), where that is a failure.
 
 Providers: both processes talk to one local fake (pytest-httpserver, the session's `httpserver`) for
 OpenAI (`/v1/...`), Telegram (`/bot<token>/...`) and Eskiz (`/api/...`); a test adds the answers it
-needs through the `providers` fixture (cleared after each test). WebSocket helpers:
+needs through the `providers` fixture (cleared after each test). Payme is configured with
+PAYME_MERCHANT_ID / PAYME_KEY below (Payme calls us: sign the JSON-RPC requests with that key). WebSocket helpers:
 `tests.e2e.harness.open_socket(daphne_server, live_api(user))` and `next_event(socket, type=...)`;
 `eventually(probe)` polls the API with a deadline."""
 
@@ -30,6 +31,7 @@ from core.auth import issue_access_token
 from tests.e2e.harness import Daphne, QCluster, process_env
 
 TELEGRAM_BOT_TOKEN = "123456:E2E-token"
+PAYME_MERCHANT_ID, PAYME_KEY = "e2e-merchant", "e2e-payme-key"  # Basic auth "Paycom:<key>" to daphne
 
 
 def provider_env(base_url: str) -> dict[str, str]:
@@ -44,6 +46,8 @@ def provider_env(base_url: str) -> dict[str, str]:
         "ESKIZ_BASE_URL": f"{base_url}/api",
         "ESKIZ_EMAIL": "center@example.uz",
         "ESKIZ_PASSWORD": "eskiz-e2e-pass",
+        "PAYME_MERCHANT_ID": PAYME_MERCHANT_ID,
+        "PAYME_KEY": PAYME_KEY,
     }
 
 
