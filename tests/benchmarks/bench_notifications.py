@@ -100,6 +100,9 @@ def _broadcast(admin, group) -> tuple[float, int, int]:
 
     Conf.SYNC = False
     get_system_settings()  # a cached row (5 min TTL) read fresh here, not counted as the broadcast's
+    # core.tasks.enqueue follows settings.Q_CLUSTER["sync"]: off, the tasks become outbox rows
+    queued = override_settings(Q_CLUSTER={**settings.Q_CLUSTER, "sync": False})
+    queued.enable()
     try:
         start = time.perf_counter()
         with CaptureQueriesContext(connection) as ctx:
@@ -116,6 +119,7 @@ def _broadcast(admin, group) -> tuple[float, int, int]:
                 sent = services.broadcast_fan_out(broadcast_id=broadcast.pk)
         return time.perf_counter() - start, len(ctx.captured_queries), sent
     finally:
+        queued.disable()
         Conf.SYNC = settings.Q_CLUSTER.get("sync", False)
 
 
