@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import logging
 import time
+from contextvars import ContextVar
 from datetime import timedelta
 from html import escape
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -91,17 +93,39 @@ def deliver(log_id: int) -> str | None:
 
 def deliver_many(log_ids: list[int], *, budget: float = SEND_BUDGET) -> dict[str, int]:
     """Each log claimed just before its own call (never a batch claimed up front: a worker killed
-    mid-batch would leave claimed messages it never sent). Past `budget` seconds the rest is left
-    queued, untouched, for the next task or the sweeper."""
+    mid-batch would leave claimed messages it never sent). The outcome of one message is written in
+    the same commit as the claim of the next, so a message costs one commit, not two; a worker that
+    dies in between leaves that outcome unwritten, and its claim then expires as "outcome unknown",
+    never re-sent. Past `budget` seconds the rest is left queued, untouched, for the next task."""
     outcome: dict[str, int] = {}
     deadline = time.monotonic() + budget
-    for log_id in log_ids:
-        if time.monotonic() > deadline:
-            outcome["left_queued"] = outcome.get("left_queued", 0) + 1
-            continue
-        status = deliver(log_id) or "not_claimed"
-        outcome[status] = outcome.get(status, 0) + 1
+    pending: list = []
+    token = _deferred.set(pending)
+    try:
+        for log_id in log_ids:
+            if time.monotonic() > deadline:
+                outcome["left_queued"] = outcome.get("left_queued", 0) + 1
+                continue
+            with transaction.atomic():
+                _flush(pending)
+                log = claim(log_id)
+            status = send_claimed(log) if log is not None else "not_claimed"
+            outcome[status] = outcome.get(status, 0) + 1
+        with transaction.atomic():
+            _flush(pending)
+    finally:
+        _deferred.reset(token)
     return outcome
+
+
+# Inside deliver_many, outcomes wait here for the next commit instead of committing on their own.
+_deferred: ContextVar[list | None] = ContextVar("notifications_deferred_outcomes", default=None)
+
+
+def _flush(pending: list) -> None:
+    for write in pending:
+        write()
+    pending.clear()
 
 
 def send_claimed(log: NotificationLog) -> str:
@@ -147,9 +171,16 @@ def _retry_or_fail(log: NotificationLog, exc: TransientError) -> str:
 
 
 def _finish(log: NotificationLog, *, status: str, **fields) -> str:
-    NotificationLog.objects.filter(pk=log.pk, status=Status.SENDING).update(
-        status=status, claimed_until=None, updated_at=timezone.now(), **fields
-    )
+    def write():
+        NotificationLog.objects.filter(pk=log.pk, status=Status.SENDING).update(
+            status=status, claimed_until=None, updated_at=timezone.now(), **fields
+        )
+
+    pending = _deferred.get()
+    if pending is not None:
+        pending.append(write)
+    else:
+        write()
     return status
 
 
