@@ -39,8 +39,8 @@ def enqueue(func_path: str, *args: Any, **kwargs: Any) -> None:
 
 
 @dataclass(frozen=True)
-class ScheduleSpec:
-    """A periodic job, declared in a module's schedules.py as SCHEDULES = [ScheduleSpec(...)] and
+class JobSpec:
+    """A periodic job, declared in a module's jobs.py as JOBS = [JobSpec(...)] and
     written to django-q2's table by `manage.py sync_schedules`."""
 
     name: str

@@ -4,7 +4,7 @@ from core.exceptions import ValidationFailed
 from core.permissions import IsAdmin, IsStaff, Predicate, check
 from core.schemas import errors
 from modules.accounts.models import User
-from modules.attendance import exports, importer, makeups, reports, rules, selectors, services
+from modules.attendance import exports, importer, makeups, permissions, reports, selectors, services
 from modules.attendance.schemas import (
     AttendanceBulkIn,
     AttendanceChangeOut,
@@ -24,7 +24,7 @@ from modules.courses.selectors import groups_visible_to, is_group_teacher, ref, 
 from modules.lessons.schemas import ClashErrorOut, LessonOut
 from modules.lessons.selectors import lesson_with_relations, lessons_visible_to
 
-CAN_MARK = Predicate(rules.is_lesson_staff, "Only the group's teacher or an admin may mark attendance.")
+CAN_MARK = Predicate(permissions.is_lesson_staff, "Only the group's teacher or an admin may mark attendance.")
 CAN_SEE_HISTORY = CAN_MARK
 CAN_IMPORT = IsStaff
 CAN_REPORT = CAN_MARK

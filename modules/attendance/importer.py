@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.exceptions import ApplicationError, PayloadTooLarge, ValidationFailed
 from modules.accounts.models import User
 from modules.accounts.phones import InvalidPhone, normalize_phone
-from modules.attendance import rules
+from modules.attendance import permissions
 from modules.attendance.models import AttendanceChange, Status
 from modules.attendance.services import MarkEntry, mark_lessons_locked
 from modules.attendance.tables import read_table
@@ -354,9 +354,9 @@ class _Resolver:
 
     def _check_lesson(self, r: ImportRow) -> None:
         try:
-            rules.ensure_can_mark(self.actor, r.lesson, now=self.now, window_days=self.window)
+            permissions.ensure_can_mark(self.actor, r.lesson, now=self.now, window_days=self.window)
             if r.status:
-                rules.ensure_started(r.lesson, {r.status}, now=self.now)
+                permissions.ensure_started(r.lesson, {r.status}, now=self.now)
         except ApplicationError as exc:
             r.errors.append(str(exc.detail))
 

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from modules.accounts.models import User
 from modules.attendance.models import AttendanceChange, AttendanceRecord, TrialVisit
-from modules.attendance.rules import edit_deadline
+from modules.attendance.permissions import edit_deadline
 from modules.center.selectors import get_system_settings
 from modules.courses.models import Membership
 from modules.lessons.models import Lesson, MakeupSeat

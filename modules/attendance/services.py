@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.exceptions import ValidationFailed
 from modules.accounts.models import User
-from modules.attendance import events, rules
+from modules.attendance import events, permissions
 from modules.attendance.makeups import link_made_up
 from modules.attendance.models import AttendanceChange, AttendanceRecord
 from modules.attendance.selectors import AttendanceRow
@@ -117,12 +117,12 @@ def mark_lessons_locked(
     now = timezone.now()
     window = get_system_settings().attendance_edit_window_days
     for lesson in lessons:
-        rules.ensure_can_mark(actor, lesson, now=now, window_days=window)
+        permissions.ensure_can_mark(actor, lesson, now=now, window_days=window)
     rosters = _rosters(lessons)
     for lesson in lessons:
         entries = lesson_entries[lesson.pk]
         _ensure_on_roster(entries, {m.student_id for m in rosters[lesson.pk]})
-        rules.ensure_started(lesson, {e.status for e in entries if e.status}, now=now)
+        permissions.ensure_started(lesson, {e.status for e in entries if e.status}, now=now)
     existing: dict[int, dict[int, AttendanceRecord]] = {lesson.pk: {} for lesson in lessons}
     for record in AttendanceRecord.objects.select_for_update(of=("self",)).filter(lesson__in=lessons):
         existing[record.lesson_id][record.student_id] = record

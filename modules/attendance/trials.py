@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
-from modules.attendance import rules
+from modules.attendance import permissions
 from modules.attendance.models import TrialVisit
 from modules.attendance.signals import TrialMarked, trial_marked
 from modules.lessons.models import Lesson
@@ -47,7 +47,7 @@ def locked_lesson(lesson_id: int) -> Lesson:
 def ensure_open_for_guests(lesson: Lesson, places: int, *, now: datetime) -> None:
     """409 unless the lesson is scheduled, still ahead, and has `places` free places."""
     if lesson.status == Lesson.Status.CANCELLED:
-        raise Conflict("The lesson was cancelled.", code=rules.LESSON_CANCELLED)
+        raise Conflict("The lesson was cancelled.", code=permissions.LESSON_CANCELLED)
     if lesson.status != Lesson.Status.SCHEDULED or lesson.starts_at <= now:
         raise Conflict("The lesson has already started or taken place.", code=LESSON_PAST)
     free = lesson_capacity(lesson) - lesson_headcount(lesson)
@@ -92,7 +92,7 @@ def trials_mark_locked(*, lesson: Lesson, actor: User, trials: Iterable[dict], n
     """Marks trial guests of a lesson locked by the caller's transaction (attendance_mark_bulk has
     checked who may mark it). Returns (and signals) the status changes."""
     trials = list(trials)
-    rules.ensure_started(lesson, {t["status"] for t in trials}, now=now)
+    permissions.ensure_started(lesson, {t["status"] for t in trials}, now=now)
     visits = {
         v.lead_id: v
         for v in TrialVisit.objects.select_for_update().filter(

@@ -1,4 +1,4 @@
-"""django-q2 tasks (ids in, never objects). Periodic ones are declared in schedules.py."""
+"""django-q2 tasks (ids in, never objects). Periodic ones are declared in jobs.py."""
 
 from __future__ import annotations
 

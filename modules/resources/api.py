@@ -6,11 +6,15 @@ from ninja import File, Form, Query, Router, UploadedFile
 from core.pagination import paginate
 from core.permissions import Predicate, check
 from core.schemas import errors
-from modules.resources import rules, selectors, services
+from modules.resources import permissions, selectors, services
 from modules.resources.schemas import ResourceFilter, ResourceOut, ResourceUpdateIn, ResourceUploadIn
 
-CAN_UPLOAD = Predicate(rules.can_upload_to, "Only the group's teacher or an admin may add materials here.")
-CAN_MANAGE = Predicate(rules.can_manage, "Only the group's teacher or an admin may change this material.")
+CAN_UPLOAD = Predicate(
+    permissions.can_upload_to, "Only the group's teacher or an admin may add materials here."
+)
+CAN_MANAGE = Predicate(
+    permissions.can_manage, "Only the group's teacher or an admin may change this material."
+)
 
 router = Router(tags=["resources"])
 

@@ -139,3 +139,16 @@ def test_procfile_has_the_contract_entries():
     assert "gunicorn" in entries["web"] and "core.wsgi:application" in entries["web"]
     assert "daphne" in entries["ws"] and "core.asgi:application" in entries["ws"]
     assert "qcluster" in entries["worker"]
+
+
+def test_periodic_jobs_are_declared_in_jobs_py_only():
+    """sync_schedules reads each module's jobs.py (JOBS); a file under the old name would be ignored
+    silently, so none may exist."""
+    from pathlib import Path
+
+    from core.management.commands.sync_schedules import declared_jobs
+
+    root = Path(__file__).resolve().parents[2] / "modules"
+    assert sorted(p.parent.name for p in root.glob("*/schedules.py")) == []
+    names = {job.name for job in declared_jobs()}
+    assert {"lessons.generate_active_groups", "payments.generate_invoices", "crm.trial_reminders"} <= names

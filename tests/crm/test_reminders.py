@@ -98,7 +98,7 @@ def test_only_tomorrows_open_unmarked_trials(eskiz, admin, group, lead):
 
 
 def test_the_reminder_job_is_declared_hourly():
-    from core.management.commands.sync_schedules import declared_schedules
+    from core.management.commands.sync_schedules import declared_jobs
 
-    spec = next(s for s in declared_schedules() if s.name == "crm.trial_reminders")
+    spec = next(s for s in declared_jobs() if s.name == "crm.trial_reminders")
     assert (spec.func, spec.minutes) == ("modules.crm.tasks.send_trial_reminders", 60)

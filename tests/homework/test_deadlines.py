@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from modules.homework.jobs import JOBS
 from modules.homework.models import DeadlineReminder
-from modules.homework.schedules import SCHEDULES
 from modules.homework.services import homework_check_deadlines
 from modules.homework.tasks import check_homework_deadlines
 from tests.factories.accounts import StudentFactory
@@ -16,7 +16,7 @@ from tests.factories.homework import HomeworkFactory, SubmissionFactory
 
 
 def test_schedule_is_declared_every_15_minutes():
-    spec = next(s for s in SCHEDULES if s.func == "modules.homework.tasks.check_homework_deadlines")
+    spec = next(s for s in JOBS if s.func == "modules.homework.tasks.check_homework_deadlines")
     assert spec.minutes == 15
 
 

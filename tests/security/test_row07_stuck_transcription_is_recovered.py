@@ -12,8 +12,8 @@ from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from modules.homework.jobs import JOBS
 from modules.homework.models import Submission
-from modules.homework.schedules import SCHEDULES
 from modules.homework.services import submissions_requeue_stuck
 from modules.homework.services.state import stale_after
 from modules.homework.tasks import transcribe_submission
@@ -67,7 +67,7 @@ def test_row07_the_sweeper_requeues_what_nobody_works_on(stuck, student, audio_h
     stuck.refresh_from_db()
     fresh.refresh_from_db()
     assert (stuck.status, fresh.status) == ("scored", "transcribing")
-    assert "homework.requeue_stuck_transcriptions" in {s.name for s in SCHEDULES}
+    assert "homework.requeue_stuck_transcriptions" in {s.name for s in JOBS}
 
 
 def test_row07_teacher_can_retry_a_stuck_submission(api, teacher, stuck, run_on_commit):

@@ -1,4 +1,4 @@
-"""Writes every module's periodic jobs (schedules.py: SCHEDULES) to django-q2's table. Idempotent:
+"""Writes every module's periodic jobs (jobs.py: JOBS) to django-q2's table. Idempotent:
 update_or_create by name; jobs whose declaration was removed are deleted."""
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django_q.models import Schedule
 
-from core.tasks import ScheduleSpec
+from core.tasks import JobSpec
 
 MANAGED_PREFIX = "markaz:"
 
 
-def declared_schedules() -> list[ScheduleSpec]:
-    specs: list[ScheduleSpec] = []
+def declared_jobs() -> list[JobSpec]:
+    specs: list[JobSpec] = []
     for app in settings.INSTALLED_APPS:
-        if app.startswith("modules.") and importlib.util.find_spec(f"{app}.schedules"):
-            specs.extend(importlib.import_module(f"{app}.schedules").SCHEDULES)
+        if app.startswith("modules.") and importlib.util.find_spec(f"{app}.jobs"):
+            specs.extend(importlib.import_module(f"{app}.jobs").JOBS)
     return specs
 
 
-def _fields(spec: ScheduleSpec) -> dict:
+def _fields(spec: JobSpec) -> dict:
     fields = {"func": spec.func, "args": repr(spec.args) if spec.args else None, "repeats": -1}
     if spec.cron:
         fields.update(schedule_type=Schedule.CRON, cron=spec.cron, minutes=None)
@@ -38,7 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         names = []
-        for spec in declared_schedules():
+        for spec in declared_jobs():
             name = MANAGED_PREFIX + spec.name
             names.append(name)
             obj, created = Schedule.objects.update_or_create(

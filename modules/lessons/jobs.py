@@ -1,8 +1,8 @@
-from core.tasks import ScheduleSpec
+from core.tasks import JobSpec
 
-SCHEDULES = [
+JOBS = [
     # 01:30 in the center's zone: every active group generated N weeks ahead
-    ScheduleSpec(
+    JobSpec(
         name="lessons.generate_active_groups",
         func="modules.lessons.tasks.generate_active_groups",
         cron="30 1 * * *",

@@ -1,7 +1,7 @@
-from core.tasks import ScheduleSpec
+from core.tasks import JobSpec
 
-SCHEDULES = [
-    ScheduleSpec(
+JOBS = [
+    JobSpec(
         name="notifications.dispatch_due_deliveries",
         func="modules.notifications.tasks.dispatch_due_deliveries",
         minutes=1,

@@ -1,8 +1,8 @@
-from core.tasks import ScheduleSpec
+from core.tasks import JobSpec
 
-SCHEDULES = [
+JOBS = [
     # 00:05 in the center's zone: freezes that began or ended today flip the membership's status
-    ScheduleSpec(
+    JobSpec(
         name="courses.sync_membership_status",
         func="modules.courses.tasks.sync_membership_status",
         cron="5 0 * * *",

@@ -1,6 +1,0 @@
-from core.tasks import ScheduleSpec
-
-SCHEDULES = [
-    # hourly, so a reminder held by the quiet hours goes out at the first run after them
-    ScheduleSpec(name="crm.trial_reminders", func="modules.crm.tasks.send_trial_reminders", minutes=60),
-]
