@@ -103,8 +103,8 @@ def providers(e2e_env, httpserver):
 @pytest.fixture
 def center_awake(transactional_db):
     """No quiet hours (start == end): Telegram and SMS go out at once whatever the hour of the run."""
-    from modules.audit.selectors import invalidate_system_settings
     from modules.center.models import SystemSettings
+    from modules.center.selectors import invalidate_system_settings
 
     row, _ = SystemSettings.objects.get_or_create(pk=1)
     row.quiet_hours_start = row.quiet_hours_end = time(0, 0)

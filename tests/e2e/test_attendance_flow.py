@@ -60,7 +60,8 @@ async def test_marking_attendance_pays_coins_alerts_the_parent_and_tells_the_soc
         {"ok": True, "result": {"message_id": 501, "chat": {"id": PARENT_CHAT}, "text": "x"}}
     )
     classmate = lesson.classmate
-    group_socket = await subscribed(daphne_server, live_api(teacher), f"group:{lesson.group_id}")
+    group_socket = await subscribed(daphne_server, live_api(student), f"group:{lesson.group_id}")
+    staff_socket = await subscribed(daphne_server, live_api(teacher), f"group_staff:{lesson.group_id}")
     dashboard = await subscribed(daphne_server, live_api(admin), "dashboard")
 
     response = await live_api(teacher).put(
@@ -74,7 +75,10 @@ async def test_marking_attendance_pays_coins_alerts_the_parent_and_tells_the_soc
     )
     assert response.status_code == 200, response.text
 
-    for socket, channel in ((group_socket, f"group:{lesson.group_id}"), (dashboard, "dashboard")):
+    # the group channel says only that the sheet changed (students and parents hear it): no one's line
+    event = await next_event(group_socket, type="attendance.updated", timeout=20)
+    assert (event["data"]["lesson_id"], event["data"]["records"]) == (lesson.pk, [])
+    for socket, channel in ((staff_socket, f"group_staff:{lesson.group_id}"), (dashboard, "dashboard")):
         event = await next_event(socket, type="attendance.updated", timeout=20)
         assert event["channel"] == channel
         assert event["data"]["lesson_id"] == lesson.pk

@@ -117,7 +117,10 @@ async def test_enquiry_to_billed_student(
     assert again.json()["student"]["id"] == result["student"]["id"]
     assert again.json()["membership"]["id"] == result["membership"]["id"]
     assert (await desk.get(f"/leads/{lead_id}")).json()["status"] == "won"
-    assert await _billing_of(result["membership"]["id"]) == 1
+    membership_id = result["membership"]["id"]
+    await _poll(  # billing opens in the worker, from the membership signal's task
+        lambda: _billing_of(membership_id), lambda count: count == 1, what="the membership's billing schedule"
+    )
 
 
 async def test_website_form_reaches_the_admins(
