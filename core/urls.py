@@ -1,16 +1,29 @@
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
+from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import path, re_path
 
 from core.api import api
 from core.health import healthz, readyz
-from modules.accounts.admin_login import throttled_admin_login
 
 
 def api_not_found(request, *args, **kwargs):
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
+
+def _module_urlpatterns() -> list:
+    """Every module's `urls.urlpatterns` (found through INSTALLED_APPS, like the API routers), so the
+    project's URLconf names no module."""
+    found = []
+    for app in settings.INSTALLED_APPS:
+        if app.startswith("modules.") and importlib.util.find_spec(f"{app}.urls") is not None:
+            found += importlib.import_module(f"{app}.urls").urlpatterns
+    return found
 
 
 urlpatterns = [
@@ -18,6 +31,6 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),  # never an HTML page from /api/
-    path("admin/login/", throttled_admin_login, name="admin_login_throttled"),  # before the site's own
+    *_module_urlpatterns(),  # before the admin site: a module may take over one of its pages
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""The one WebSocket consumer (`/ws/`). Protocol (CONTRACT.md, WebSocket):
+"""The one WebSocket consumer (`/ws/`). Protocol (docs/realtime.md):
 
 server → `welcome` on connect (the user's own channels already joined), then events
 `{type, channel, id, ts, data}`; client → `{"action": "subscribe"|"unsubscribe", "channel": ...}` or

@@ -1,4 +1,4 @@
-"""Demo logins (CONTRACT.md). Only seed_demo ever creates these accounts."""
+"""Demo logins (README). Only seed_demo ever creates these accounts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Real-time events of the homework module (see CONTRACT.md, WebSocket)."""
+"""Real-time events of the homework module (docs/realtime.md)."""
 
 from __future__ import annotations
 

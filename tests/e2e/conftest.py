@@ -28,7 +28,12 @@ from django.conf import settings
 from django.db import connection
 
 from core.auth import issue_access_token
-from tests.e2e.harness import Daphne, QCluster, process_env
+from tests.e2e.harness import Daphne, QCluster, process_env, retry_flush_on_deadlock
+
+# Between e2e tests the tables are truncated while the worker may still be finishing a reaction that
+# holds row locks: Postgres can answer the TRUNCATE with "deadlock detected". That is the test
+# harness racing the worker, not the code under test, so the flush is retried.
+retry_flush_on_deadlock()
 
 TELEGRAM_BOT_TOKEN = "123456:E2E-token"
 PAYME_MERCHANT_ID, PAYME_KEY = "e2e-merchant", "e2e-payme-key"  # Basic auth "Paycom:<key>" to daphne

@@ -174,3 +174,26 @@ async def eventually(probe: Callable[[], Awaitable[Any]], *, what: str, timeout:
             return last
         await asyncio.sleep(interval)
     raise TimeoutError(f"{what}: not seen after {timeout}s (last probe: {last!r})")
+
+
+def retry_flush_on_deadlock(attempts: int = 5) -> None:
+    """Make TransactionTestCase's teardown flush retry when Postgres picks it as a deadlock victim
+    (a live worker process still holds locks the TRUNCATE needs). Idempotent."""
+    from django.core.management.base import CommandError
+    from django.db import OperationalError
+    from django.test.testcases import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+    if getattr(original, "retries_deadlocks", False):
+        return
+
+    def teardown(self):
+        for attempt in range(attempts):
+            try:
+                return original(self)
+            except (OperationalError, CommandError) as exc:  # flush wraps the database's error
+                if "deadlock detected" not in str(exc) or attempt == attempts - 1:
+                    raise
+
+    teardown.retries_deadlocks = True
+    TransactionTestCase._fixture_teardown = teardown

@@ -1,4 +1,4 @@
-"""Payme's sandbox sequence (PROTOCOLS.md), step by step, as the sandbox sends it."""
+"""Payme's sandbox sequence (docs/providers.md), step by step, as the sandbox sends it."""
 
 from __future__ import annotations
 

@@ -30,8 +30,8 @@ LAYERS: dict[str, int] = {
     "backoffice": 11,  # the admin dashboard, a read model over every module
 }
 
-# The process entry points and the root URLconf wire everything together by design.
-ENTRY_POINTS = {"core/asgi.py", "core/wsgi.py", "core/urls.py"}
+# The process entry points wire everything together by design.
+ENTRY_POINTS = {"core/asgi.py", "core/wsgi.py"}
 
 
 def _package(dotted: str) -> str | None:

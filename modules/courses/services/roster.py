@@ -65,15 +65,7 @@ def membership_add(
     if discount_type == Membership.DiscountType.PERCENT and discount_value > 100:
         raise ValidationFailed.field("discount_value", "a percent discount is at most 100")
     membership = _open(group, student, on, discount_type=discount_type, discount_value=discount_value)
-    membership_changed.send(
-        sender=Membership,
-        event=MembershipChanged(
-            membership.pk, membership.group_id, membership.student_id, "joined", getattr(actor, "pk", None)
-        ),
-        membership=membership,
-        change="joined",
-        actor=actor,
-    )
+    _announce(membership, "joined", actor)
     return membership
 
 
@@ -94,15 +86,7 @@ def membership_remove(
     if membership.status == Membership.Status.LEFT:
         raise Conflict("The student already left this group.", code="already_left")
     _close(membership, left_on or timezone.localdate())
-    membership_changed.send(
-        sender=Membership,
-        event=MembershipChanged(
-            membership.pk, membership.group_id, membership.student_id, "left", getattr(actor, "pk", None)
-        ),
-        membership=membership,
-        change="left",
-        actor=actor,
-    )
+    _announce(membership, "left", actor)
     return membership
 
 
@@ -129,20 +113,7 @@ def membership_move(
         discount_value=membership.discount_value,
         moved_from=membership,
     )
-    membership_changed.send(
-        sender=Membership,
-        event=MembershipChanged(
-            moved.pk,
-            moved.group_id,
-            moved.student_id,
-            "moved",
-            getattr(actor, "pk", None),
-            moved_from_id=moved.moved_from_id,
-        ),
-        membership=moved,
-        change="moved",
-        actor=actor,
-    )
+    _announce(moved, "moved", actor)
     return moved
 
 
@@ -169,15 +140,7 @@ def membership_freeze(
         membership=membership, start_date=start_date, end_date=end_date, reason=reason
     )
     _set_status(membership, _status_on(membership, timezone.localdate()))
-    membership_changed.send(
-        sender=Membership,
-        event=MembershipChanged(
-            membership.pk, membership.group_id, membership.student_id, "frozen", getattr(actor, "pk", None)
-        ),
-        membership=membership,
-        change="frozen",
-        actor=actor,
-    )
+    _announce(membership, "frozen", actor)
     return membership
 
 
@@ -197,15 +160,7 @@ def membership_unfreeze(*, membership: Membership, actor: User | None, on: date 
             freeze.end_date = day - timedelta(days=1)
             freeze.save(update_fields=["end_date", "updated_at"])
     _set_status(membership, _status_on(membership, timezone.localdate()))
-    membership_changed.send(
-        sender=Membership,
-        event=MembershipChanged(
-            membership.pk, membership.group_id, membership.student_id, "unfrozen", getattr(actor, "pk", None)
-        ),
-        membership=membership,
-        change="unfrozen",
-        actor=actor,
-    )
+    _announce(membership, "unfrozen", actor)
     return membership
 
 
@@ -233,3 +188,16 @@ def memberships_sync_status(*, today: date | None = None) -> int:
         .update(status=Membership.Status.ACTIVE, updated_at=timezone.now())
     )
     return to_frozen + to_active
+
+
+def _announce(membership: Membership, change: str, actor) -> None:
+    """membership_changed with its typed event (ids, for reactions) and the objects (for audit)."""
+    event = MembershipChanged(
+        membership.pk,
+        membership.group_id,
+        membership.student_id,
+        change,
+        getattr(actor, "pk", None),
+        moved_from_id=membership.moved_from_id,
+    )
+    membership_changed.send(sender=Membership, event=event, membership=membership, change=change, actor=actor)

@@ -1,5 +1,5 @@
 """Eskiz SMS client over httpx. The bearer token is kept in Django's cache so every worker shares one
-login; a 401 refreshes it (PATCH /auth/refresh) and, if that fails, logs in again. PROTOCOLS.md §2."""
+login; a 401 refreshes it (PATCH /auth/refresh) and, if that fails, logs in again. docs/providers.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Telegram Bot API client (sendMessage) over httpx. Facts: PROTOCOLS.md section 3."""
+"""Telegram Bot API client (sendMessage) over httpx. Facts: docs/providers.md."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from modules.payments.payme import endpoint
 router = Router(tags=["payme"])
 
 PAYME_DOC = (
-    "JSON-RPC 2.0 called by Payme (PROTOCOLS.md): Basic auth `Paycom:<PAYME_KEY>`, account field "
+    "JSON-RPC 2.0 called by Payme (docs/providers.md): Basic auth `Paycom:<PAYME_KEY>`, account field "
     "`payment_id`. Always HTTP 200 with `{result, id}` or `{error: {code, message: {ru, uz, en}, data}, id}`."
 )
 
