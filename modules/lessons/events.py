@@ -8,7 +8,7 @@ from datetime import datetime
 from modules.accounts.models import User
 from modules.lessons.models import Lesson
 from modules.lessons.schemas import LessonOut
-from modules.lessons.selectors import lesson_with_relations, with_relations
+from modules.lessons.selectors import lesson_audience_ids, lesson_with_relations, with_relations
 from modules.lessons.signals import LessonChanged, lesson_changed
 from realtime import publish_on_commit
 
@@ -43,8 +43,8 @@ def announce_lesson_change(
         previous_starts_at=previous_starts_at,
         reason=reason,
     )
-    data = {**lesson_payload(lesson_with_relations(lesson.pk)), "change": change}
-    publish_on_commit(channel=f"group:{lesson.group_id}", type="lesson.updated", data=data)
+    loaded = lesson_with_relations(lesson.pk)
+    _publish_updated(loaded, {**lesson_payload(loaded), "change": change})
 
 
 def announce_lessons_held(*, lessons: list[Lesson], actor: User | None) -> None:
@@ -53,8 +53,18 @@ def announce_lessons_held(*, lessons: list[Lesson], actor: User | None) -> None:
     for lesson in lessons:
         announce_signal_only(lesson=lesson, change="completed", actor=actor)
     for lesson in with_relations(Lesson.objects.filter(pk__in=[lesson.pk for lesson in lessons])):
-        data = {**lesson_payload(lesson), "change": "completed"}
+        _publish_updated(lesson, {**lesson_payload(lesson), "change": "completed"})
+
+
+def _publish_updated(lesson: Lesson, data: dict) -> None:
+    """`lesson.updated` only where REST shows the lesson: a regular lesson on its group's channel; a
+    make-up lesson (which classmates never see) to the group's staff and each seated student."""
+    audience = lesson_audience_ids(lesson)
+    if audience is None:
         publish_on_commit(channel=f"group:{lesson.group_id}", type="lesson.updated", data=data)
+        return
+    for channel in [f"group_staff:{lesson.group_id}", *(f"user:{sid}" for sid in audience)]:
+        publish_on_commit(channel=channel, type="lesson.updated", data=data)
 
 
 def announce_signal_only(*, lesson: Lesson, change: str, actor: User | None) -> None:

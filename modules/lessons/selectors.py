@@ -86,6 +86,14 @@ def makeup_seats_of(lesson_ids) -> QuerySet:
     return MakeupSeat.objects.filter(lesson_id__in=lesson_ids).select_related("student")
 
 
+def lesson_audience_ids(lesson: Lesson) -> list[int] | None:
+    """Students who attend `lesson` when that is not its group's roster: a make-up lesson's seated
+    students. None for a regular lesson (its group's students, whom group channels already reach)."""
+    if lesson.kind != Lesson.Kind.MAKEUP:
+        return None
+    return list(makeup_seats_of([lesson.pk]).values_list("student_id", flat=True))
+
+
 # --- reads behind the lessons API --------------------------------------------------------------------
 
 

@@ -247,3 +247,26 @@ def test_makeup_booked_and_lesson_changed_signals_carry_the_booking(teacher, stu
         ("changed", "makeup", "created"),
         ("booked", "makeup", missed.pk, [student.pk], teacher.pk),
     ]
+
+
+def test_a_cancelled_makeup_tells_its_students_not_the_whole_group(
+    api, admin, teacher, student, missed, run_on_commit, monkeypatch
+):
+    """Classmates never see a make-up over REST, so neither its socket event nor its cancellation
+    notice may reach them: only the group's staff channel and the seated students hear of it."""
+    import realtime.publish
+
+    sent: list[dict] = []
+    monkeypatch.setattr(realtime.publish, "send_now", lambda envelope, text=None: sent.append(envelope))
+    body = api(teacher).post(
+        f"/lessons/{missed.pk}/makeups", {"student_ids": [student.pk], "starts_at": _when().isoformat()}
+    )
+    makeup_id = body.json()["id"]
+    with run_on_commit():
+        response = api(admin).post(f"/lessons/{makeup_id}/cancel", {"reason": "teacher ill"})
+    assert response.status_code == 200, response.content
+    updates = [e["channel"] for e in sent if e["type"] == "lesson.updated" and e["data"]["id"] == makeup_id]
+    assert sorted(updates) == sorted([f"group_staff:{missed.group_id}", f"user:{student.pk}"])
+    cancelled = Notification.objects.filter(kind="lesson_cancelled", data__lesson_id=makeup_id)
+    assert set(cancelled.values_list("user_id", flat=True)) >= {student.pk}
+    assert not cancelled.filter(user=missed.classmate).exists()

@@ -1,4 +1,5 @@
-"""A lesson rescheduled or cancelled → the group's students and their parents."""
+"""A lesson rescheduled or cancelled → its students (the group's, or a make-up's seated ones) and
+their parents."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def lesson_changed(
     *, lesson_id: int, change: str, previous_starts_at: str | None = None, reason: str = ""
 ) -> int:
     from modules.lessons.models import Lesson
+    from modules.lessons.selectors import lesson_audience_ids
 
     kind = KINDS.get(change)
     lesson = Lesson.objects.select_related("group").filter(pk=lesson_id).first()
@@ -23,7 +25,8 @@ def lesson_changed(
         return 0
     previous = datetime.fromisoformat(previous_starts_at) if previous_starts_at else None
     group = lesson.group
-    people = with_guardians(audiences.group_student_ids(group.pk))
+    seated = lesson_audience_ids(lesson)  # a make-up lesson: only its students, not the whole group
+    people = with_guardians(audiences.group_student_ids(group.pk) if seated is None else seated)
     recipients = {u.pk: u for members in people.values() for u in members}
     shown = previous if change == "cancelled" and previous else lesson.starts_at
     context = {"group": group.name, "when": when(shown), "old_when": when(previous), "reason": reason or ""}
