@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.tasks import enqueue
@@ -48,7 +49,8 @@ def notify(
     broadcast: Broadcast | None = None,
     only_channels: set[str] | None = None,
 ) -> list[Notification]:
-    outgoing = _not_sent_yet(kind, [o for o in outgoing if o.user is not None and o.user.is_active])
+    candidates = [o for o in outgoing if o.user is not None and o.user.is_active]
+    outgoing = _not_sent_yet(kind, candidates)
     if not outgoing:
         return []
     now = timezone.now()
@@ -57,7 +59,10 @@ def notify(
     if only_channels is not None:
         channels = {uid: chans & only_channels for uid, chans in channels.items()}
     notifications = [_build(kind, o, channels[o.user.pk], broadcast, now) for o in outgoing]
-    Notification.objects.bulk_create(notifications, batch_size=BATCH)
+    if not _stored(notifications):
+        # a concurrent run stored some of the same keys first (and has committed them): what is
+        # left is what it did not send
+        return notify(kind=kind, outgoing=candidates, broadcast=broadcast, only_channels=only_channels)
     # muted in-app: kept as history, never pops up
     notifications_created(n for n in notifications if n.read_at is None)
     logs = _build_logs(notifications, channels, users, now)
@@ -68,6 +73,20 @@ def notify(
     else:
         schedule_deliveries(queued, now)
     return notifications
+
+
+def _stored(notifications: list[Notification]) -> bool:
+    """Inserts them; False when another run's row already holds one of their idempotency keys. The
+    savepoint is only taken for keyed rows, where that conflict is possible."""
+    if not any(n.dedupe_key for n in notifications):
+        Notification.objects.bulk_create(notifications, batch_size=BATCH)
+        return True
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(notifications, batch_size=BATCH)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _not_sent_yet(kind: str, outgoing: list[Outgoing]) -> list[Outgoing]:

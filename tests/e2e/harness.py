@@ -192,7 +192,7 @@ def retry_flush_on_deadlock(attempts: int = 5) -> None:
             try:
                 return original(self)
             except (OperationalError, CommandError) as exc:  # flush wraps the database's error
-                if "deadlock detected" not in str(exc) or attempt == attempts - 1:
+                if "deadlock detected" not in f"{exc} {exc.__cause__}" or attempt == attempts - 1:
                     raise
 
     teardown.retries_deadlocks = True
