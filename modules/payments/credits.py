@@ -9,8 +9,9 @@ credited takes the rounding, so the credits of a fully frozen month add up to th
 it again finds nothing new: the days already credited are subtracted. A freeze cut short later does
 not charge the days back (a credit once given stays).
 
-An unpaid invoice is adjusted (its amount lowered, or cancelled when nothing is left); a paid one, or
-one a live Payme transaction is paying, keeps its amount and the credit note is owed to the student.
+An unpaid invoice is adjusted (its amount lowered, or cancelled when nothing is left); one with money
+received (paid or partly paid), or one a live Payme transaction is paying, keeps its amount and the
+credit lands on the student's balance (which pays their open invoices).
 Either way the invoice gets a history row saying so."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Sum
 
+from modules.payments.balance import balance_credit
 from modules.payments.billing import billable_days, due_schedule_rows, freezes_in, month_bounds
 from modules.payments.models import Payment, PaymentCredit, PaymentSchedule
 from modules.payments.payme.expiry import payme_in_progress
@@ -71,8 +73,10 @@ def _credit_invoice(invoice: Payment, due, result: CreditResult) -> None:
     owed_total = _share(original, credited_days + new_days, invoice.billed_days)
     amount = max(owed_total - credited_amount, 0)
     reason = f"credit for {new_days} day(s) no longer billable: {amount} tiyin"
-    adjust = invoice.is_payable and not payme_in_progress(invoice)
-    PaymentCredit.objects.create(
+    # money already received (paid, or a part of it) or being received stays as it is: the credit
+    # goes to the student's balance, which pays their open invoices
+    adjust = invoice.is_payable and not invoice.amount_paid and not payme_in_progress(invoice)
+    credit = PaymentCredit.objects.create(
         payment=invoice, amount=amount, days=new_days, adjusted=adjust, reason=reason
     )
     if adjust and invoice.amount - amount > 0:
@@ -81,6 +85,10 @@ def _credit_invoice(invoice: Payment, due, result: CreditResult) -> None:
         payment_cancel_as_credited(payment=invoice, reason=reason)
     else:
         payment_amount_credited(payment=invoice, amount=invoice.amount, reason=f"credit note owed: {reason}")
+        if amount:
+            balance_credit(
+                student_id=invoice.student_id, amount=amount, key=f"payment-credit:{credit.pk}", note=reason
+            )
     result.credits += 1
     result.days += new_days
     result.amount += amount

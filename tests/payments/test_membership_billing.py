@@ -173,6 +173,14 @@ def test_a_paid_invoice_gets_a_credit_note_owed_to_the_student(billed, admin, to
     [credit] = PaymentCredit.objects.filter(payment=invoice)
     assert (credit.days, credit.amount, credit.adjusted) == (3, 3 * 2_000_000, False)
     assert invoice.history.last().reason.startswith("credit note owed")
+    from modules.payments.ledger_models import BalanceEntry, StudentBalance
+
+    [entry] = BalanceEntry.objects.filter(student=invoice.student, kind="credit")
+    assert entry.amount == 3 * 2_000_000  # owed to the student: on their balance, not lost in a note
+    assert StudentBalance.objects.get(student=invoice.student).balance == 3 * 2_000_000
+    with run_on_commit():
+        sync_membership_billing(membership.pk, "frozen")  # a retried task credits nothing twice
+    assert BalanceEntry.objects.filter(student=invoice.student, kind="credit").count() == 1
 
 
 def test_an_invoice_payme_is_paying_keeps_its_amount(billed, admin, today, run_on_commit):
