@@ -20,41 +20,35 @@ def main() -> int:
     import logging
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    from tests.benchmarks import Result
+    from tests.benchmarks import Result, report
     from tests.benchmarks.context import BenchContext
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", action="append", default=[], help="run only bench_<name>")
+    parser.add_argument("--no-write", action="store_true", help="print the table without updating docs/")
     args = parser.parse_args()
     import tests.benchmarks as pkg
 
     names = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if m.name.startswith("bench_"))
     if args.only:
         names = [n for n in names if n.removeprefix("bench_") in args.only]
-    rows: list[Result] = []
+    by_bench: dict[str, list[Result]] = {}
     with BenchContext() as ctx:
         for name in names:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             try:
-                rows.extend(importlib.import_module(f"tests.benchmarks.{name}").run(ctx))
+                by_bench[name] = list(importlib.import_module(f"tests.benchmarks.{name}").run(ctx))
             except Exception:
                 traceback.print_exc()
-                rows.append(Result(f"{name} (crashed)", "error", "-", False))
-    print_table(rows)
+                by_bench[name] = [Result(f"{name} (crashed)", "error", "-", False)]
+    rows = [row for bench_rows in by_bench.values() for row in bench_rows]
+    print(report.table(rows))
+    if not args.no_write:
+        from django.db import connection
+
+        report.write({n.removeprefix("bench_"): r for n, r in by_bench.items()}, where=connection.vendor)
+        print(f"written to {report.DOC.relative_to(report.DOC.parents[1])}", file=sys.stderr)
     return 0 if all(r.passed is not False for r in rows) else 1
-
-
-def print_table(rows) -> None:
-    headers = ("operation", "figure", "target", "result")
-    data = [
-        (r.operation, r.figure, r.target, {True: "pass", False: "MISS", None: "-"}[r.passed]) for r in rows
-    ]
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *data, strict=False)]
-    line = "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)) + " |"
-    print(line)
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in data:
-        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)) + " |")
 
 
 if __name__ == "__main__":
