@@ -3,6 +3,7 @@ frozen), adjustments and payment."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -54,12 +55,10 @@ def run_create(*, period: date, branch=None, actor: User | None) -> tuple[Payrol
     """The run of a month (and branch): a new draft, computed; an existing draft is recomputed; an
     approved or paid run is returned unchanged. The bool says whether it was created."""
     period = period.replace(day=1)
-    try:
-        with transaction.atomic():
-            run = PayrollRun.objects.create(period=period, branch=branch, created_by=actor)
-            return _recompute(run), True
-    except IntegrityError:
-        pass  # it exists (or a concurrent request just made it)
+    # it may exist already, or a concurrent request may have just made it: then recompute that one
+    with contextlib.suppress(IntegrityError), transaction.atomic():
+        run = PayrollRun.objects.create(period=period, branch=branch, created_by=actor)
+        return _recompute(run), True
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().get(period=period, branch=branch)
         if run.status == Status.DRAFT:
