@@ -7,20 +7,10 @@ from django.contrib import admin, messages
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
+from core.admin_readonly import ReadOnlyAdmin
 from core.exceptions import ApplicationError
 from modules.gamification import services
 from modules.gamification.models import CoinTransaction, Redemption, Reward, StudentAchievement, StudentCoin
-
-
-class ReadOnlyAdmin(ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CoinTransaction)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
+from core.admin_readonly import ReadOnlyInline
 from core.exceptions import ApplicationError
 from modules.payments import services
 from modules.payments.models import (
@@ -24,48 +25,21 @@ STATUS_LABELS = {
 }
 
 
-class HistoryInline(TabularInline):
+class HistoryInline(ReadOnlyInline):
     model = PaymentHistory
-    extra = 0
-    can_delete = False
     fields = ["created_at", "from_status", "to_status", "actor", "source", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class CreditInline(TabularInline):
+class CreditInline(ReadOnlyInline):
     """Credit notes (freeze and move credits): written by the billing task, read-only here."""
 
     model = PaymentCredit
-    extra = 0
-    can_delete = False
     fields = ["created_at", "days", "amount", "adjusted", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class PaymeInline(TabularInline):
+class PaymeInline(ReadOnlyInline):
     model = PaymeTransaction
-    extra = 0
-    can_delete = False
     fields = ["payme_id", "state", "reason", "amount", "create_time", "perform_time", "cancel_time"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)

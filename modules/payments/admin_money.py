@@ -6,21 +6,11 @@ from __future__ import annotations
 from django.contrib import admin
 from unfold.admin import ModelAdmin
 
+from core.admin_readonly import ReadOnlyAdmin
 from modules.payments.click.models import ClickTransaction
 from modules.payments.fiscal_models import CourseFiscalProfile
 from modules.payments.ledger_models import BalanceEntry, PaymentRecord, StudentBalance
 from modules.payments.uzum.models import UzumTransaction
-
-
-class ReadOnlyAdmin(ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CourseFiscalProfile)
