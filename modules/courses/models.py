@@ -14,6 +14,9 @@ class Branch(TimeStamped):
     address = models.CharField(max_length=255, blank=True)
     phone = models.CharField(max_length=16, blank=True)
     is_active = models.BooleanField(default=True)
+    # Admins and teachers who work here. An admin with branches is a branch admin and sees only
+    # their branches (modules/courses/branches.py owns that rule); an admin without is the director.
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="staff_branches", blank=True)
 
     class Meta:
         ordering = ["name"]
