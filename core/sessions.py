@@ -34,9 +34,10 @@ def _alive_key(sid: str) -> str:
 
 
 def is_session_alive(sid: str) -> bool:
-    if cache.get(_revoked_key(sid)):
+    marks = cache.get_many([_revoked_key(sid), _alive_key(sid)])  # one round trip for both
+    if marks.get(_revoked_key(sid)):
         return False
-    if cache.get(_alive_key(sid)):
+    if marks.get(_alive_key(sid)):
         return True
     if _is_alive_in_db is None:
         return True

@@ -13,20 +13,38 @@ from modules.audit.context import current
 from modules.audit.snapshots import (
     diff,
     is_audited,
+    loaded_values,
     model_label,
     raw_secrets,
     secret_changes,
+    secrets_of,
     short_repr,
     snapshot,
+    snapshot_of,
 )
 
+_LOADED = "_audit_loaded"  # raw values at load time; encoded only if the instance is saved
 _BEFORE = "_audit_before"
 _SECRETS = "_audit_secrets"
 
 
 def _remember(instance) -> None:
-    setattr(instance, _BEFORE, snapshot(instance))
-    setattr(instance, _SECRETS, raw_secrets(instance))
+    setattr(instance, _LOADED, loaded_values(instance))
+
+
+def _before(instance):
+    """The instance's snapshot from when it was loaded (or last saved), or None when unknown."""
+    if hasattr(instance, _BEFORE):
+        return getattr(instance, _BEFORE)
+    values = getattr(instance, _LOADED, None)
+    return None if values is None else snapshot_of(instance, values)
+
+
+def _secrets_before(instance):
+    if hasattr(instance, _SECRETS):
+        return getattr(instance, _SECRETS)
+    values = getattr(instance, _LOADED, None)
+    return None if values is None else secrets_of(instance, values)
 
 
 def on_post_init(sender, instance, **kwargs):
@@ -37,10 +55,10 @@ def on_post_init(sender, instance, **kwargs):
 def on_pre_save(sender, instance, raw=False, **kwargs):
     if raw or current() is None or not is_audited(sender) or instance.pk is None:
         return
-    if not hasattr(instance, _BEFORE) or instance._state.adding:
+    if not (hasattr(instance, _LOADED) or hasattr(instance, _BEFORE)) or instance._state.adding:
         stored = type(instance)._base_manager.filter(pk=instance.pk).first()
         if stored is not None:
-            setattr(instance, _BEFORE, getattr(stored, _BEFORE, None) or snapshot(stored))
+            setattr(instance, _BEFORE, _before(stored) or snapshot(stored))
             setattr(instance, _SECRETS, raw_secrets(stored))
         else:
             setattr(instance, _BEFORE, None)
@@ -51,12 +69,14 @@ def on_post_save(sender, instance, created, raw=False, **kwargs):
     if raw or ctx is None or not is_audited(sender):
         return
     after = snapshot(instance)
-    before = None if created else getattr(instance, _BEFORE, None)
+    before = None if created else _before(instance)
     changes = diff(instance, before, after)
     if before is not None:
-        changes.update(secret_changes(instance, getattr(instance, _SECRETS, None)))
+        changes.update(secret_changes(instance, _secrets_before(instance)))
     action = "create" if created or before is None else "update"
-    _remember(instance)  # a second save in the same request diffs against this one
+    # a second save in the same request diffs against this one
+    setattr(instance, _BEFORE, after)
+    setattr(instance, _SECRETS, raw_secrets(instance))
     if action == "update" and not changes:
         return
     services.audit_entry_create(
@@ -73,7 +93,7 @@ def on_post_delete(sender, instance, **kwargs):
     ctx = current()
     if ctx is None or not is_audited(sender):
         return
-    before = getattr(instance, _BEFORE, None) or snapshot(instance)
+    before = _before(instance) or snapshot(instance)
     services.audit_entry_create(
         ctx=ctx,
         action=ctx.action_labels[-1] if ctx.action_labels else "delete",

@@ -3,6 +3,8 @@ and the difference between two snapshots."""
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from typing import Any
 
@@ -79,17 +81,51 @@ def jsonable(value: Any) -> Any:
         return str(value)
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
-    """Field name -> stored value (foreign keys as ids), skipping deferred fields: touching one would
-    cost a query for every instance loaded."""
+@functools.cache
+def _fields(model: type[models.Model]) -> tuple[tuple[str, str, bool, models.Field], ...]:
+    """(name, attname, is secret, field) of a model's stored fields but the primary key, once per model."""
+    return tuple(
+        (f.name, f.attname, is_secret(f.name), f) for f in model._meta.concrete_fields if not f.primary_key
+    )
+
+
+def loaded_values(instance: models.Model) -> dict[str, Any]:
+    """The stored values as they are now, unencoded: cheap enough to take for every instance an
+    audited request loads (most are never saved; snapshot_of encodes only those that are). Mutable
+    values (JSON dicts and lists) are copied so an in-place change still shows as a change, and
+    deferred fields are skipped: touching one would cost a query for every instance loaded."""
     deferred = instance.get_deferred_fields()
-    data: dict[str, Any] = {}
-    for field in instance._meta.concrete_fields:
-        if field.primary_key or field.attname in deferred:
+    values: dict[str, Any] = {}
+    for name, attname, _secret, field in _fields(type(instance)):
+        if attname in deferred:
             continue
         value = field.value_from_object(instance)
-        data[field.name] = MASK if is_secret(field.name) and value else jsonable(value)
-    return data
+        if isinstance(value, dict | list):
+            value = copy.deepcopy(value)
+        elif isinstance(value, models.fields.files.FieldFile):
+            value = value.name or None
+        values[name] = value
+    return values
+
+
+def snapshot_of(instance: models.Model, values: dict[str, Any]) -> dict[str, Any]:
+    """Field name -> JSON-able stored value (foreign keys as ids, secrets masked)."""
+    return {
+        name: MASK if secret and values[name] else jsonable(values[name])
+        for name, _attname, secret, _field in _fields(type(instance))
+        if name in values
+    }
+
+
+def secrets_of(instance: models.Model, values: dict[str, Any]) -> dict[str, Any]:
+    """The raw (hashed) values of secret fields, kept in memory only to detect a change."""
+    return {
+        name: values[name] for name, _a, secret, _f in _fields(type(instance)) if secret and name in values
+    }
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    return snapshot_of(instance, loaded_values(instance))
 
 
 def _ignored(instance: models.Model, name: str) -> bool:
@@ -133,13 +169,7 @@ def secret_changes(instance: models.Model, raw_before: dict[str, Any] | None) ->
 
 
 def raw_secrets(instance: models.Model) -> dict[str, Any]:
-    """The current (hashed) values of secret fields, kept in memory only to detect a change."""
-    deferred = instance.get_deferred_fields()
-    return {
-        f.name: f.value_from_object(instance)
-        for f in instance._meta.concrete_fields
-        if is_secret(f.name) and f.attname not in deferred
-    }
+    return secrets_of(instance, loaded_values(instance))
 
 
 def short_repr(instance: models.Model) -> str:

@@ -215,4 +215,5 @@ def test_leaderboard_events_leave_in_one_batch_through_the_layer(db, monkeypatch
     with run_on_commit():
         gamification_events.leaderboards_updated(announcements)
         assert sent == []  # nothing before the commit
+    assert publish.drain_publications()  # publishing does not wait for the layer; the test does
     assert sorted(sent) == [("rt.group.1", 1), ("rt.group.2", 2)]

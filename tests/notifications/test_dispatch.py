@@ -17,6 +17,7 @@ from modules.notifications.dispatch import Outgoing, notify
 from modules.notifications.kinds import ACCOUNT_KINDS, Kind
 from modules.notifications.models import Notification, NotificationLog, NotificationPreference
 from modules.notifications.preferences import channels_for, quiet_until
+from realtime.publish import drain_publications
 from tests.factories.accounts import ParentFactory, StudentFactory, TeacherFactory
 from tests.factories.notifications import TelegramLinkFactory
 from tests.notifications.conftest import SEND_PATH, make_due, sent_requests, tg_ok
@@ -255,6 +256,7 @@ def test_many_notifications_publish_in_one_pass_after_commit(db, run_on_commit):
             kind=Kind.BROADCAST, outgoing=[Outgoing(p, {"title": "Hi", "body": "All"}) for p in people]
         )
         assert layer.sent == []  # nothing before the commit
+    assert drain_publications()  # publishing does not wait for the layer; the test does
     assert [group for group, _ in layer.sent] == [f"rt.user.{p.pk}" for p in people]
     for (_, event), person, note in zip(layer.sent, people, notes, strict=True):
         assert event["type"] == "notification.created" and event["channel"] == f"user:{person.pk}"
