@@ -46,7 +46,11 @@ def main() -> int:
     if not args.no_write:
         from django.db import connection
 
-        report.write({n.removeprefix("bench_"): r for n, r in by_bench.items()}, where=connection.vendor)
+        report.write(
+            {n.removeprefix("bench_"): r for n, r in by_bench.items()},
+            where=connection.vendor,
+            readme=report.README,
+        )
         print(f"written to {report.DOC.relative_to(report.DOC.parents[1])}", file=sys.stderr)
     return 0 if all(r.passed is not False for r in rows) else 1
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.benchmarks import Result
-from tests.benchmarks.report import with_section, write
+from tests.benchmarks.report import with_section, with_summary, write
 
 
 def test_a_run_replaces_its_own_section_only(tmp_path):
@@ -25,3 +25,17 @@ def test_a_run_replaces_its_own_section_only(tmp_path):
 def test_a_section_names_its_date_and_database():
     out = with_section("", "lessons", "| a |", on=date(2026, 12, 1), where="postgresql")
     assert "### lessons (2026-12-01, postgresql)" in out
+
+
+def test_the_readme_table_is_regenerated_from_the_sections(tmp_path):
+    doc, readme = tmp_path / "benchmarks.md", tmp_path / "README.md"
+    readme.write_text("# X\n\n<!-- bench:summary -->\nold\n<!-- /bench:summary -->\n\nmore\n")
+    rows = [Result("mark", "7 queries", "<= 8", True), Result("award", "9 s", "< 1.5 s", False)]
+    write({"attendance": rows}, where="postgresql", doc=doc, readme=readme)
+    text = readme.read_text()
+    assert "old" not in text and text.endswith("more\n")
+    assert "| attendance | " in text and "| 1 | award |" in text
+
+
+def test_a_readme_without_the_markers_is_left_alone():
+    assert with_summary("# X\n", "<!-- bench:a -->\n### a (d, p)\n\n|x|\n<!-- /bench:a -->") == "# X\n"
