@@ -1,11 +1,11 @@
-"""Click and Uzum endpoints under 20 concurrent clients against daphne: Click Prepare + Complete and
+"""Click and Uzum endpoints under 20 concurrent clients against the production HTTP layout (gunicorn,
+one worker per core, docs/deployment-processes.md): Click Prepare + Complete and
 Uzum check + create + confirm, each paying its own invoices. Rows are removed afterwards."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import threading
 import time
 from datetime import date, timedelta
@@ -17,7 +17,7 @@ from tests.benchmarks.bench_payments import _drop_students, _students
 
 CLIENTS = 20
 INVOICES_PER_CLIENT = 15
-PROCESSES = int(os.environ.get("BENCH_WEB_PROCESSES", "1"))  # throughput comes from processes
+PROCESSES = 1  # one gunicorn master; its workers (one per core) share the port
 CLICK = {"CLICK_SERVICE_ID": "7001", "CLICK_SECRET_KEY": "bench-click-secret", "CLICK_MERCHANT_ID": "1"}
 UZUM = {"UZUM_SERVICE_ID": "8001", "UZUM_LOGIN": "bench", "UZUM_PASSWORD": "bench-uzum-pass"}
 TAG = "bench-gateways"
@@ -122,7 +122,7 @@ def run(ctx) -> list[Result]:
     ids = [i.pk for i in invoices]
     try:
         env = {**CLICK, **UZUM, "LOG_LEVEL": "WARNING", "DB_POOL": "true", "DB_POOL_MAX": "10"}
-        bases = [ctx.start_daphne(env) for _ in range(PROCESSES)]
+        bases = [ctx.start_web({**env, "WEB_THREADS": "10"})]
         by_student: dict[int, list] = {}
         for inv in invoices:
             by_student.setdefault(inv.student_id, []).append((inv.pk, inv.amount))
@@ -158,7 +158,7 @@ def run(ctx) -> list[Result]:
                 "Click + Uzum endpoints, one client alone (ms per call)", f"p50 {p50(alone):.1f}", "-", None
             ),
             Result(
-                f"Click + Uzum endpoints, {CLIENTS} concurrent clients, {PROCESSES} daphne processes",
+                f"Click + Uzum endpoints, {CLIENTS} concurrent clients, gunicorn (one worker per core)",
                 figure,
                 "p99 < 50 ms",
                 ok,
