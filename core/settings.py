@@ -198,6 +198,9 @@ Q_CLUSTER = {
 JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default=SECRET_KEY)
 JWT_ACCESS_TTL = timedelta(seconds=env.int("JWT_ACCESS_TTL", default=900))
 JWT_REFRESH_TTL = timedelta(seconds=env.int("JWT_REFRESH_TTL", default=30 * 24 * 3600))
+# Two tabs refreshing at once: within this window the just-rotated refresh token gets the same new
+# pair instead of revoking the session (0 turns the grace off; docs/frontend-auth.md).
+JWT_REFRESH_REUSE_GRACE = timedelta(seconds=env.int("JWT_REFRESH_REUSE_GRACE_SECONDS", default=30))
 PASSWORD_RESET_TTL = timedelta(hours=env.int("PASSWORD_RESET_TTL_HOURS", default=2))
 EMAIL_VERIFICATION_TTL = timedelta(days=3)
 FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000")
