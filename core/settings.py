@@ -227,6 +227,8 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Finders keep the admin and API docs working under daphne even before collectstatic has run.
 WHITENOISE_USE_FINDERS = True
 STORAGE_S3_BUCKET = env.str("STORAGE_S3_BUCKET", default="")
+# Links to private files for <img>/<audio>/<a> live this long, rounded up to a minute (core/signed_files.py)
+SIGNED_FILE_TTL = timedelta(seconds=env.int("SIGNED_FILE_TTL_SECONDS", default=300))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

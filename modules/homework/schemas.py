@@ -6,6 +6,8 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from core.schemas import InputSchema, QuerySchema
+from core.signed_files import link_expiry
+from modules.homework.attachments import audio_link, file_link
 from modules.resources.schemas import ResourceOut
 
 Kind = Literal["text", "audio", "file"]
@@ -135,6 +137,13 @@ class SubmissionOut(Schema):
     audio_url: str | None = Field(None, description="download through the API (authorized)")
     audio_seconds: float | None
     file_url: str | None = None
+    audio_signed_url: str | None = Field(
+        None, description="the recording without a Bearer header (for <audio>), until `url_expires_at`"
+    )
+    file_signed_url: str | None = Field(
+        None, description="the file without a Bearer header, until `url_expires_at`"
+    )
+    url_expires_at: datetime | None = Field(None, description="when the signed URLs stop working")
     file_name: str
     score: float | None
     auto_score: float | None = Field(None, description="the automatic score before any review")
@@ -164,6 +173,20 @@ class SubmissionOut(Schema):
     @staticmethod
     def resolve_file_url(obj) -> str | None:
         return f"{API_PREFIX}/submissions/{obj.pk}/file" if obj.file else None
+
+    @staticmethod
+    def resolve_audio_signed_url(obj) -> str | None:
+        link = audio_link(obj)
+        return link.url if link else None
+
+    @staticmethod
+    def resolve_file_signed_url(obj) -> str | None:
+        link = file_link(obj)
+        return link.url if link else None
+
+    @staticmethod
+    def resolve_url_expires_at(obj) -> datetime | None:
+        return link_expiry() if obj.audio or obj.file else None
 
     @staticmethod
     def resolve_score(obj) -> float | None:
