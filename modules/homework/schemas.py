@@ -41,6 +41,23 @@ class HomeworkUpdateIn(InputSchema):
     resource_ids: list[int] | None = Field(None, max_length=50, description="replaces the attached materials")
 
 
+class MySubmissionOut(Schema):
+    id: int
+    attempt: int
+    status: Status
+    score: float | None
+    is_late: bool
+    submitted_at: datetime
+
+    @staticmethod
+    def resolve_score(obj) -> float | None:
+        return float(obj.score) if obj.score is not None else None
+
+
+class ChildSubmissionOut(MySubmissionOut):
+    student_id: int
+
+
 class HomeworkOut(Schema):
     id: int
     group_id: int
@@ -56,6 +73,13 @@ class HomeworkOut(Schema):
     max_score: int
     accepts_late: bool
     resources: list[ResourceOut]
+    my_submission: MySubmissionOut | None = Field(
+        None, description="a student's own current submission (lists and detail; null before submitting)"
+    )
+    children_submissions: list[ChildSubmissionOut] | None = Field(
+        None,
+        description="a parent's children's current submissions, one per child who submitted (null when not a parent)",
+    )
     created_by_id: int | None
     created_at: datetime
     updated_at: datetime
@@ -77,6 +101,15 @@ class HomeworkOut(Schema):
     @staticmethod
     def resolve_resources(obj) -> list:
         return list(obj.resources.all())  # prefetched by every selector
+
+    @staticmethod
+    def resolve_my_submission(obj):
+        own = getattr(obj, "viewer_submissions", None)  # prefetched for a student viewer
+        return own[0] if own else None
+
+    @staticmethod
+    def resolve_children_submissions(obj):
+        return getattr(obj, "viewer_children_submissions", None)  # prefetched for a parent viewer
 
 
 class HomeworkFilter(QuerySchema):
