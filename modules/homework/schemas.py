@@ -170,13 +170,13 @@ class SubmissionOut(Schema):
     audio_url: str | None = Field(None, description="download through the API (authorized)")
     audio_seconds: float | None
     file_url: str | None = None
+    url_expires_at: datetime | None = Field(None, description="when the signed URLs stop working")
     audio_signed_url: str | None = Field(
         None, description="the recording without a Bearer header (for <audio>), until `url_expires_at`"
     )
     file_signed_url: str | None = Field(
         None, description="the file without a Bearer header, until `url_expires_at`"
     )
-    url_expires_at: datetime | None = Field(None, description="when the signed URLs stop working")
     file_name: str
     score: float | None
     auto_score: float | None = Field(None, description="the automatic score before any review")

@@ -27,6 +27,9 @@ class ChildAttendanceOut(ViewerAttendanceOut):
     student_id: int
 
 
+VIEWER_FIELDS = {"my_attendance", "children_attendance"}  # supplied through modules.lessons.viewer
+
+
 class LessonOut(BaseModel):
     """A plain pydantic model read straight from attributes: serialising a page of 100 lessons costs
     a fraction of a Ninja Schema's per-object wrapper. `from_orm` is kept for callers."""

@@ -30,12 +30,12 @@ class ResourceOut(Schema):
     uploaded_by_id: int | None
     created_at: datetime
     download_url: str = Field(description="authorized download (a file, or a redirect to a short-lived URL)")
+    url_expires_at: datetime = Field(
+        description="when `url` stops working; fetch the material again for a new one"
+    )
     url: str = Field(
         description="a short-lived link that needs no Bearer header (for <img>, <audio>, <a>); relative to "
         "the API's origin, or an absolute presigned URL on S3"
-    )
-    url_expires_at: datetime = Field(
-        description="when `url` stops working; fetch the material again for a new one"
     )
 
     @staticmethod
