@@ -198,6 +198,9 @@ Q_CLUSTER = {
 JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default=SECRET_KEY)
 JWT_ACCESS_TTL = timedelta(seconds=env.int("JWT_ACCESS_TTL", default=900))
 JWT_REFRESH_TTL = timedelta(seconds=env.int("JWT_REFRESH_TTL", default=30 * 24 * 3600))
+# Two tabs refreshing at once: within this window the just-rotated refresh token gets the same new
+# pair instead of revoking the session (0 turns the grace off; docs/frontend-auth.md).
+JWT_REFRESH_REUSE_GRACE = timedelta(seconds=env.int("JWT_REFRESH_REUSE_GRACE_SECONDS", default=30))
 PASSWORD_RESET_TTL = timedelta(hours=env.int("PASSWORD_RESET_TTL_HOURS", default=2))
 EMAIL_VERIFICATION_TTL = timedelta(days=3)
 FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000")
@@ -224,6 +227,8 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Finders keep the admin and API docs working under daphne even before collectstatic has run.
 WHITENOISE_USE_FINDERS = True
 STORAGE_S3_BUCKET = env.str("STORAGE_S3_BUCKET", default="")
+# Links to private files for <img>/<audio>/<a> live this long, rounded up to a minute (core/signed_files.py)
+SIGNED_FILE_TTL = timedelta(seconds=env.int("SIGNED_FILE_TTL_SECONDS", default=300))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

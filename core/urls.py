@@ -10,6 +10,7 @@ from django.urls import path, re_path
 
 from core.api import api
 from core.health import healthz, readyz
+from core.signed_files import serve_signed_file
 
 
 def api_not_found(request, *args, **kwargs):
@@ -29,6 +30,7 @@ def _module_urlpatterns() -> list:
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("api/v1/files/<str:token>", serve_signed_file, name="signed-file"),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),  # never an HTML page from /api/
     *_module_urlpatterns(),  # before the admin site: a module may take over one of its pages

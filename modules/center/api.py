@@ -3,11 +3,25 @@ from ninja import Router
 from core.permissions import IsAdmin, check
 from core.schemas import errors
 from modules.center import selectors, services
-from modules.center.schemas import SystemSettingsOut, SystemSettingsUpdateIn
+from modules.center.schemas import CenterOut, SystemSettingsOut, SystemSettingsUpdateIn
 
 CAN_MANAGE_SETTINGS = IsAdmin
 
 router = Router(tags=["settings"])
+
+
+@router.get(
+    "/center",
+    response={200: CenterOut, **errors(401, 429)},
+    tags=["center"],
+    summary="The center's name, time zone, currency and languages (every signed-in user)",
+    description=(
+        "Times in every response are UTC (ISO 8601 with offset); date filters (`date_from`, `date_to`, "
+        "`period`, `due_from`, `due_to` on dates) and schedules are local days in `time_zone`."
+    ),
+)
+def get_center(request):
+    return selectors.center_profile()
 
 
 @router.get(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,25 @@ from modules.center.validation import INT_BOUNDS, check_time_zone
 def _bounded(name: str):
     low, high = INT_BOUNDS[name]
     return Field(default=None, ge=low, le=high)
+
+
+class LanguageOut(Schema):
+    code: str = Field(examples=["uz"])
+    name: str = Field(examples=["O'zbekcha"])
+
+
+class CenterOut(Schema):
+    name: str
+    time_zone: str = Field(
+        examples=["Asia/Tashkent"], description="IANA zone of every local day and schedule"
+    )
+    utc_offset: str = Field(examples=["+05:00"], description="the zone's offset from UTC right now")
+    today: date = Field(description="the center's local date now: what `date_from`/`date_to` filters mean")
+    now: datetime = Field(description="the server's clock in the center's zone (ISO 8601 with offset)")
+    currency: str = Field(examples=["UZS"], description="every amount is an integer of minor units")
+    currency_minor_units: int = Field(examples=[100], description="minor units (tiyin) per som")
+    default_language: str = Field(description="the language of texts for a user who chose none")
+    languages: list[LanguageOut]
 
 
 class SystemSettingsOut(Schema):

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from modules.center.models import SystemSettings
 
@@ -32,3 +33,21 @@ def center_zone() -> ZoneInfo:
     hours, reports and the dashboard. It is the deployment's TIME_ZONE, which is also Django's
     current zone, so `timezone.localdate()` and this agree."""
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def center_profile() -> dict:
+    """What every signed-in user's client needs to show dates, times and money the center's way:
+    times come back in UTC, while date filters and schedules are the center's local days."""
+    zone = center_zone()
+    now = timezone.now().astimezone(zone)
+    return {
+        "name": get_system_settings().center_name,
+        "time_zone": settings.TIME_ZONE,
+        "utc_offset": now.isoformat()[-6:],  # "+05:00"
+        "today": now.date(),
+        "now": now.replace(microsecond=0),
+        "currency": CURRENCY,
+        "currency_minor_units": 100,
+        "default_language": settings.LANGUAGE_CODE,
+        "languages": [{"code": code, "name": name} for code, name in settings.LANGUAGES],
+    }

@@ -5,7 +5,7 @@ from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
 from modules.homework import selectors, services
-from modules.homework.audio import CONTENT_TYPES
+from modules.homework.attachments import audio_served_as, file_served_as
 from modules.homework.permissions import (
     CAN_MANAGE_HOMEWORK,
     CAN_RETRY,
@@ -23,8 +23,6 @@ from modules.homework.schemas import (
     SubmissionOut,
     SubmissionReviewIn,
 )
-
-OCTET = "application/octet-stream"
 
 router = Router()
 homework = Router(tags=["homework"])
@@ -206,12 +204,10 @@ def retry_submission_transcription(request, submission_id: int):
     return Status(202, selectors.submission_get(request.auth, submission_id))
 
 
-def _download(field_file, name: str, content_type: str):
-    """Always an attachment, typed by what was sniffed at upload, never guessed from the student's
-    file name (a `.html` or `.svg` name would otherwise be served as a page)."""
-    return FileResponse(
-        field_file.open("rb"), as_attachment=True, filename=name, content_type=content_type or OCTET
-    )
+def _download(field_file, served_as: tuple[str, str]):
+    """Always an attachment, typed as modules.homework.attachments says."""
+    name, content_type = served_as
+    return FileResponse(field_file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
 
 
 @submissions.get(
@@ -222,8 +218,7 @@ def _download(field_file, name: str, content_type: str):
 )
 def download_submission_audio(request, submission_id: int):
     item = selectors.submission_attachment(request.auth, submission_id, "audio")
-    content_type = CONTENT_TYPES.get(item.audio_format, OCTET)
-    return _download(item.audio, f"submission-{item.pk}.{item.audio_format or 'audio'}", content_type)
+    return _download(item.audio, audio_served_as(item))
 
 
 @submissions.get(
@@ -234,7 +229,7 @@ def download_submission_audio(request, submission_id: int):
 )
 def download_submission_file(request, submission_id: int):
     item = selectors.submission_attachment(request.auth, submission_id, "file")
-    return _download(item.file, item.file_name or f"submission-{item.pk}", item.file_content_type)
+    return _download(item.file, file_served_as(item))
 
 
 router.add_router("", homework)

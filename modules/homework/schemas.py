@@ -6,6 +6,8 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from core.schemas import InputSchema, QuerySchema
+from core.signed_files import link_expiry
+from modules.homework.attachments import audio_link, file_link
 from modules.resources.schemas import ResourceOut
 
 Kind = Literal["text", "audio", "file"]
@@ -39,6 +41,23 @@ class HomeworkUpdateIn(InputSchema):
     resource_ids: list[int] | None = Field(None, max_length=50, description="replaces the attached materials")
 
 
+class MySubmissionOut(Schema):
+    id: int
+    attempt: int
+    status: Status
+    score: float | None
+    is_late: bool
+    submitted_at: datetime
+
+    @staticmethod
+    def resolve_score(obj) -> float | None:
+        return float(obj.score) if obj.score is not None else None
+
+
+class ChildSubmissionOut(MySubmissionOut):
+    student_id: int
+
+
 class HomeworkOut(Schema):
     id: int
     group_id: int
@@ -54,6 +73,13 @@ class HomeworkOut(Schema):
     max_score: int
     accepts_late: bool
     resources: list[ResourceOut]
+    my_submission: MySubmissionOut | None = Field(
+        None, description="a student's own current submission (lists and detail; null before submitting)"
+    )
+    children_submissions: list[ChildSubmissionOut] | None = Field(
+        None,
+        description="a parent's children's current submissions, one per child who submitted (null when not a parent)",
+    )
     created_by_id: int | None
     created_at: datetime
     updated_at: datetime
@@ -75,6 +101,15 @@ class HomeworkOut(Schema):
     @staticmethod
     def resolve_resources(obj) -> list:
         return list(obj.resources.all())  # prefetched by every selector
+
+    @staticmethod
+    def resolve_my_submission(obj):
+        own = getattr(obj, "viewer_submissions", None)  # prefetched for a student viewer
+        return own[0] if own else None
+
+    @staticmethod
+    def resolve_children_submissions(obj):
+        return getattr(obj, "viewer_children_submissions", None)  # prefetched for a parent viewer
 
 
 class HomeworkFilter(QuerySchema):
@@ -135,6 +170,13 @@ class SubmissionOut(Schema):
     audio_url: str | None = Field(None, description="download through the API (authorized)")
     audio_seconds: float | None
     file_url: str | None = None
+    url_expires_at: datetime | None = Field(None, description="when the signed URLs stop working")
+    audio_signed_url: str | None = Field(
+        None, description="the recording without a Bearer header (for <audio>), until `url_expires_at`"
+    )
+    file_signed_url: str | None = Field(
+        None, description="the file without a Bearer header, until `url_expires_at`"
+    )
     file_name: str
     score: float | None
     auto_score: float | None = Field(None, description="the automatic score before any review")
@@ -164,6 +206,20 @@ class SubmissionOut(Schema):
     @staticmethod
     def resolve_file_url(obj) -> str | None:
         return f"{API_PREFIX}/submissions/{obj.pk}/file" if obj.file else None
+
+    @staticmethod
+    def resolve_audio_signed_url(obj) -> str | None:
+        link = audio_link(obj)
+        return link.url if link else None
+
+    @staticmethod
+    def resolve_file_signed_url(obj) -> str | None:
+        link = file_link(obj)
+        return link.url if link else None
+
+    @staticmethod
+    def resolve_url_expires_at(obj) -> datetime | None:
+        return link_expiry() if obj.audio or obj.file else None
 
     @staticmethod
     def resolve_score(obj) -> float | None:

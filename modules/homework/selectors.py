@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from core.exceptions import NotFound
 from modules.accounts.models import Guardianship, User
@@ -20,8 +20,21 @@ def homework_visible_to(user: User) -> QuerySet[Homework]:
     return (
         Homework.objects.filter(group__in=groups_visible_to(user))
         .select_related("group")
-        .prefetch_related("resources")
+        .prefetch_related("resources", *_viewer_submissions(user))
     )
+
+
+def _viewer_submissions(user: User) -> list[Prefetch]:
+    """A student's own current submission (`viewer_submissions`) or a parent's children's
+    (`viewer_children_submissions`) on each homework, for HomeworkOut's `my_submission` and
+    `children_submissions`: one query per page, whatever its size."""
+    current = Submission.objects.filter(is_current=True).order_by("student_id")
+    if user.role == User.Role.STUDENT:
+        return [Prefetch("submissions", queryset=current.filter(student=user), to_attr="viewer_submissions")]
+    if user.role == User.Role.PARENT:
+        children = current.filter(student__in=user.children.values("pk"))
+        return [Prefetch("submissions", queryset=children, to_attr="viewer_children_submissions")]
+    return []
 
 
 def homework_get(user: User, homework_id: int) -> Homework:

@@ -26,6 +26,7 @@ from modules.lessons.schemas import (
 )
 from modules.lessons.services import calendar, generation
 from modules.lessons.services import lessons as services
+from modules.lessons.viewer import with_viewer_fields
 from modules.lessons.weekly.api import router as weekly_router
 
 router = Router()
@@ -45,7 +46,7 @@ def list_lessons(request, filters: Query[LessonFilter]):
     "/lessons/{lesson_id}", response={200: LessonOut, **errors(401, 404, 429)}, summary="Get a lesson"
 )
 def get_lesson(request, lesson_id: int):
-    return selectors.lesson_for(request.auth, lesson_id)
+    return with_viewer_fields(selectors.lesson_for(request.auth, lesson_id), request.auth)
 
 
 @lessons.patch(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from modules.accounts.models import User
 from modules.lessons.models import Lesson
-from modules.lessons.schemas import LessonOut
+from modules.lessons.schemas import VIEWER_FIELDS, LessonOut
 from modules.lessons.selectors import lesson_audience_ids, lesson_with_relations, with_relations
 from modules.lessons.signals import LessonChanged, lesson_changed
 from realtime import publish_on_commit
@@ -15,7 +15,8 @@ from realtime import publish_on_commit
 
 def lesson_payload(lesson: Lesson) -> dict:
     """LessonOut as plain JSON-able data (the lesson must have its relations loaded)."""
-    return LessonOut.from_orm(lesson).model_dump(mode="json")
+    # an event goes to a whole group: the fields about one viewer have no place in it
+    return LessonOut.from_orm(lesson).model_dump(mode="json", exclude=VIEWER_FIELDS)
 
 
 def announce_lesson_change(

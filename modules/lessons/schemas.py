@@ -16,6 +16,20 @@ LessonStatus = Literal["scheduled", "completed", "cancelled"]
 LessonKind = Literal["regular", "makeup"]
 
 
+class ViewerAttendanceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    status: str = Field(description="present, absent, late or excused")
+    note: str
+
+
+class ChildAttendanceOut(ViewerAttendanceOut):
+    student_id: int
+
+
+VIEWER_FIELDS = {"my_attendance", "children_attendance"}  # supplied through modules.lessons.viewer
+
+
 class LessonOut(BaseModel):
     """A plain pydantic model read straight from attributes: serialising a page of 100 lessons costs
     a fraction of a Ninja Schema's per-object wrapper. `from_orm` is kept for callers."""
@@ -36,6 +50,14 @@ class LessonOut(BaseModel):
     topic: str
     notes: str
     cancel_reason: str
+    my_attendance: ViewerAttendanceOut | None = Field(
+        None,
+        description="a student's own mark on this lesson (lists and detail; null when unmarked or not a student)",
+    )
+    children_attendance: list[ChildAttendanceOut] | None = Field(
+        None,
+        description="a parent's children's marks on this lesson, one per marked child (null when not a parent)",
+    )
 
     @computed_field(description="moved away from its original slot")
     @property

@@ -12,6 +12,7 @@ from modules.accounts.models import User
 from modules.courses.models import Membership
 from modules.courses.selectors import groups_visible_to, memberships_on
 from modules.lessons.models import Lesson
+from modules.lessons.viewer import viewer_fields
 
 
 def lessons_visible_to(user: User) -> QuerySet[Lesson]:
@@ -177,7 +178,7 @@ def lesson_list(
         qs = qs.filter(group_id__in=Membership.objects.filter(student_id=student).values("group_id"))
     if branch is not None:
         qs = qs.filter(group__branch_id=branch)
-    return as_lesson_rows(without_frozen_days(qs, user).order_by("starts_at", "id"))
+    return as_lesson_rows(without_frozen_days(qs, user).order_by("starts_at", "id"), viewer=user)
 
 
 _ROW_FIELDS = (
@@ -212,35 +213,45 @@ class _LessonRowIterable(ValuesIterable):
     init signals), which is most of a list request's Python time."""
 
     def __iter__(self):
-        for r in super().__iter__():
-            yield {
-                "id": r["id"],
-                "starts_at": r["starts_at"],
-                "ends_at": r["ends_at"],
-                "original_starts_at": r["original_starts_at"],
-                "status": r["status"],
-                "kind": r["kind"],
-                "topic": r["topic"],
-                "notes": r["notes"],
-                "cancel_reason": r["cancel_reason"],
-                "group": {
-                    "id": r["group_id"],
-                    "name": r["group__name"],
-                    "course": {
-                        "id": r["group__course_id"],
-                        "name": r["group__course__name"],
-                        "level": r["group__course__level"],
-                        "language": r["group__course__language"],
-                    },
-                    "branch": {"id": r["group__branch_id"], "name": r["group__branch__name"]},
+        rows = [self._shape(r) for r in super().__iter__()]
+        viewer = getattr(self.queryset, "_viewer", None)
+        if viewer is not None and rows:
+            # the viewer's own status on each lesson of the page: one query per loader, any page size
+            extras = viewer_fields(viewer, [row["id"] for row in rows])
+            for row in rows:
+                row.update(extras[row["id"]])
+        return iter(rows)
+
+    @staticmethod
+    def _shape(r: dict) -> dict:
+        return {
+            "id": r["id"],
+            "starts_at": r["starts_at"],
+            "ends_at": r["ends_at"],
+            "original_starts_at": r["original_starts_at"],
+            "status": r["status"],
+            "kind": r["kind"],
+            "topic": r["topic"],
+            "notes": r["notes"],
+            "cancel_reason": r["cancel_reason"],
+            "group": {
+                "id": r["group_id"],
+                "name": r["group__name"],
+                "course": {
+                    "id": r["group__course_id"],
+                    "name": r["group__course__name"],
+                    "level": r["group__course__level"],
+                    "language": r["group__course__language"],
                 },
-                "teacher": {
-                    "id": r["teacher_id"],
-                    "first_name": r["teacher__first_name"],
-                    "last_name": r["teacher__last_name"],
-                },
-                "room": None if r["room_id"] is None else {"id": r["room_id"], "name": r["room__name"]},
-            }
+                "branch": {"id": r["group__branch_id"], "name": r["group__branch__name"]},
+            },
+            "teacher": {
+                "id": r["teacher_id"],
+                "first_name": r["teacher__first_name"],
+                "last_name": r["teacher__last_name"],
+            },
+            "room": None if r["room_id"] is None else {"id": r["room_id"], "name": r["room__name"]},
+        }
 
 
 class _LessonRows(QuerySet):
@@ -248,10 +259,12 @@ class _LessonRows(QuerySet):
     part of the pagination's COUNT(*) too, for nothing."""
 
     _count_base: QuerySet | None = None
+    _viewer: User | None = None
 
     def _clone(self):
         clone = super()._clone()
         clone._count_base = self._count_base
+        clone._viewer = self._viewer
         return clone
 
     def count(self) -> int:
@@ -260,10 +273,12 @@ class _LessonRows(QuerySet):
         return super().count()
 
 
-def as_lesson_rows(qs: QuerySet[Lesson]) -> QuerySet:
-    """`qs` yielding LessonOut-shaped dicts (one joined query; count() and slicing work as usual)."""
+def as_lesson_rows(qs: QuerySet[Lesson], *, viewer: User | None = None) -> QuerySet:
+    """`qs` yielding LessonOut-shaped dicts (one joined query; count() and slicing work as usual),
+    with `viewer`'s own fields (modules.lessons.viewer) when a viewer is given."""
     base = _LessonRows(model=Lesson, query=qs.query.chain())
     base._count_base = qs
+    base._viewer = viewer
     rows = base.values(*_ROW_FIELDS)
     rows._iterable_class = _LessonRowIterable  # the hook values()/values_list() use for row shapes
     return rows

@@ -8,6 +8,8 @@ from ninja.filter_schema import FilterLookup
 from pydantic import model_validator
 
 from core.schemas import InputSchema, QueryFilterSchema
+from core.signed_files import link_expiry, signed_url
+from modules.resources.selectors import download_name
 
 Kind = Literal["document", "audio", "video", "image"]
 
@@ -28,10 +30,25 @@ class ResourceOut(Schema):
     uploaded_by_id: int | None
     created_at: datetime
     download_url: str = Field(description="authorized download (a file, or a redirect to a short-lived URL)")
+    url_expires_at: datetime = Field(
+        description="when `url` stops working; fetch the material again for a new one"
+    )
+    url: str = Field(
+        description="a short-lived link that needs no Bearer header (for <img>, <audio>, <a>); relative to "
+        "the API's origin, or an absolute presigned URL on S3"
+    )
 
     @staticmethod
     def resolve_download_url(obj) -> str:
         return f"/api/v1/resources/{obj.pk}/download"
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return signed_url(obj.file, filename=download_name(obj), content_type=obj.content_type).url
+
+    @staticmethod
+    def resolve_url_expires_at(obj) -> datetime:
+        return link_expiry()
 
 
 class ResourceUploadIn(InputSchema):

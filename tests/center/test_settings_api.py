@@ -149,3 +149,32 @@ def test_settings_list_page_opens_the_single_row(client, admin):
     client.force_login(admin)
     r = client.get("/admin/center/systemsettings/")
     assert r.status_code == 302 and r["Location"].endswith("/admin/center/systemsettings/1/change/")
+
+
+@pytest.mark.parametrize("persona", ["admin", "teacher", "student", "parent", "outsider"])
+def test_every_signed_in_user_reads_the_center_zone_and_locale(api, request, persona, time_machine):
+    time_machine.move_to("2026-10-01T20:30:00Z", tick=False)  # already the 2nd in Tashkent
+    SystemSettings.objects.update_or_create(pk=1, defaults={"center_name": "Ilm Markazi"})
+    cache.delete(CACHE_KEY)
+    r = api(request.getfixturevalue(persona)).get("/center")
+    assert r.status_code == 200, r.content
+    assert r.json() == {
+        "name": "Ilm Markazi",
+        "time_zone": "Asia/Tashkent",
+        "utc_offset": "+05:00",
+        "today": "2026-10-02",
+        "now": "2026-10-02T01:30:00+05:00",
+        "currency": "UZS",
+        "currency_minor_units": 100,
+        "default_language": "en",
+        "languages": [
+            {"code": "uz", "name": "O'zbekcha"},
+            {"code": "ru", "name": "Русский"},
+            {"code": "en", "name": "English"},
+        ],
+    }
+
+
+def test_the_center_is_not_public(api):
+    r = api().get("/center")
+    assert r.status_code == 401 and r.json()["code"] == "not_authenticated"

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -234,3 +235,32 @@ def test_review_queue(api, admin, teacher, student, parent, text_homework):
     assert api(parent).get("/submissions/review-queue").status_code == 403
     api(teacher).post(f"/submissions/{scored.pk}/review", {"score": 5})
     assert api(teacher).get("/submissions/review-queue").json()["count"] == 0
+
+
+def test_signed_links_play_the_recording_without_a_bearer_header(
+    api, teacher, student, parent, outsider, audio_homework, settings, time_machine
+):
+    settings.OPENAI_API_KEY = ""
+    time_machine.move_to("2026-10-01T09:00:00Z", tick=False)
+    body = submit(api, student, audio_homework, audio=wav_upload(1.0)).json()
+    assert body["file_signed_url"] is None and body["url_expires_at"] == "2026-10-01T09:05:00Z"
+    for user in (teacher, parent):
+        seen = api(user).get(f"/submissions/{body['id']}").json()
+        assert seen["audio_signed_url"] == body["audio_signed_url"]  # the same minute, the same URL
+    assert api(outsider).get(f"/submissions/{body['id']}").status_code == 404
+    played = Client().get(body["audio_signed_url"], headers={"Range": "bytes=0-3"})
+    assert played.status_code == 206 and b"".join(played.streaming_content) == b"RIFF"
+    assert played["Content-Type"] == "audio/wav"
+    assert played["Content-Disposition"] == f'attachment; filename="submission-{body["id"]}.wav"'
+    time_machine.move_to("2026-10-01T09:05:00Z", tick=False)
+    assert Client().get(body["audio_signed_url"]).json()["code"] == "link_expired"
+
+
+def test_signed_link_to_a_file_answer_keeps_the_sniffed_type(api, student, group):
+    homework = HomeworkFactory(group=group, kind="file", reference_text="")
+    upload = SimpleUploadedFile("essay.html", b"Mening oilam katta.", content_type="text/html")
+    body = submit(api, student, homework, file=upload).json()
+    download = Client().get(body["file_signed_url"])
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"Mening oilam katta."
+    assert download["Content-Type"].startswith("text/plain")  # never served as a page
+    assert body["audio_signed_url"] is None
