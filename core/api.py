@@ -19,7 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from core.auth import jwt_auth
 from core.exceptions import ApplicationError
-from core.openapi import cache_openapi_schema
+from core.openapi import DocumentSchema, cache_openapi_schema
 from core.parsing import MarkazParser
 from core.throttling import UserThrottle
 
@@ -73,8 +73,10 @@ def _declare_input_errors(schema):
 
 
 class MarkazAPI(NinjaAPI):
-    def get_openapi_schema(self, *args, **kwargs):
-        return _declare_input_errors(_partial_times(super().get_openapi_schema(*args, **kwargs)))
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _declare_input_errors(_partial_times(DocumentSchema(self, path_prefix)))
 
     def get_openapi_operation_id(self, operation) -> str:
         # Plain function names ("list_groups") read well in generated TypeScript clients; a test

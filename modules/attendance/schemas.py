@@ -12,7 +12,7 @@ AttendanceStatus = Literal["present", "absent", "late", "excused"]
 ReportFormat = Literal["json", "csv", "xlsx"]
 
 
-class StudentBriefOut(Schema):
+class AttendanceStudentOut(Schema):
     id: int
     first_name: str
     last_name: str
@@ -20,7 +20,7 @@ class StudentBriefOut(Schema):
 
 
 class AttendanceRecordOut(Schema):
-    student: StudentBriefOut
+    student: AttendanceStudentOut
     status: AttendanceStatus | None = Field(description="null: on the roster but not marked yet")
     note: str
     record_id: int | None
@@ -209,7 +209,7 @@ class StudentReportRecordOut(Schema):
 
 
 class StudentAttendanceReportOut(Schema):
-    student: StudentBriefOut
+    student: AttendanceStudentOut
     date_from: date | None
     date_to: date | None
     summary: AttendanceSummaryOut
@@ -225,7 +225,7 @@ class GroupReportLessonOut(Schema):
 
 
 class GroupReportStudentOut(Schema):
-    student: StudentBriefOut
+    student: AttendanceStudentOut
     summary: AttendanceSummaryOut
     cells: list[str | None] = Field(
         description="one per lesson, in order: a status, 'unmarked', or null (not on the roster that day)"

@@ -228,7 +228,3 @@ class PublicLeadIn(InputSchema):
     branch_id: int | None = None
     message: str | None = Field(None, max_length=2000)
     website: str | None = Field(None, max_length=200, description="leave empty (a trap for bots)")
-
-
-class AcceptedOut(Schema):
-    detail: str
