@@ -12,6 +12,7 @@ from functools import wraps
 
 from ninja.openapi.schema import OpenAPISchema
 
+from core.openapi_errors import declare_errors
 from core.openapi_names import finalize_names, generator_for
 
 
@@ -49,14 +50,19 @@ class _Generating:
 
 
 class DocumentSchema(OpenAPISchema):
-    """Ninja's document with names from core.openapi_names: `name_owners` maps each class name met
-    to the modules defining it; responses of operations that drop unset or null fields stay sparse."""
+    """Ninja's document with names from core.openapi_names (`name_owners` maps each class name met
+    to the modules defining it) and the errors of core.openapi_errors; responses of operations that
+    drop unset or null fields stay sparse."""
 
     def __init__(self, api, path_prefix: str) -> None:
         self.name_owners: dict[str, set[str]] = defaultdict(set)
         self._sparse = False
         super().__init__(api, path_prefix)
         finalize_names(self)
+
+    def operation_details(self, operation):
+        details = super().operation_details(operation)
+        return declare_errors(details, operation, self.schemas, generator_for(self.name_owners))
 
     def _generating(self, model):
         return _Generating(model, generator_for(self.name_owners, sparse=self._sparse))
