@@ -7,8 +7,12 @@ from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
 from core.schemas import ErrorItem, InputSchema, QuerySchema
+from modules.attendance.models import AttendanceChange
+from modules.lessons.models import Lesson
 
 AttendanceStatus = Literal["present", "absent", "late", "excused"]
+LessonStatus = Literal[tuple(Lesson.Status.values)]  # type: ignore[valid-type]
+ChangeSource = Literal[tuple(AttendanceChange.Source.values)]  # type: ignore[valid-type]
 ReportFormat = Literal["json", "csv", "xlsx"]
 
 
@@ -58,7 +62,7 @@ class TrialGuestOut(Schema):
 class LessonAttendanceOut(Schema):
     lesson_id: int
     group_id: int
-    lesson_status: str
+    lesson_status: LessonStatus
     lesson_kind: Literal["regular", "makeup"] = "regular"
     starts_at: datetime
     editable_until: datetime = Field(description="when the group's teacher can no longer change it")
@@ -138,9 +142,11 @@ class AttendanceChangeOut(Schema):
     record_id: int
     student_id: int
     actor_id: int | None
-    source: str
-    before_status: str | None
-    after_status: str
+    source: ChangeSource
+    before_status: AttendanceStatus | Literal[""] | None = Field(
+        description='"" for the change that created the record'
+    )
+    after_status: AttendanceStatus
     before_note: str
     after_note: str
     created_at: datetime
@@ -220,7 +226,7 @@ class StudentAttendanceReportOut(Schema):
 class GroupReportLessonOut(Schema):
     id: int
     starts_at: datetime
-    status: str
+    status: LessonStatus
     summary: AttendanceSummaryOut
 
 

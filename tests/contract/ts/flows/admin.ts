@@ -55,3 +55,10 @@ export async function billingSchedule(api: Markaz, membershipId: number) {
   const schedule = ok(await api.POST("/api/v1/payment-schedules", { body: { membership_id: membershipId } }));
   return `${schedule.student.first_name}: day ${schedule.due_day}, ${schedule.current_amount} tiyin`;
 }
+
+export async function homeworkReward(api: Markaz, percent: number): Promise<number> {
+  // coin rules are a typed object, not a free-form dict
+  const settings = ok(await api.GET("/api/v1/settings"));
+  const band = settings.coin_rules.homework_bands.find((b) => percent >= b.min_percent);
+  return (band?.coins ?? 0) + settings.coin_rules.homework_on_time;
+}

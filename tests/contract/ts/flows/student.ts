@@ -31,3 +31,18 @@ export async function myCoins(api: Markaz) {
   const earned = history.items.filter((t) => t.reason !== "redemption" && t.amount > 0);
   return `${balance.balance} coins (${balance.earned_total} earned, ${earned.length} recent rewards)`;
 }
+
+export async function inbox(api: Markaz): Promise<string[]> {
+  const notifications = ok(await api.GET("/api/v1/notifications", { params: { query: { unread: true } } }));
+  return notifications.items.map((notification) => {
+    switch (notification.kind) {
+      case "homework_assigned":
+        return `New homework: ${notification.title}`;
+      case "lesson_cancelled":
+      case "lesson_rescheduled":
+        return `Timetable: ${notification.body}`;
+      default:
+        return notification.title;
+    }
+  });
+}
