@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ENTRY_POINTS = {"core/asgi.py", "core/wsgi.py"}
 
 
+@cache
 def _error_classes() -> dict[str, type]:
     found, todo = {}, [exceptions.ApplicationError]
     while todo:
@@ -37,16 +39,25 @@ def package_of(dotted: str) -> str | None:
     return parts[0] if parts[0] in ("core", "realtime") else None
 
 
+# imports at any depth (inside functions too), read as text: parsing every file costs seconds
+IMPORT = re.compile(r"^\s*(?:from|import)\s+((?:modules\.\w+|core|realtime)[\w.]*)", re.MULTILINE)
+
+
 def _sources():
+    """(dotted module name, its source) for every module of the project."""
     for top in ("core", "realtime", "modules"):
         for path in sorted((ROOT / top).rglob("*.py")):
             relative = path.relative_to(ROOT).as_posix()
             if "/migrations/" not in relative and relative not in ENTRY_POINTS:
-                yield relative.removesuffix(".py").replace("/", "."), ast.parse(path.read_text())
+                yield relative.removesuffix(".py").replace("/", "."), path.read_text()
 
 
 def _called_class(call: ast.Call) -> str | None:
     func = call.func
+    if (
+        isinstance(func, ast.Attribute) and func.attr == "__init__"
+    ):  # super().__init__(code=...) of a subclass
+        return "__init__"
     if isinstance(func, ast.Attribute) and func.attr == "field":  # ValidationFailed.field(...)
         func = func.value
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
@@ -83,15 +94,14 @@ def _scan() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], tuple
     codes: dict[str, set[str]] = {}
     imports: dict[str, set[str]] = {}
     unreadable: list[str] = []
-    for module, tree in _sources():
+    for module, source in _sources():
         package = package_of(module)
         own, uses = codes.setdefault(package, set()), imports.setdefault(package, set())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                uses.add(package_of(node.module))
-            elif isinstance(node, ast.Import):
-                uses.update(package_of(alias.name) for alias in node.names)
-            elif isinstance(node, ast.ClassDef):
+        uses.update(package_of(name) for name in IMPORT.findall(source))
+        if "code=" not in source and "default_code" not in source:
+            continue  # raises no coded error and defines no error class
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ClassDef):
                 own.update(_default_code(module, node))
             elif isinstance(node, ast.Call) and _called_class(node):
                 for keyword in node.keywords:

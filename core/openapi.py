@@ -62,7 +62,7 @@ class DocumentSchema(OpenAPISchema):
 
     def operation_details(self, operation):
         details = super().operation_details(operation)
-        return declare_errors(details, operation, self.schemas, generator_for(self.name_owners))
+        return declare_errors(details, operation, self.schemas, generator_for(self.name_owners, sparse=True))
 
     def _generating(self, model):
         return _Generating(model, generator_for(self.name_owners, sparse=self._sparse))
@@ -74,19 +74,20 @@ class DocumentSchema(OpenAPISchema):
         return super()._extract_parameters(self._generating(model))
 
     def responses(self, operation):
-        if not (operation.exclude_none or operation.exclude_unset or operation.exclude_defaults):
-            return super().responses(operation)
-        # The operation drops fields from what it returns; its errors come whole from the handlers.
+        # An error body is what its exception handler put in it (a rejected import has `rows` only
+        # when rows were read), so error models keep pydantic's `required`: the fields without a
+        # default. So do the answers of an operation that drops unset or null fields.
+        drops_fields = operation.exclude_none or operation.exclude_unset or operation.exclude_defaults
         result = {}
-        for sparse in (True, False):
+        for errors in (False, True):
             part = copy.copy(operation)
             part.response_models = {
                 status: model
                 for status, model in operation.response_models.items()
-                if status is not Ellipsis and (status < 400) == sparse
+                if status is not Ellipsis and (status >= 400) == errors
             }
             if part.response_models:
-                self._sparse = sparse
+                self._sparse = errors or drops_fields
                 try:
                     result.update(super().responses(part))
                 finally:

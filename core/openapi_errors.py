@@ -11,10 +11,10 @@ from http.client import responses as REASONS
 from ninja.openapi.schema import REF_TEMPLATE
 
 from core.error_codes import family_codes, package_of
-from core.openapi_names import OUTPUT, REF_PREFIX, SEPARATOR
+from core.openapi_names import OUTPUT, REF_PREFIX, SEPARATOR, SPARSE
 from core.schemas import ErrorOut
 
-ERROR_OUT = f"ErrorOut{SEPARATOR}{OUTPUT}"
+ERROR_OUT = f"ErrorOut{SEPARATOR}{SPARSE}"  # error models are sparse (core.openapi.DocumentSchema)
 UPLOAD = "multipart/form-data"
 
 
