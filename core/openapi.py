@@ -51,21 +51,24 @@ class _Generating:
 
 class DocumentSchema(OpenAPISchema):
     """Ninja's document with names from core.openapi_names (`name_owners` maps each class name met
-    to the modules defining it) and the errors of core.openapi_errors; responses of operations that
-    drop unset or null fields stay sparse."""
+    to the modules defining it) and the errors of core.openapi_errors; error bodies and the answers
+    of operations that drop unset or null fields are sparse (see `responses`)."""
 
     def __init__(self, api, path_prefix: str) -> None:
         self.name_owners: dict[str, set[str]] = defaultdict(set)
+        self._generators = {
+            sparse: generator_for(self.name_owners, sparse=sparse) for sparse in (False, True)
+        }
         self._sparse = False
         super().__init__(api, path_prefix)
         finalize_names(self)
 
     def operation_details(self, operation):
         details = super().operation_details(operation)
-        return declare_errors(details, operation, self.schemas, generator_for(self.name_owners, sparse=True))
+        return declare_errors(details, operation, self.schemas, self._generators[True])
 
     def _generating(self, model):
-        return _Generating(model, generator_for(self.name_owners, sparse=self._sparse))
+        return _Generating(model, self._generators[self._sparse])
 
     def _create_schema_from_model(self, model, by_alias=True, remove_level=True, mode="validation"):
         return super()._create_schema_from_model(self._generating(model), by_alias, remove_level, mode)

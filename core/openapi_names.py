@@ -5,8 +5,9 @@ called `ScheduleCreateIn` (weekly slots, billing schedules) silently became one,
 a request (validation: defaulted fields optional) and written in a response (serialization: every
 field always present) got whichever form was built last. Here each definition is first named
 `<Class>~<mode>` and its owner (module + class) recorded; `finalize_names` then gives a model its
-plain class name when both forms are the same, and `<Class>Input` to the request form only when they
-differ. `name_owners` lets the contract test refuse a class name two modules share."""
+plain class name when its forms are the same, and only when they differ `<Class>Input` to the request
+form and `<Class>Sparse` to the form that requires only fields without a default (error bodies).
+`name_owners` lets the contract test refuse a class name two modules share."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class NamedJsonSchema(NinjaGenerateJsonSchema):
     `always_present` marks every serialized field required: a response carries all its fields
     (null when empty) unless the operation drops unset or null ones (`SPARSE`)."""
 
-    owners: dict[str, set[str]] = defaultdict(set)
+    owners: dict[str, set[str]]  # set by generator_for, one per document build
     always_present = True
 
     def get_defs_ref(self, core_mode_ref):
