@@ -18,25 +18,12 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Thr
 from ninja.errors import ValidationError as NinjaValidationError
 
 from core.auth import jwt_auth
-from core.exceptions import ApplicationError
-from core.openapi import cache_openapi_schema
+from core.exceptions import HTTP_CODES, UNKNOWN_STATUS_CODE, ApplicationError
+from core.openapi import DocumentSchema, cache_openapi_schema
 from core.parsing import MarkazParser
 from core.throttling import UserThrottle
 
 logger = logging.getLogger("markaz.api")
-
-HTTP_CODES = {
-    400: "bad_request",
-    401: "not_authenticated",
-    403: "permission_denied",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "validation_error",
-    429: "throttled",
-}
 
 
 def _partial_times(node):
@@ -53,28 +40,11 @@ def _partial_times(node):
     return node
 
 
-def _declare_input_errors(schema):
-    """Any operation can answer 400 to a request it cannot read (a body that is not JSON, multipart
-    without a boundary, a NUL in the URL), and one with parameters or a body a 422 when they do not
-    validate: declared once here rather than on every endpoint."""
-    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
-    for item in schema.get("paths", {}).values():
-        for operation in item.values():
-            responses = operation.get("responses")
-            if responses is None:
-                continue
-            declared = {str(status) for status in responses}
-            if "400" not in declared:
-                responses[400] = {"description": "Bad Request", **error}
-            takes_input = operation.get("parameters") or operation.get("requestBody")
-            if takes_input and "422" not in declared:
-                responses[422] = {"description": "Unprocessable Entity", **error}
-    return schema
-
-
 class MarkazAPI(NinjaAPI):
-    def get_openapi_schema(self, *args, **kwargs):
-        return _declare_input_errors(_partial_times(super().get_openapi_schema(*args, **kwargs)))
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _partial_times(DocumentSchema(self, path_prefix))
 
     def get_openapi_operation_id(self, operation) -> str:
         # Plain function names ("list_groups") read well in generated TypeScript clients; a test
@@ -96,7 +66,7 @@ cache_openapi_schema(api)
 
 
 def error_response(request, status: int, detail, code: str | None = None, **extra):
-    body = {"detail": detail, "code": code or HTTP_CODES.get(status, "error"), **extra}
+    body = {"detail": detail, "code": code or HTTP_CODES.get(status, UNKNOWN_STATUS_CODE), **extra}
     return api.create_response(request, body, status=status)
 
 

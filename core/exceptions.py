@@ -5,6 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+# The code of an error that carries none of its own, by HTTP status (core/api.py, core/middleware.py).
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "throttled",
+}
+UNKNOWN_STATUS_CODE = "error"
+# Codes any operation can answer with, whatever its module: the ones above and the API's own handlers'.
+GENERIC_CODES = (*HTTP_CODES.values(), UNKNOWN_STATUS_CODE, "bad_multipart", "internal_error")
+
 
 class ApplicationError(Exception):
     status_code = 400

@@ -42,11 +42,14 @@ class ApiJsonErrorsMiddleware:
         ):
             from django.http import JsonResponse
 
-            from core.api import HTTP_CODES
+            from core.exceptions import HTTP_CODES, UNKNOWN_STATUS_CODE
 
             status = response.status_code
             replaced = JsonResponse(
-                {"detail": response.reason_phrase or "Error", "code": HTTP_CODES.get(status, "error")},
+                {
+                    "detail": response.reason_phrase or "Error",
+                    "code": HTTP_CODES.get(status, UNKNOWN_STATUS_CODE),
+                },
                 status=status,
             )
             for header in ("Allow", "Retry-After", "X-Request-ID"):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import FilterSchema, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 # Every integer column is at most a bigint; a larger number can only be refused by the database.
@@ -87,7 +87,7 @@ class QueryFilterSchema(_SafeValues, FilterSchema):
 
 
 class ErrorItem(Schema):
-    loc: list[Any] = []
+    loc: list[Any] = Field(description='where: ["body", <field>, ...], ["query", <param>], ["path", <param>]')
     msg: str
     type: str
 

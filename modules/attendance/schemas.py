@@ -7,12 +7,16 @@ from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
 from core.schemas import ErrorItem, InputSchema, QuerySchema
+from modules.attendance.models import AttendanceChange
+from modules.lessons.models import Lesson
 
 AttendanceStatus = Literal["present", "absent", "late", "excused"]
+LessonStatus = Literal[tuple(Lesson.Status.values)]  # type: ignore[valid-type]
+ChangeSource = Literal[tuple(AttendanceChange.Source.values)]  # type: ignore[valid-type]
 ReportFormat = Literal["json", "csv", "xlsx"]
 
 
-class StudentBriefOut(Schema):
+class AttendanceStudentOut(Schema):
     id: int
     first_name: str
     last_name: str
@@ -20,7 +24,7 @@ class StudentBriefOut(Schema):
 
 
 class AttendanceRecordOut(Schema):
-    student: StudentBriefOut
+    student: AttendanceStudentOut
     status: AttendanceStatus | None = Field(description="null: on the roster but not marked yet")
     note: str
     record_id: int | None
@@ -58,7 +62,7 @@ class TrialGuestOut(Schema):
 class LessonAttendanceOut(Schema):
     lesson_id: int
     group_id: int
-    lesson_status: str
+    lesson_status: LessonStatus
     lesson_kind: Literal["regular", "makeup"] = "regular"
     starts_at: datetime
     editable_until: datetime = Field(description="when the group's teacher can no longer change it")
@@ -138,9 +142,11 @@ class AttendanceChangeOut(Schema):
     record_id: int
     student_id: int
     actor_id: int | None
-    source: str
-    before_status: str | None
-    after_status: str
+    source: ChangeSource
+    before_status: AttendanceStatus | Literal[""] | None = Field(
+        description='"" for the change that created the record'
+    )
+    after_status: AttendanceStatus
     before_note: str
     after_note: str
     created_at: datetime
@@ -209,7 +215,7 @@ class StudentReportRecordOut(Schema):
 
 
 class StudentAttendanceReportOut(Schema):
-    student: StudentBriefOut
+    student: AttendanceStudentOut
     date_from: date | None
     date_to: date | None
     summary: AttendanceSummaryOut
@@ -220,12 +226,12 @@ class StudentAttendanceReportOut(Schema):
 class GroupReportLessonOut(Schema):
     id: int
     starts_at: datetime
-    status: str
+    status: LessonStatus
     summary: AttendanceSummaryOut
 
 
 class GroupReportStudentOut(Schema):
-    student: StudentBriefOut
+    student: AttendanceStudentOut
     summary: AttendanceSummaryOut
     cells: list[str | None] = Field(
         description="one per lesson, in order: a status, 'unmarked', or null (not on the roster that day)"

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import ModelSchema, Schema
 from pydantic import Field, field_validator
 
 from core.schemas import QueryFilterSchema
+from modules.accounts.models import User
 from modules.audit.models import AuditLog
 
 
@@ -13,7 +15,7 @@ class ActorOut(Schema):
     id: int
     first_name: str
     last_name: str
-    role: str
+    role: Literal[tuple(User.Role.values)]  # type: ignore[valid-type]
 
 
 class AuditLogOut(ModelSchema):

@@ -37,7 +37,7 @@ class CenterOut(Schema):
     languages: list[LanguageOut]
 
 
-class SystemSettingsOut(Schema):
+class _SettingsBase(Schema):
     center_name: str
     time_zone: str = Field(description="the center's zone: the deployment's TIME_ZONE (read-only)")
     currency: str = Field(description='always "UZS": amounts are integer tiyin')
@@ -51,8 +51,6 @@ class SystemSettingsOut(Schema):
     audio_max_seconds: int
     homework_resubmission_allowed: bool
     payme_ip_allowlist_enabled: bool
-    coin_rules: dict[str, Any]
-    notification_defaults: dict[str, Any]
     updated_at: datetime
 
     @staticmethod
@@ -119,14 +117,18 @@ class _SettingsPatchBase(InputSchema):
         return self.model_dump(exclude_unset=True, exclude_none=True, exclude={"time_zone", "currency"})
 
 
-def _settings_patch_schema() -> type[Schema]:
+SECTIONS = ("coin_rules", "notification_defaults")
+
+
+def _settings_schemas() -> tuple[type[Schema], type[Schema]]:
     # Built when the API is mounted (after every app's ready()), so each registered section appears
-    # in the OpenAPI document with its owner's typed patch model.
-    extra = {
-        name: (sections.get(name).patch_model | None, None)
-        for name in ("coin_rules", "notification_defaults")
-    }
-    return create_model("SystemSettingsUpdateIn", __base__=_SettingsPatchBase, **extra)
+    # in the OpenAPI document with its owner's typed models: the whole value read, a partial update.
+    read = {name: (sections.get(name).read_model, ...) for name in SECTIONS}
+    patch = {name: (sections.get(name).patch_model | None, None) for name in SECTIONS}
+    return (
+        create_model("SystemSettingsOut", __base__=_SettingsBase, **read),
+        create_model("SystemSettingsUpdateIn", __base__=_SettingsPatchBase, **patch),
+    )
 
 
-SystemSettingsUpdateIn = _settings_patch_schema()
+SystemSettingsOut, SystemSettingsUpdateIn = _settings_schemas()

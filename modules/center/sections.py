@@ -1,7 +1,7 @@
 """Settings sections owned by other modules. The center's settings row holds one JSON column per
 section (coin rules, notification defaults); the module that uses a section declares, in its
-AppConfig.ready(), what it looks like: its defaults, the pydantic model of a partial update, and how
-a patch merges into the current value. The center app never imports those modules (it sits below
+AppConfig.ready(), what it looks like: its defaults, the pydantic models of the value as read and
+of a partial update, and how a patch merges into the current value. The center app never imports those modules (it sits below
 them), the way realtime's channel registry works."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 class Section:
     name: str
     defaults: Callable[[], dict[str, Any]]
+    read_model: type[BaseModel]  # the whole value (defaults + overrides), as GET /settings types it
     patch_model: type[BaseModel]
     merge: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
     validate: Callable[[Any], None]  # raises django.core.exceptions.ValidationError

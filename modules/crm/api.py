@@ -8,6 +8,7 @@ from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
 from modules.accounts.models import User
+from modules.accounts.schemas import AcceptedOut
 from modules.attendance.exports import OPENAPI_DOWNLOADS
 from modules.courses.models import Branch, Course, Group
 from modules.courses.schemas import MembershipOut
@@ -15,7 +16,6 @@ from modules.courses.selectors import group_memberships, ref
 from modules.crm import reports, selectors
 from modules.crm.permissions import CAN_CONVERT, CAN_MANAGE_LEADS, CAN_SEE_FUNNEL
 from modules.crm.schemas import (
-    AcceptedOut,
     ContactIn,
     ConvertIn,
     ConvertOut,

@@ -9,11 +9,15 @@ from ninja import Field, Schema
 from pydantic import model_validator
 
 from core.schemas import InputSchema
+from modules.attendance.models import Status as AttendanceStatusChoices
 from modules.courses.schemas import BranchRefOut, CourseRefOut, MembershipOut, PersonOut
+from modules.crm.models import LeadEvent
 
 LeadSource = Literal["walk_in", "phone_call", "instagram", "telegram", "website", "referral", "other"]
 LeadStatus = Literal["new", "contacted", "trial_scheduled", "trial_attended", "won", "lost"]
 ContactKind = Literal["call", "sms", "telegram", "note"]
+EventKind = Literal[tuple(LeadEvent.Kind.values)]  # type: ignore[valid-type]
+TrialMark = Literal[tuple(AttendanceStatusChoices.values)]  # type: ignore[valid-type]
 Language = Literal["uz", "ru", "en"]
 ReportFormat = Literal["json", "csv", "xlsx"]
 LeadOrdering = Literal[
@@ -57,7 +61,7 @@ class LeadTrialOut(Schema):
     lesson_id: int
     group_id: int
     starts_at: datetime
-    status: str | None = Field(description="the guest's attendance mark; null until marked")
+    status: TrialMark | None = Field(description="the guest's attendance mark; null until marked")
 
 
 class LeadDetailOut(LeadOut):
@@ -110,9 +114,9 @@ class LeadUpdateIn(InputSchema):
 
 class LeadEventOut(Schema):
     id: int
-    kind: str
-    from_status: str
-    to_status: str
+    kind: EventKind
+    from_status: LeadStatus | Literal[""] = Field(description='"" when the event changed no status')
+    to_status: LeadStatus | Literal[""]
     note: str
     data: dict
     actor: PersonOut | None
@@ -228,7 +232,3 @@ class PublicLeadIn(InputSchema):
     branch_id: int | None = None
     message: str | None = Field(None, max_length=2000)
     website: str | None = Field(None, max_length=200, description="leave empty (a trap for bots)")
-
-
-class AcceptedOut(Schema):
-    detail: str

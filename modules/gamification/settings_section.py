@@ -41,6 +41,19 @@ class HomeworkBand(BaseModel):
     coins: int = Field(ge=0, le=MAX_COINS)
 
 
+class CoinRulesOut(BaseModel):
+    """The coin rules in force: the defaults, overridden by what an admin changed."""
+
+    present: int
+    late: int
+    homework_on_time: int
+    homework_bands: list[HomeworkBand] = Field(description="the first band a score reaches counts")
+    invoice_on_time: int
+    streak_length: int
+    streak_bonus: int
+    teacher_daily_limit: int
+
+
 class CoinRulesPatch(BaseModel):
     """A partial update of the coin rules: unknown keys and negative amounts are refused."""
 
@@ -72,6 +85,7 @@ def validate_coin_rules(value: Any) -> None:
 SECTION = Section(
     name="coin_rules",
     defaults=default_coin_rules,
+    read_model=CoinRulesOut,
     patch_model=CoinRulesPatch,
     merge=merge_coin_rules,
     validate=validate_coin_rules,

@@ -8,10 +8,12 @@ from pydantic import field_validator
 
 from core.schemas import InputSchema, QuerySchema
 from modules.notifications.kinds import ACCOUNT_KINDS, Channel, Kind
+from modules.notifications.models import NotificationLog
 
 KindName = Literal[tuple(k for k in Kind.values if k not in ACCOUNT_KINDS)]  # type: ignore[valid-type]
 ChannelName = Literal["in_app", "telegram", "sms", "email"]
 Role = Literal["admin", "teacher", "student", "parent"]
+LogStatus = Literal[tuple(NotificationLog.Status.values)]  # type: ignore[valid-type]
 
 
 class NotificationFilter(QuerySchema):
@@ -22,13 +24,13 @@ class NotificationFilter(QuerySchema):
 class LogFilter(QuerySchema):
     user: int | None = None
     channel: ChannelName | None = None
-    status: Literal["queued", "sending", "sent", "delivered", "failed", "skipped"] | None = None
+    status: LogStatus | None = None
     kind: Kind | None = None
 
 
 class NotificationOut(Schema):
     id: int
-    kind: str
+    kind: Kind
     title: str
     body: str
     data: dict
@@ -50,7 +52,7 @@ class MarkedReadOut(Schema):
 
 
 class PreferenceRowOut(Schema):
-    kind: str
+    kind: Kind
     label: str
     channels: dict[str, bool] = Field(
         ..., description="channel -> enabled, after role defaults and overrides"
@@ -119,9 +121,9 @@ class NotificationLogOut(Schema):
     id: int
     notification_id: int | None
     user_id: int | None
-    kind: str
-    channel: str
-    status: str
+    kind: Kind
+    channel: ChannelName
+    status: LogStatus
     attempts: int
     next_attempt_at: datetime | None
     provider_message_id: str

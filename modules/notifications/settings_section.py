@@ -4,7 +4,7 @@ center app stores the overrides an admin makes (PATCH /settings)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -12,6 +12,7 @@ from modules.center.sections import Section, validate_with
 from modules.notifications.kinds import Channel
 
 CHANNELS = tuple(Channel.values)
+ChannelName = Literal[CHANNELS]  # type: ignore[valid-type]
 
 
 def default_notification_defaults() -> dict[str, list[str]]:
@@ -30,6 +31,15 @@ def check_channels(channels: list[str] | None) -> list[str] | None:
     if unknown:
         raise ValueError(f"unknown channels {unknown}; choose from {list(CHANNELS)}")
     return list(dict.fromkeys(channels))  # de-duplicated, order kept
+
+
+class NotificationDefaultsOut(BaseModel):
+    """Channels each role gets by default, in force now."""
+
+    admin: list[ChannelName]
+    teacher: list[ChannelName]
+    student: list[ChannelName]
+    parent: list[ChannelName]
 
 
 class NotificationDefaultsPatch(BaseModel):
@@ -59,6 +69,7 @@ def validate_notification_defaults(value: Any) -> None:
 SECTION = Section(
     name="notification_defaults",
     defaults=default_notification_defaults,
+    read_model=NotificationDefaultsOut,
     patch_model=NotificationDefaultsPatch,
     merge=merge_notification_defaults,
     validate=validate_notification_defaults,

@@ -16,22 +16,22 @@ Method = Literal["payme", "click", "uzum", "cash", "card", "transfer", "balance"
 ReportFormat = Literal["json", "csv", "xlsx"]
 
 
-class StudentRefOut(Schema):
+class PaymentStudentOut(Schema):
     id: int
     first_name: str
     last_name: str
     phone: str
 
 
-class GroupRefOut(Schema):
+class PaymentGroupOut(Schema):
     id: int
     name: str
 
 
 class PaymentOut(Schema):
     id: int
-    student: StudentRefOut
-    group: GroupRefOut | None
+    student: PaymentStudentOut
+    group: PaymentGroupOut | None
     amount: int = Field(description="tiyin")
     amount_paid: int = Field(description="tiyin received so far")
     amount_due: int = Field(description="tiyin still owed; online gateways take exactly this")
@@ -156,11 +156,11 @@ class PaymeLinkOut(Schema):
 # --- schedules ---------------------------------------------------------------------------------------
 
 
-class ScheduleOut(Schema):
+class BillingScheduleOut(Schema):
     id: int
     membership_id: int
-    student: StudentRefOut
-    group: GroupRefOut
+    student: PaymentStudentOut
+    group: PaymentGroupOut
     amount: int | None = Field(description="fixed tiyin, or null: the group price minus discount")
     current_amount: int = Field(description="what the next invoice will charge for a full month")
     due_day: int
@@ -182,7 +182,7 @@ class ScheduleOut(Schema):
         return obj.amount if obj.amount is not None else obj.membership.monthly_amount()
 
 
-class ScheduleCreateIn(InputSchema):
+class BillingScheduleCreateIn(InputSchema):
     membership_id: int
     amount: int | None = Field(None, gt=0, le=10**13)
     due_day: int = Field(5, ge=1, le=28)
@@ -190,7 +190,7 @@ class ScheduleCreateIn(InputSchema):
     active_to: date | None = None
 
 
-class ScheduleUpdateIn(InputSchema):
+class BillingScheduleUpdateIn(InputSchema):
     amount: int | None = Field(None, gt=0, le=10**13)
     due_day: int | None = Field(None, ge=1, le=28)
     active_from: date | None = None
@@ -246,7 +246,7 @@ class RevenueGroupOut(Schema):
 
 
 class DebtorOut(Schema):
-    student: StudentRefOut
+    student: PaymentStudentOut
     overdue_amount: int
     overdue_invoices: int
     pending_amount: int

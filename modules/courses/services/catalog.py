@@ -12,12 +12,13 @@ from core.exceptions import Conflict, ValidationFailed
 from modules.courses.models import Branch, Course, Holiday, Room
 
 
-def _save(obj, *, conflict: str, code: str):
+def _save(obj, *, conflict: Conflict):
+    """Saves, or raises `conflict` when a unique constraint refuses the row."""
     try:
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
-        raise Conflict(conflict, code=code) from exc
+        raise conflict from exc
     return obj
 
 
@@ -27,12 +28,16 @@ def _apply(obj, changes: dict[str, Any]):
     return obj
 
 
+# the code of each kind of row that cannot be deleted while something refers to it
+IN_USE_CODES = {"branch": "branch_in_use", "course": "course_in_use", "room": "room_in_use"}
+
+
 def _delete(obj, *, what: str) -> None:
     try:
         with transaction.atomic():
             obj.delete()
     except (ProtectedError, IntegrityError) as exc:
-        raise Conflict(f"This {what} is in use; deactivate it instead.", code=f"{what}_in_use") from exc
+        raise Conflict(f"This {what} is in use; deactivate it instead.", code=IN_USE_CODES[what]) from exc
 
 
 # --- branches ----------------------------------------------------------------------------------------
@@ -40,11 +45,13 @@ def _delete(obj, *, what: str) -> None:
 
 def branch_create(*, name: str, address: str = "", phone: str = "", is_active: bool = True) -> Branch:
     branch = Branch(name=name, address=address, phone=phone, is_active=is_active)
-    return _save(branch, conflict="A branch with this name exists.", code="branch_exists")
+    return _save(branch, conflict=Conflict("A branch with this name exists.", code="branch_exists"))
 
 
 def branch_update(*, branch: Branch, **changes: Any) -> Branch:
-    return _save(_apply(branch, changes), conflict="A branch with this name exists.", code="branch_exists")
+    return _save(
+        _apply(branch, changes), conflict=Conflict("A branch with this name exists.", code="branch_exists")
+    )
 
 
 def branch_delete(*, branch: Branch) -> None:
@@ -91,12 +98,15 @@ def course_delete(*, course: Course) -> None:
 
 def room_create(*, branch: Branch, name: str, capacity: int = 12, is_active: bool = True) -> Room:
     room = Room(branch=branch, name=name, capacity=capacity, is_active=is_active)
-    return _save(room, conflict="This branch already has a room with this name.", code="room_exists")
+    return _save(
+        room, conflict=Conflict("This branch already has a room with this name.", code="room_exists")
+    )
 
 
 def room_update(*, room: Room, **changes: Any) -> Room:
     return _save(
-        _apply(room, changes), conflict="This branch already has a room with this name.", code="room_exists"
+        _apply(room, changes),
+        conflict=Conflict("This branch already has a room with this name.", code="room_exists"),
     )
 
 
@@ -120,13 +130,13 @@ def holiday_create(
     end = end_date or start_date
     _check_holiday_range(start_date, end)
     holiday = Holiday(name=name, start_date=start_date, end_date=end, is_public=is_public)
-    return _save(holiday, conflict="This holiday already exists.", code="holiday_exists")
+    return _save(holiday, conflict=Conflict("This holiday already exists.", code="holiday_exists"))
 
 
 def holiday_update(*, holiday: Holiday, **changes: Any) -> Holiday:
     _apply(holiday, changes)
     _check_holiday_range(holiday.start_date, holiday.end_date)
-    return _save(holiday, conflict="This holiday already exists.", code="holiday_exists")
+    return _save(holiday, conflict=Conflict("This holiday already exists.", code="holiday_exists"))
 
 
 def holiday_delete(*, holiday: Holiday) -> None:

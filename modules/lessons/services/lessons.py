@@ -20,9 +20,18 @@ def _locked(lesson: Lesson) -> Lesson:
     return Lesson.objects.select_for_update(of=("self",)).select_related("group").get(pk=lesson.pk)
 
 
+# why a lesson that is no longer scheduled cannot be changed, by its status
+NOT_SCHEDULED_CODES = {
+    Lesson.Status.COMPLETED: "lesson_completed",
+    Lesson.Status.CANCELLED: "lesson_cancelled",
+}
+
+
 def _require_scheduled(lesson: Lesson, action: str) -> None:
     if lesson.status != Lesson.Status.SCHEDULED:
-        raise Conflict(f"A {lesson.status} lesson cannot be {action}.", code=f"lesson_{lesson.status}")
+        raise Conflict(
+            f"A {lesson.status} lesson cannot be {action}.", code=NOT_SCHEDULED_CODES[lesson.status]
+        )
 
 
 @transaction.atomic

@@ -5,7 +5,12 @@ from core.pagination import paginate
 from core.permissions import IsAdmin, check
 from core.schemas import errors
 from modules.payments import schedule_services, selectors
-from modules.payments.schemas import ScheduleCreateIn, ScheduleFilter, ScheduleOut, ScheduleUpdateIn
+from modules.payments.schemas import (
+    BillingScheduleCreateIn,
+    BillingScheduleOut,
+    BillingScheduleUpdateIn,
+    ScheduleFilter,
+)
 
 CAN_MANAGE_SCHEDULES = IsAdmin
 
@@ -21,7 +26,7 @@ def _schedule(schedule_id: int):
 
 @router.get(
     "/payment-schedules",
-    response={200: list[ScheduleOut], **errors(401, 403, 422, 429)},
+    response={200: list[BillingScheduleOut], **errors(401, 403, 422, 429)},
     summary="List billing schedules",
 )
 @paginate
@@ -32,10 +37,10 @@ def list_payment_schedules(request, filters: Query[ScheduleFilter]):
 
 @router.post(
     "/payment-schedules",
-    response={201: ScheduleOut, **errors(401, 403, 409, 422, 429)},
+    response={201: BillingScheduleOut, **errors(401, 403, 409, 422, 429)},
     summary="Bill a membership monthly",
 )
-def create_payment_schedule(request, payload: ScheduleCreateIn):
+def create_payment_schedule(request, payload: BillingScheduleCreateIn):
     check(CAN_MANAGE_SCHEDULES, request.auth)
     membership = selectors.membership_for_schedule(payload.membership_id)
     if membership is None:
@@ -47,7 +52,7 @@ def create_payment_schedule(request, payload: ScheduleCreateIn):
 
 @router.get(
     "/payment-schedules/{schedule_id}",
-    response={200: ScheduleOut, **errors(401, 403, 404, 429)},
+    response={200: BillingScheduleOut, **errors(401, 403, 404, 429)},
     summary="Get a billing schedule",
 )
 def get_payment_schedule(request, schedule_id: int):
@@ -57,10 +62,10 @@ def get_payment_schedule(request, schedule_id: int):
 
 @router.patch(
     "/payment-schedules/{schedule_id}",
-    response={200: ScheduleOut, **errors(401, 403, 404, 409, 422, 429)},
+    response={200: BillingScheduleOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Change a billing schedule (amount, due day, dates, active)",
 )
-def update_payment_schedule(request, schedule_id: int, payload: ScheduleUpdateIn):
+def update_payment_schedule(request, schedule_id: int, payload: BillingScheduleUpdateIn):
     check(CAN_MANAGE_SCHEDULES, request.auth)
     schedule = _schedule(schedule_id)
     schedule_services.schedule_update(schedule=schedule, **payload.dict(exclude_unset=True))

@@ -9,6 +9,7 @@ from modules.payments.gateways.payme_adapter import PaymeGateway
 from modules.payments.uzum.gateway import UzumGateway
 
 GATEWAYS: dict[str, Gateway] = {g.name: g for g in (PaymeGateway(), ClickGateway(), UzumGateway())}
+NOT_CONFIGURED_CODES = {name: f"{name}_not_configured" for name in GATEWAYS}
 LANGUAGES = ("uz", "ru", "en")
 
 
@@ -26,7 +27,7 @@ def checkout_link(*, name: str, payment, user, language: str | None, return_url:
     gw = gateway(name)
     if not gw.is_configured():
         raise Conflict(
-            f"{name.capitalize()} is not configured on this server.", code=f"{name}_not_configured"
+            f"{name.capitalize()} is not configured on this server.", code=NOT_CONFIGURED_CODES[name]
         )
     if not payment.is_payable:
         raise Conflict(f"The invoice is {payment.status}; it cannot be paid.", code="payment_not_payable")
