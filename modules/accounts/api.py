@@ -174,7 +174,9 @@ def confirm_email(request, payload: TokenIn):
 @paginate
 def list_users(request, filters: Query[UserFilter]):
     check(CAN_MANAGE_USERS, request.auth)
-    return selectors.user_list(role=filters.role, is_active=filters.is_active, search=filters.search)
+    return selectors.user_list(
+        role=filters.role, is_active=filters.is_active, search=filters.search, ordering=filters.ordering
+    )
 
 
 @users.post("/users", response={201: UserOut, **errors(401, 403, 409, 422, 429)}, summary="Create a user")

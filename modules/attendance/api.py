@@ -1,6 +1,7 @@
 from ninja import File, Form, Query, Router, UploadedFile
 
 from core.exceptions import ValidationFailed
+from core.pagination import paginate
 from core.permissions import IsAdmin, IsStaff, Predicate, check
 from core.schemas import errors
 from modules.accounts.models import User
@@ -12,6 +13,7 @@ from modules.attendance.schemas import (
     AttendanceImportRejectedOut,
     AttendancePatchIn,
     GroupAttendanceReportOut,
+    HistoryOrdering,
     LessonAttendanceOut,
     MakeupCreateIn,
     ReportFormat,
@@ -135,10 +137,11 @@ def update_attendance_record(request, lesson_id: int, student_id: int, payload: 
     response={200: list[AttendanceChangeOut], **errors(401, 403, 404, 429)},
     summary="Every change of a lesson's attendance (append-only)",
 )
-def list_attendance_history(request, lesson_id: int):
+@paginate
+def list_attendance_history(request, lesson_id: int, ordering: Query[HistoryOrdering] = "created_at"):
     lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
     check(CAN_SEE_HISTORY, request.auth, lesson)
-    return selectors.lesson_history(lesson)
+    return selectors.lesson_history(lesson, ordering=ordering)
 
 
 @router.post(

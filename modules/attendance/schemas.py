@@ -6,10 +6,12 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
+from core.ordering import ordering_choices
 from core.schemas import ErrorItem, InputSchema, QuerySchema
 
 AttendanceStatus = Literal["present", "absent", "late", "excused"]
 ReportFormat = Literal["json", "csv", "xlsx"]
+HistoryOrdering = ordering_choices("created_at")
 
 
 class StudentBriefOut(Schema):

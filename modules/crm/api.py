@@ -117,8 +117,9 @@ def update_lead(request, lead_id: int, payload: LeadUpdateIn):
     response={200: list[LeadEventOut], **errors(401, 403, 404, 429)},
     summary="A lead's append-only history: status changes and contacts",
 )
+@paginate
 def list_lead_history(request, lead_id: int):
-    return list(selectors.lead_history(_lead(request, lead_id)))
+    return selectors.lead_history(_lead(request, lead_id))
 
 
 @staff.post(

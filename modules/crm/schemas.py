@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import model_validator
 
+from core.ordering import ordering_choices
 from core.schemas import InputSchema
 from modules.courses.schemas import BranchRefOut, CourseRefOut, MembershipOut, PersonOut
 
@@ -16,18 +17,7 @@ LeadStatus = Literal["new", "contacted", "trial_scheduled", "trial_attended", "w
 ContactKind = Literal["call", "sms", "telegram", "note"]
 Language = Literal["uz", "ru", "en"]
 ReportFormat = Literal["json", "csv", "xlsx"]
-LeadOrdering = Literal[
-    "created_at",
-    "-created_at",
-    "updated_at",
-    "-updated_at",
-    "first_name",
-    "-first_name",
-    "last_name",
-    "-last_name",
-    "status",
-    "-status",
-]
+LeadOrdering = ordering_choices("created_at", "updated_at", "first_name", "last_name", "status")
 
 
 class LeadOut(Schema):

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from core.pagination import paginate
+from core.pagination import CursorPagination, paginate
 from core.permissions import IsAdmin, IsStudent, IsTeacher, check
 from core.schemas import errors
 from modules.gamification import selectors, services
@@ -50,7 +50,7 @@ def get_student_coins(request, student_id: int):
     response={200: list[CoinTransactionOut], **errors(401, 404, 422, 429)},
     summary="A student's coin ledger, newest first",
 )
-@paginate
+@paginate(CursorPagination)
 def list_student_coin_transactions(request, student_id: int, filters: Query[CoinTransactionFilter]):
     student = selectors.student_for(request.auth, student_id)
     return selectors.coin_transactions(student, **filters.dict())
@@ -90,8 +90,11 @@ def get_group_leaderboard(request, group_id: int, query: Query[LeaderboardQuery]
 
 
 @badges.get(
-    "/achievements", response={200: list[AchievementOut], **errors(401, 429)}, summary="The badge catalogue"
+    "/achievements",
+    response={200: list[AchievementOut], **errors(401, 422, 429)},
+    summary="The badge catalogue",
 )
+@paginate
 def list_achievements(request):
     return [vars(badge) for badge in CATALOGUE.values()]
 
@@ -101,6 +104,7 @@ def list_achievements(request):
     response={200: list[StudentAchievementOut], **errors(401, 404, 429)},
     summary="Badges a student earned, newest first",
 )
+@paginate
 def list_student_achievements(request, student_id: int):
     return selectors.achievements_of(selectors.student_for(request.auth, student_id))
 

@@ -66,6 +66,7 @@ def list_homework(request, filters: Query[HomeworkFilter]):
         due_from=filters.due_from,
         due_to=filters.due_to,
         search=filters.search,
+        ordering=filters.ordering,
     )
 
 
@@ -145,6 +146,7 @@ def list_homework_submissions(request, homework_id: int, filters: Query[Submissi
         status=filters.status,
         student_id=filters.student,
         all_attempts=filters.all_attempts,
+        ordering=filters.ordering,
     )
 
 
@@ -156,7 +158,11 @@ def list_homework_submissions(request, homework_id: int, filters: Query[Submissi
 @paginate
 def list_student_submissions(request, student_id: int, filters: Query[SubmissionFilter]):
     return selectors.student_submissions(
-        request.auth, student_id, status=filters.status, all_attempts=filters.all_attempts
+        request.auth,
+        student_id,
+        status=filters.status,
+        all_attempts=filters.all_attempts,
+        ordering=filters.ordering,
     )
 
 
