@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
+from core.idempotency import idempotent
 from core.net import client_address
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsAuthenticated, check
@@ -180,6 +181,7 @@ def list_users(request, filters: Query[UserFilter]):
 
 
 @users.post("/users", response={201: UserOut, **errors(401, 403, 409, 422, 429)}, summary="Create a user")
+@idempotent
 def create_user(request, payload: UserCreateIn):
     check(CAN_MANAGE_USERS, request.auth)
     return 201, services.user_create(**payload.dict())

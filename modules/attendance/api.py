@@ -1,6 +1,7 @@
 from ninja import File, Form, Query, Router, UploadedFile
 
 from core.exceptions import ValidationFailed
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsStaff, Predicate, check
 from core.schemas import errors
@@ -93,6 +94,7 @@ def mark_lesson_attendance(request, lesson_id: int, payload: AttendanceBulkIn):
         "absence (409 `already_made_up`). Attending the make-up sets `made_up_by` on the absence."
     ),
 )
+@idempotent
 def create_lesson_makeup(request, lesson_id: int, payload: MakeupCreateIn):
     lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
     check(CAN_MARK, request.auth, lesson)

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from core.idempotency import idempotent
 from core.pagination import CursorPagination, paginate
 from core.permissions import IsAdmin, IsStudent, IsTeacher, check
 from core.schemas import errors
@@ -61,6 +62,7 @@ def list_student_coin_transactions(request, student_id: int, filters: Query[Coin
     response={201: CoinTransactionOut, 200: CoinTransactionOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Give a student coins (teachers: own students, within the daily limit)",
 )
+@idempotent
 def award_student_coins(request, student_id: int, payload: CoinAwardIn):
     student = selectors.student_for(request.auth, student_id)
     check(CAN_GIVE_COINS, request.auth)
@@ -73,6 +75,7 @@ def award_student_coins(request, student_id: int, payload: CoinAwardIn):
     response={201: CoinTransactionOut, 200: CoinTransactionOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Take coins from a student (below zero only by an admin's override)",
 )
+@idempotent
 def deduct_student_coins(request, student_id: int, payload: CoinDeductIn):
     student = selectors.student_for(request.auth, student_id)
     check(CAN_GIVE_COINS, request.auth)
@@ -154,6 +157,7 @@ def delete_reward(request, reward_id: int):
     response={201: RedemptionOut, **errors(401, 403, 404, 409, 429)},
     summary="Spend coins on a reward (students)",
 )
+@idempotent
 def redeem_reward(request, reward_id: int):
     reward = get_object_or_404(selectors.rewards_visible_to(request.auth), pk=reward_id)
     check(CAN_REDEEM, request.auth)

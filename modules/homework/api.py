@@ -1,6 +1,7 @@
 from django.http import FileResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
@@ -45,6 +46,7 @@ BINARY = {
     response={201: HomeworkOut, **errors(401, 403, 404, 422, 429)},
     summary="Assign homework to a group (its teacher, admins)",
 )
+@idempotent
 def create_homework(request, payload: HomeworkCreateIn):
     group = selectors.group_get(request.auth, payload.group_id)
     check(CAN_MANAGE_HOMEWORK, request.auth, group)
@@ -117,6 +119,7 @@ def delete_homework(request, homework_id: int):
     response={201: SubmissionOut, **errors(401, 403, 404, 409, 413, 415, 422, 429)},
     summary="Submit an answer (multipart: text, file, audio); audio is transcribed and scored by the worker",
 )
+@idempotent
 def submit_homework(
     request,
     homework_id: int,

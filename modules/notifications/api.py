@@ -4,6 +4,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from core.exceptions import NotAuthenticated, ValidationFailed
+from core.idempotency import idempotent
 from core.pagination import CursorPagination, paginate
 from core.parsing import load_json
 from core.permissions import IsAdmin, IsAuthenticated, IsStaff, check
@@ -190,6 +191,7 @@ def _form_or_json(request) -> dict:
     response={202: BroadcastAcceptedOut, **errors(401, 403, 404, 422, 429)},
     summary="Send an announcement (admins: anyone; teachers: their groups)",
 )
+@idempotent
 def create_broadcast(request, payload: BroadcastCreateIn):
     check(CAN_BROADCAST, request.auth)
     broadcast = services.broadcast_create(sender=request.auth, **payload.dict())
