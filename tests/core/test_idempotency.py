@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.idempotency import purge_expired_keys
 from core.models import IdempotencyRecord
+from modules.audit.models import AuditLog
 from modules.payments import services
 from modules.payments.models import Payment
 
@@ -35,6 +36,9 @@ def test_a_retry_gets_the_first_answer_and_writes_nothing(api, admin, student):
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     assert Payment.objects.filter(student=student).count() == 1
+    # the stored answer is bookkeeping, not a domain action: the invoice has its entry, the key none
+    assert AuditLog.objects.filter(object_type="payments.payment").count() == 1
+    assert not AuditLog.objects.filter(object_type__startswith="core.").exists()
 
 
 def test_key_order_and_spacing_of_the_json_do_not_matter(api, admin, student):
@@ -137,3 +141,16 @@ def test_the_hourly_purge_deletes_only_expired_keys(api, admin, student):
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
     job = next(j for j in declared_jobs() if j.name == "core.purge_idempotency_keys")
     assert job.func == "core.idempotency.purge_expired_keys" and job.cron
+
+
+def test_a_replay_reads_the_key_and_writes_nothing(api, admin, student):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(admin)
+    post(client, "/payments", invoice(student))
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, "/payments", invoice(student))["Idempotent-Replayed"] == "true"
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    # the request's transaction (a savepoint inside the test's), the user, the lock, the record
+    assert statements == ["SAVEPOINT", "SELECT", "SELECT", "SELECT", "RELEASE"], statements
