@@ -40,6 +40,7 @@ REPLAYED = "Idempotent-Replayed"
 KEEP = timedelta(hours=24)
 # Stripe's limit; visible ASCII only, so a key is the same bytes in a header, a log and the database
 KEY = re.compile(r"[\x21-\x7e]{1,255}")
+IN_USE = "A request with this Idempotency-Key is still in progress."
 
 OPENAPI_PARAMETER = {
     "name": HEADER,
@@ -112,9 +113,7 @@ def _claim_or_replay(request, claim: _Claim) -> HttpResponse | None:
         )
     user_id = request.auth.pk
     if not _try_lock(user_id, claim.key):
-        raise Conflict(
-            "A request with this Idempotency-Key is still in progress.", code="idempotency_key_in_use"
-        )
+        raise Conflict(IN_USE, code="idempotency_key_in_use")
     endpoint = f"{request.method} {request.path}"
     fingerprint = _fingerprint(request)
     record = IdempotencyRecord.objects.filter(user_id=user_id, key=claim.key).first()

@@ -85,3 +85,39 @@ def test_eight_at_once_write_one_invoice():
     assert len(written) == 1
     assert others <= {(201, "true"), (409, "idempotency_key_in_use")}
     assert Payment.objects.filter(student=student).count() == 1
+
+
+def test_without_the_advisory_lock_the_unique_key_still_keeps_one_write(monkeypatch):
+    """What a database without advisory locks relies on (SQLite): the later of two requests that both
+    ran the view fails on the unique (user_id, key) and is rolled back whole, its invoice with it."""
+    from core import idempotency
+
+    monkeypatch.setattr(idempotency, "_try_lock", lambda user_id, key: True)
+    admin, student = AdminFactory(), StudentFactory()
+    inside, release = threading.Event(), threading.Event()
+    real = services.payment_create
+    calls = []
+
+    def first_held_open(**kwargs):
+        payment = real(**kwargs)
+        calls.append(payment.pk)
+        if len(calls) == 1:
+            inside.set()
+            assert release.wait(timeout=20)
+        return payment
+
+    monkeypatch.setattr(services, "payment_create", first_held_open)
+    answers = {}
+    first = threading.Thread(target=lambda: answers.setdefault("first", create(admin, student)))
+    first.start()
+    try:
+        assert inside.wait(timeout=20)
+        second = create(admin, student)  # sees no record yet, writes, records, commits
+    finally:
+        release.set()
+        first.join(timeout=30)
+
+    assert second.status_code == 201
+    assert answers["first"].status_code == 409
+    assert answers["first"].json()["code"] == "idempotency_key_in_use"
+    assert list(Payment.objects.filter(student=student).values_list("pk", flat=True)) == [second.json()["id"]]
