@@ -1,16 +1,31 @@
-"""Limit/offset pagination: `?limit=&offset=` -> {"items": [...], "count": N}; limit at most 100
+"""Lists: `?limit=&offset=` -> {"items": [...], "count": N}; limit at most 100
 (NINJA_PAGINATION_MAX_LIMIT). Two queries per page whatever its size: the slice and the count.
 
 `paginate` is django-ninja's, with our LimitOffsetPagination as the default: its offset is bounded
-so that OFFSET + LIMIT always fits the database's bigint (a larger one is a 422, not a 500)."""
+so that OFFSET + LIMIT always fits the database's bigint (a larger one is a 422, not a 500). A view
+that answers a download instead (`?format=csv`) returns its HttpResponse, which is passed through
+unpaged.
+
+Feeds (`@paginate(CursorPagination)`: notifications, the audit log, the coin ledger) also take
+`?cursor=`, the `next_cursor` of the previous page: a keyset on (created_at, id), newest first, so a
+row inserted while a client pages never shifts the next page (an offset would repeat a row)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import inspect
+import json
+from datetime import datetime
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import HttpResponseBase
 from ninja import Field, Schema
 from ninja import pagination as ninja_pagination
+from pydantic import field_validator, model_validator
 
 from core.schemas import BIGINT_MAX
 
@@ -18,19 +33,104 @@ MAX_LIMIT = settings.NINJA_PAGINATION_MAX_LIMIT
 MAX_OFFSET = BIGINT_MAX - MAX_LIMIT
 
 
+class _Download(Exception):
+    """Carries a view's own HttpResponse (a CSV or XLSX export) past ninja's paginating wrapper."""
+
+    def __init__(self, response: HttpResponseBase):
+        self.response = response
+
+
 class LimitOffsetPagination(ninja_pagination.LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT)
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        if isinstance(queryset, HttpResponseBase):
+            raise _Download(queryset)
+        return super().paginate_queryset(queryset, pagination, request, **params)
+
+
+def encode_cursor(created_at: datetime, row_id: int) -> str:
+    raw = json.dumps([created_at.isoformat(), row_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (created_at, id) a cursor names; ValueError for anything this API did not hand out."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        stamp, row_id = json.loads(raw)
+        created_at = datetime.fromisoformat(stamp)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise ValueError("Invalid cursor: pass the next_cursor of a previous page.") from exc
+    if created_at.tzinfo is None or not isinstance(row_id, int) or not 0 < row_id <= BIGINT_MAX:
+        raise ValueError("Invalid cursor: pass the next_cursor of a previous page.")
+    return created_at, row_id
+
+
+class CursorPagination(LimitOffsetPagination):
+    """Newest first by (created_at, id). `count` is the whole filtered list, as with offsets;
+    `next_cursor` is null on the last page. Offsets keep working (the contract's lists), but a
+    request gives one or the other."""
+
+    class Input(LimitOffsetPagination.Input):
+        cursor: str | None = Field(None, max_length=200, description="next_cursor of the previous page")
+
+        @field_validator("cursor")
+        @classmethod
+        def _readable(cls, value: str | None) -> str | None:
+            if value is not None:
+                decode_cursor(value)
+            return value
+
+        @model_validator(mode="after")
+        def _cursor_or_offset(self):
+            if self.cursor is not None and self.offset:
+                raise ValueError("Give either cursor or offset, not both.")
+            return self
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last")
+
+    def paginate_queryset(self, queryset: QuerySet, pagination, request, **params):
+        queryset = queryset.order_by("-created_at", "-id")
+        count = queryset.count()
+        limit = min(pagination.limit, self.max_limit)
+        if pagination.cursor is None:
+            window = queryset[pagination.offset : pagination.offset + limit + 1]
+        else:
+            created_at, row_id = decode_cursor(pagination.cursor)
+            older = Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=row_id)
+            window = queryset.filter(older)[: limit + 1]
+        rows = list(window)  # one row more than the page tells whether another page follows
+        page = rows[:limit]
+        last = page[-1] if len(rows) > limit else None
+        next_cursor = encode_cursor(last.created_at, last.id) if last is not None else None
+        return {"items": page, "count": count, "next_cursor": next_cursor}
+
+
+def _passes_downloads(view):
+    @wraps(view)
+    def paged_or_download(request, **kwargs):
+        try:
+            return view(request, **kwargs)
+        except _Download as download:
+            return download.response
+
+    return paged_or_download
+
 
 def paginate(func_or_pgn_class=ninja_pagination.NOT_SET, **paginator_params):
     """`@paginate` or `@paginate(OtherPagination, **params)`, as django-ninja's."""
     if inspect.isfunction(func_or_pgn_class):
-        return ninja_pagination.paginate(LimitOffsetPagination)(func_or_pgn_class)
+        return _passes_downloads(ninja_pagination.paginate(LimitOffsetPagination)(func_or_pgn_class))
     if func_or_pgn_class is ninja_pagination.NOT_SET:
         func_or_pgn_class = LimitOffsetPagination
-    return ninja_pagination.paginate(func_or_pgn_class, **paginator_params)
+    decorate = ninja_pagination.paginate(func_or_pgn_class, **paginator_params)
+    return lambda func: _passes_downloads(decorate(func))
 
 
-__all__ = ["LimitOffsetPagination", "paginate"]
+__all__ = ["CursorPagination", "LimitOffsetPagination", "decode_cursor", "encode_cursor", "paginate"]

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
+from core.idempotency import idempotent
 from core.net import client_address
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsAuthenticated, check
@@ -174,10 +175,13 @@ def confirm_email(request, payload: TokenIn):
 @paginate
 def list_users(request, filters: Query[UserFilter]):
     check(CAN_MANAGE_USERS, request.auth)
-    return selectors.user_list(role=filters.role, is_active=filters.is_active, search=filters.search)
+    return selectors.user_list(
+        role=filters.role, is_active=filters.is_active, search=filters.search, ordering=filters.ordering
+    )
 
 
 @users.post("/users", response={201: UserOut, **errors(401, 403, 409, 422, 429)}, summary="Create a user")
+@idempotent
 def create_user(request, payload: UserCreateIn):
     check(CAN_MANAGE_USERS, request.auth)
     return 201, services.user_create(**payload.dict())

@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import EmailStr, field_validator
 
+from core.ordering import ordering_choices
 from core.schemas import InputSchema, QueryFilterSchema
 from modules.accounts.phones import InvalidPhone, normalize_phone
 
@@ -160,10 +161,16 @@ class UserUpdateIn(InputSchema):
     _email = field_validator("email")(_email)
 
 
+UserOrdering = ordering_choices("last_name", "first_name", "date_joined")
+
+
 class UserFilter(QueryFilterSchema):
     role: Role | None = None
     is_active: bool | None = None
     search: str | None = Field(None, max_length=100)
+    ordering: UserOrdering | None = Field(
+        None, description="default last_name, first_name; `-` for descending, ties by id"
+    )
 
 
 class GuardianLinkIn(InputSchema):

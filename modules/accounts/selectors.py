@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
+from core.ordering import order_by
 from modules.accounts.models import User
 from modules.accounts.phones import InvalidPhone, normalize_phone
 
@@ -37,7 +38,11 @@ def me(user: User) -> User:
 
 
 def user_list(
-    *, role: str | None = None, is_active: bool | None = None, search: str | None = None
+    *,
+    role: str | None = None,
+    is_active: bool | None = None,
+    search: str | None = None,
+    ordering: str | None = None,
 ) -> QuerySet[User]:
     qs = User.objects.all()
     if role:
@@ -51,6 +56,8 @@ def user_list(
         if len(digits) >= 3:
             cond |= Q(phone__contains=digits)
         qs = qs.filter(cond)
+    if ordering:
+        return order_by(qs, ordering)
     return qs.order_by("last_name", "first_name", "id")
 
 

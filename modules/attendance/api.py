@@ -1,6 +1,8 @@
 from ninja import File, Form, Query, Router, UploadedFile
 
 from core.exceptions import ValidationFailed
+from core.idempotency import idempotent
+from core.pagination import paginate
 from core.permissions import IsAdmin, IsStaff, Predicate, check
 from core.schemas import errors
 from modules.accounts.models import User
@@ -12,6 +14,7 @@ from modules.attendance.schemas import (
     AttendanceImportRejectedOut,
     AttendancePatchIn,
     GroupAttendanceReportOut,
+    HistoryOrdering,
     LessonAttendanceOut,
     MakeupCreateIn,
     ReportFormat,
@@ -91,6 +94,7 @@ def mark_lesson_attendance(request, lesson_id: int, payload: AttendanceBulkIn):
         "absence (409 `already_made_up`). Attending the make-up sets `made_up_by` on the absence."
     ),
 )
+@idempotent
 def create_lesson_makeup(request, lesson_id: int, payload: MakeupCreateIn):
     lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
     check(CAN_MARK, request.auth, lesson)
@@ -135,10 +139,11 @@ def update_attendance_record(request, lesson_id: int, student_id: int, payload: 
     response={200: list[AttendanceChangeOut], **errors(401, 403, 404, 429)},
     summary="Every change of a lesson's attendance (append-only)",
 )
-def list_attendance_history(request, lesson_id: int):
+@paginate
+def list_attendance_history(request, lesson_id: int, ordering: Query[HistoryOrdering] = "created_at"):
     lesson = selectors.lesson_for_attendance(request.auth, lesson_id)
     check(CAN_SEE_HISTORY, request.auth, lesson)
-    return selectors.lesson_history(lesson)
+    return selectors.lesson_history(lesson, ordering=ordering)
 
 
 @router.post(

@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
+from core.ordering import ordering_choices
 from core.schemas import ErrorItem, InputSchema, QuerySchema
 from modules.attendance.models import AttendanceChange
 from modules.lessons.models import Lesson
@@ -14,6 +15,7 @@ AttendanceStatus = Literal["present", "absent", "late", "excused"]
 LessonStatus = Literal[tuple(Lesson.Status.values)]  # type: ignore[valid-type]
 ChangeSource = Literal[tuple(AttendanceChange.Source.values)]  # type: ignore[valid-type]
 ReportFormat = Literal["json", "csv", "xlsx"]
+HistoryOrdering = ordering_choices("created_at")
 
 
 class AttendanceStudentOut(Schema):

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from core.ordering import order_by
 from modules.accounts.models import User
 from modules.attendance.models import AttendanceChange, AttendanceRecord, TrialVisit
 from modules.attendance.permissions import edit_deadline
@@ -150,9 +151,5 @@ def _trial_lines(user: User, lesson: Lesson) -> list:
     return list(TrialVisit.objects.filter(lesson=lesson).order_by("last_name", "first_name", "id"))
 
 
-def lesson_history(lesson: Lesson) -> QuerySet[AttendanceChange]:
-    return (
-        AttendanceChange.objects.filter(record__lesson=lesson)
-        .select_related("record")
-        .order_by("created_at", "id")
-    )
+def lesson_history(lesson: Lesson, *, ordering: str = "created_at") -> QuerySet[AttendanceChange]:
+    return order_by(AttendanceChange.objects.filter(record__lesson=lesson).select_related("record"), ordering)

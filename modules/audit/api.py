@@ -1,6 +1,6 @@
 from ninja import Query, Router
 
-from core.pagination import paginate
+from core.pagination import CursorPagination, paginate
 from core.permissions import IsAdmin, check
 from core.schemas import errors
 from modules.audit import selectors
@@ -16,7 +16,7 @@ router = Router(tags=["audit"])
     response={200: list[AuditLogOut], **errors(401, 403, 422, 429)},
     summary="The audit log, newest first (append-only)",
 )
-@paginate
+@paginate(CursorPagination)
 def list_audit_logs(request, filters: Query[AuditLogFilter]):
     check(CAN_READ_AUDIT_LOG, request.auth)
     return selectors.audit_log_list(**filters.dict())

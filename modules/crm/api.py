@@ -4,6 +4,7 @@ the funnel report, and the public enquiry form of the center's website."""
 from ninja import Query, Router
 
 from core.exceptions import ValidationFailed
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
@@ -117,8 +118,9 @@ def update_lead(request, lead_id: int, payload: LeadUpdateIn):
     response={200: list[LeadEventOut], **errors(401, 403, 404, 429)},
     summary="A lead's append-only history: status changes and contacts",
 )
+@paginate
 def list_lead_history(request, lead_id: int):
-    return list(selectors.lead_history(_lead(request, lead_id)))
+    return selectors.lead_history(_lead(request, lead_id))
 
 
 @staff.post(
@@ -126,6 +128,7 @@ def list_lead_history(request, lead_id: int):
     response={201: LeadEventOut, **errors(401, 403, 404, 422, 429)},
     summary="Log a call, SMS, Telegram message or note (a new lead becomes contacted)",
 )
+@idempotent
 def log_lead_contact(request, lead_id: int, payload: ContactIn):
     row = leads.lead_log_contact(
         lead=_lead(request, lead_id), kind=payload.kind, note=payload.note, actor=request.auth

@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import model_validator
 
+from core.ordering import ordering_choices
 from core.schemas import InputSchema
 from modules.attendance.models import Status as AttendanceStatusChoices
 from modules.courses.schemas import BranchRefOut, CourseRefOut, MembershipOut, PersonOut
@@ -20,18 +21,7 @@ EventKind = Literal[tuple(LeadEvent.Kind.values)]  # type: ignore[valid-type]
 TrialMark = Literal[tuple(AttendanceStatusChoices.values)]  # type: ignore[valid-type]
 Language = Literal["uz", "ru", "en"]
 ReportFormat = Literal["json", "csv", "xlsx"]
-LeadOrdering = Literal[
-    "created_at",
-    "-created_at",
-    "updated_at",
-    "-updated_at",
-    "first_name",
-    "-first_name",
-    "last_name",
-    "-last_name",
-    "status",
-    "-status",
-]
+LeadOrdering = ordering_choices("created_at", "updated_at", "first_name", "last_name", "status")
 
 
 class LeadOut(Schema):

@@ -8,6 +8,7 @@ import re
 from django.db.models import Q, QuerySet
 
 from core.exceptions import NotFound
+from core.ordering import order_by
 from modules.attendance.models import TrialVisit
 from modules.crm.models import Lead, LeadEvent
 
@@ -49,8 +50,7 @@ def lead_list(
             qs = qs.filter(**{field: value})
     if search and search.strip():
         qs = qs.filter(_search(search.strip()))
-    tie = "-id" if ordering.startswith("-") else "id"
-    return _with_relations(qs).order_by(ordering, tie)
+    return order_by(_with_relations(qs), ordering)
 
 
 def lead_get(lead_id: int) -> Lead:

@@ -1,7 +1,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from core.pagination import paginate
+from core.idempotency import idempotent
+from core.pagination import CursorPagination, paginate
 from core.permissions import IsAdmin, IsStudent, IsTeacher, check
 from core.schemas import errors
 from modules.gamification import selectors, services
@@ -50,7 +51,7 @@ def get_student_coins(request, student_id: int):
     response={200: list[CoinTransactionOut], **errors(401, 404, 422, 429)},
     summary="A student's coin ledger, newest first",
 )
-@paginate
+@paginate(CursorPagination)
 def list_student_coin_transactions(request, student_id: int, filters: Query[CoinTransactionFilter]):
     student = selectors.student_for(request.auth, student_id)
     return selectors.coin_transactions(student, **filters.dict())
@@ -61,6 +62,7 @@ def list_student_coin_transactions(request, student_id: int, filters: Query[Coin
     response={201: CoinTransactionOut, 200: CoinTransactionOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Give a student coins (teachers: own students, within the daily limit)",
 )
+@idempotent
 def award_student_coins(request, student_id: int, payload: CoinAwardIn):
     student = selectors.student_for(request.auth, student_id)
     check(CAN_GIVE_COINS, request.auth)
@@ -73,6 +75,7 @@ def award_student_coins(request, student_id: int, payload: CoinAwardIn):
     response={201: CoinTransactionOut, 200: CoinTransactionOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Take coins from a student (below zero only by an admin's override)",
 )
+@idempotent
 def deduct_student_coins(request, student_id: int, payload: CoinDeductIn):
     student = selectors.student_for(request.auth, student_id)
     check(CAN_GIVE_COINS, request.auth)
@@ -90,8 +93,11 @@ def get_group_leaderboard(request, group_id: int, query: Query[LeaderboardQuery]
 
 
 @badges.get(
-    "/achievements", response={200: list[AchievementOut], **errors(401, 429)}, summary="The badge catalogue"
+    "/achievements",
+    response={200: list[AchievementOut], **errors(401, 422, 429)},
+    summary="The badge catalogue",
 )
+@paginate
 def list_achievements(request):
     return [vars(badge) for badge in CATALOGUE.values()]
 
@@ -101,6 +107,7 @@ def list_achievements(request):
     response={200: list[StudentAchievementOut], **errors(401, 404, 429)},
     summary="Badges a student earned, newest first",
 )
+@paginate
 def list_student_achievements(request, student_id: int):
     return selectors.achievements_of(selectors.student_for(request.auth, student_id))
 
@@ -150,6 +157,7 @@ def delete_reward(request, reward_id: int):
     response={201: RedemptionOut, **errors(401, 403, 404, 409, 429)},
     summary="Spend coins on a reward (students)",
 )
+@idempotent
 def redeem_reward(request, reward_id: int):
     reward = get_object_or_404(selectors.rewards_visible_to(request.auth), pk=reward_id)
     check(CAN_REDEEM, request.auth)

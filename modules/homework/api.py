@@ -1,6 +1,7 @@
 from django.http import FileResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
@@ -43,6 +44,7 @@ BINARY = {
     response={201: HomeworkOut, **errors(401, 403, 404, 422, 429)},
     summary="Assign homework to a group (its teacher, admins)",
 )
+@idempotent
 def create_homework(request, payload: HomeworkCreateIn):
     group = selectors.group_get(request.auth, payload.group_id)
     check(CAN_MANAGE_HOMEWORK, request.auth, group)
@@ -64,6 +66,7 @@ def list_homework(request, filters: Query[HomeworkFilter]):
         due_from=filters.due_from,
         due_to=filters.due_to,
         search=filters.search,
+        ordering=filters.ordering,
     )
 
 
@@ -114,6 +117,7 @@ def delete_homework(request, homework_id: int):
     response={201: SubmissionOut, **errors(401, 403, 404, 409, 413, 415, 422, 429)},
     summary="Submit an answer (multipart: text, file, audio); audio is transcribed and scored by the worker",
 )
+@idempotent
 def submit_homework(
     request,
     homework_id: int,
@@ -143,6 +147,7 @@ def list_homework_submissions(request, homework_id: int, filters: Query[Submissi
         status=filters.status,
         student_id=filters.student,
         all_attempts=filters.all_attempts,
+        ordering=filters.ordering,
     )
 
 
@@ -154,7 +159,11 @@ def list_homework_submissions(request, homework_id: int, filters: Query[Submissi
 @paginate
 def list_student_submissions(request, student_id: int, filters: Query[SubmissionFilter]):
     return selectors.student_submissions(
-        request.auth, student_id, status=filters.status, all_attempts=filters.all_attempts
+        request.auth,
+        student_id,
+        status=filters.status,
+        all_attempts=filters.all_attempts,
+        ordering=filters.ordering,
     )
 
 

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from core.ordering import ordering_choices
 from core.schemas import InputSchema, QuerySchema
 from core.signed_files import link_expiry
 from modules.homework.attachments import audio_link, file_link
@@ -119,6 +120,9 @@ class HomeworkFilter(QuerySchema):
     due_from: datetime | None = None
     due_to: datetime | None = None
     search: str | None = Field(None, max_length=100)
+    ordering: ordering_choices("due_at", "created_at", "title") | None = Field(
+        None, description="default -due_at; `-` for descending, ties by id"
+    )
 
 
 class StudentBriefOut(Schema):
@@ -243,6 +247,9 @@ class SubmissionFilter(QuerySchema):
     status: Status | None = None
     student: int | None = None
     all_attempts: bool = Field(False, description="include earlier (superseded) attempts")
+    ordering: ordering_choices("submitted_at", "score", "status", "student") | None = Field(
+        None, description="`student` sorts by last name; default: by student (a homework), newest (a student)"
+    )
 
 
 class ReviewQueueFilter(QuerySchema):

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.exceptions import NotFound
+from core.ordering import order_by
 from modules.accounts.models import Guardianship, User
 from modules.courses.models import Group, Membership
 from modules.courses.selectors import groups_visible_to
@@ -53,6 +54,7 @@ def homework_list(
     due_from: datetime | None = None,
     due_to: datetime | None = None,
     search: str | None = None,
+    ordering: str | None = None,
 ) -> QuerySet[Homework]:
     qs = homework_visible_to(user)
     if group_id is not None:
@@ -67,7 +69,7 @@ def homework_list(
         qs = qs.filter(due_at__lte=due_to)
     if search:
         qs = qs.filter(Q(title__icontains=search.strip()) | Q(instructions__icontains=search.strip()))
-    return qs.order_by("-due_at", "-id")
+    return order_by(qs, ordering or "-due_at")
 
 
 def group_get(user: User, group_id: int) -> Group:
@@ -97,6 +99,10 @@ def submission_get(user: User, submission_id: int) -> Submission:
     return submission
 
 
+# `?ordering=student` sorts by name, not by id
+SUBMISSION_COLUMNS = {"student": "student__last_name"}
+
+
 def homework_submissions(
     user: User,
     homework: Homework,
@@ -104,6 +110,7 @@ def homework_submissions(
     status: str | None = None,
     student_id: int | None = None,
     all_attempts: bool = False,
+    ordering: str | None = None,
 ) -> QuerySet[Submission]:
     qs = submissions_visible_to(user).filter(homework=homework)
     if not all_attempts:
@@ -112,6 +119,8 @@ def homework_submissions(
         qs = qs.filter(status=status)
     if student_id is not None:
         qs = qs.filter(student_id=student_id)
+    if ordering:
+        return order_by(qs, ordering, SUBMISSION_COLUMNS)
     return qs.order_by("student__last_name", "student__first_name", "student_id", "-attempt")
 
 
@@ -128,7 +137,12 @@ def can_see_student(user: User, student_id: int) -> bool:
 
 
 def student_submissions(
-    user: User, student_id: int, *, status: str | None = None, all_attempts: bool = False
+    user: User,
+    student_id: int,
+    *,
+    status: str | None = None,
+    all_attempts: bool = False,
+    ordering: str | None = None,
 ) -> QuerySet[Submission]:
     """A student's history, as far as `user` may see it (a teacher: their groups' homework)."""
     if not can_see_student(user, student_id):
@@ -138,7 +152,7 @@ def student_submissions(
         qs = qs.filter(is_current=True)
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-submitted_at", "-id")
+    return order_by(qs, ordering or "-submitted_at", SUBMISSION_COLUMNS)
 
 
 AWAITING_REVIEW = Q(is_current=True) & (

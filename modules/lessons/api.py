@@ -108,9 +108,10 @@ def complete_lesson(request, lesson_id: int):
     response={200: list[RescheduleOut], **errors(401, 404, 429)},
     summary="A lesson's reschedule history",
 )
+@paginate
 def list_lesson_reschedules(request, lesson_id: int):
     lesson = selectors.lesson_for(request.auth, lesson_id)
-    return list(selectors.lesson_reschedules(lesson.pk))
+    return selectors.lesson_reschedules(lesson.pk)
 
 
 @lessons.post(

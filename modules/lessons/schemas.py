@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import AliasPath, BaseModel, ConfigDict, computed_field, model_validator
 
+from core.ordering import ordering_choices
 from core.schemas import InputSchema, QueryFilterSchema
 from modules.courses.schemas import BranchRefOut, CourseRefOut, GroupRefOut, PersonOut, RoomRefOut
 
@@ -77,6 +78,8 @@ class LessonFilter(QueryFilterSchema):
     teacher: int | None = None
     student: int | None = None
     branch: int | None = None
+    # only starts_at: the (starts_at, id) index serves both directions on the biggest table
+    ordering: ordering_choices("starts_at") = Field("starts_at", description="`-starts_at`: newest first")
 
     @model_validator(mode="after")
     def _check(self):

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable
 from django.utils import timezone
 
+from core.ordering import order_by
 from modules.accounts.models import User
 from modules.courses.models import Membership
 from modules.courses.selectors import groups_visible_to, memberships_on
@@ -159,6 +160,7 @@ def lesson_list(
     teacher: int | None = None,
     student: int | None = None,
     branch: int | None = None,
+    ordering: str = "starts_at",
 ) -> QuerySet[Lesson]:
     """Lessons `user` may see, filtered; dates are local days in the center's zone, both inclusive."""
     from datetime import timedelta
@@ -178,7 +180,7 @@ def lesson_list(
         qs = qs.filter(group_id__in=Membership.objects.filter(student_id=student).values("group_id"))
     if branch is not None:
         qs = qs.filter(group__branch_id=branch)
-    return as_lesson_rows(without_frozen_days(qs, user).order_by("starts_at", "id"), viewer=user)
+    return as_lesson_rows(order_by(without_frozen_days(qs, user), ordering), viewer=user)
 
 
 _ROW_FIELDS = (

@@ -4,7 +4,8 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from core.exceptions import NotAuthenticated, ValidationFailed
-from core.pagination import paginate
+from core.idempotency import idempotent
+from core.pagination import CursorPagination, paginate
 from core.parsing import load_json
 from core.permissions import IsAdmin, IsAuthenticated, IsStaff, check
 from core.schemas import errors
@@ -17,7 +18,7 @@ from modules.notifications.schemas import (
     NotificationFilter,
     NotificationLogOut,
     NotificationOut,
-    PreferenceRowOut,
+    PreferencesOut,
     PreferencesUpdateIn,
     SmsCallbackOut,
     TelegramLinkOut,
@@ -38,7 +39,7 @@ router = Router(tags=["notifications"])
     response={200: list[NotificationOut], **errors(401, 422, 429)},
     summary="List own notifications",
 )
-@paginate
+@paginate(CursorPagination)
 def list_notifications(request, filters: Query[NotificationFilter]):
     return selectors.notification_list(user=request.auth, unread=filters.unread, kind=filters.kind)
 
@@ -75,22 +76,28 @@ def mark_notification_read(request, notification_id: int):
 
 @router.get(
     "/notifications/preferences",
-    response={200: list[PreferenceRowOut], **errors(401, 429)},
+    response={200: PreferencesOut, **errors(401, 429)},
     summary="Own notification preferences (per kind and channel)",
 )
 def list_notification_preferences(request):
-    return selectors.preference_matrix(user=request.auth)
+    return _matrix(request.auth)
 
 
 @router.put(
     "/notifications/preferences",
-    response={200: list[PreferenceRowOut], **errors(401, 422, 429)},
+    response={200: PreferencesOut, **errors(401, 422, 429)},
     summary="Turn channels on or off per kind",
 )
 def update_notification_preferences(request, payload: PreferencesUpdateIn):
     check(CAN_READ_OWN, request.auth)
     services.preferences_update(user=request.auth, items=[p.dict() for p in payload.preferences])
-    return selectors.preference_matrix(user=request.auth)
+    return _matrix(request.auth)
+
+
+def _matrix(user) -> dict:
+    # the whole matrix, never a page of it: it is one settings screen, bounded by the kinds
+    rows = selectors.preference_matrix(user=user)
+    return {"items": rows, "count": len(rows)}
 
 
 @router.get(
@@ -184,6 +191,7 @@ def _form_or_json(request) -> dict:
     response={202: BroadcastAcceptedOut, **errors(401, 403, 404, 422, 429)},
     summary="Send an announcement (admins: anyone; teachers: their groups)",
 )
+@idempotent
 def create_broadcast(request, payload: BroadcastCreateIn):
     check(CAN_BROADCAST, request.auth)
     broadcast = services.broadcast_create(sender=request.auth, **payload.dict())

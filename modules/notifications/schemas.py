@@ -60,6 +60,11 @@ class PreferenceRowOut(Schema):
     customized: list[str] = Field(..., description="channels the user set explicitly")
 
 
+class PreferencesOut(Schema):
+    items: list[PreferenceRowOut]
+    count: int
+
+
 class PreferenceItemIn(InputSchema):
     kind: KindName
     channel: ChannelName

@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from core.ordering import ordering_choices
 from core.schemas import InputSchema, QuerySchema
 from modules.payments.fiscal import fiscal_receipts
 from modules.payments.money_schemas import FiscalReceiptOut, PaymentRecordOut
@@ -133,12 +134,7 @@ class PaymentFilter(QuerySchema):
     due_from: date | None = None
     due_to: date | None = None
     search: str | None = Field(None, max_length=100)
-    ordering: (
-        Literal[
-            "due_date", "-due_date", "created_at", "-created_at", "amount", "-amount", "paid_at", "-paid_at"
-        ]
-        | None
-    ) = None
+    ordering: ordering_choices("due_date", "created_at", "amount", "paid_at") | None = None
 
 
 class PaymeLinkIn(InputSchema):

@@ -8,21 +8,11 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.ordering import order_by
 from modules.accounts.models import User
 from modules.courses.selectors import visible_student_ids
 from modules.payments.ledger_models import PaymentRecord
 from modules.payments.models import Payment, PaymentHistory, PaymentSchedule
-
-ORDERINGS = {
-    "due_date": ("due_date", "id"),
-    "-due_date": ("-due_date", "-id"),
-    "created_at": ("created_at", "id"),
-    "-created_at": ("-created_at", "-id"),
-    "amount": ("amount", "id"),
-    "-amount": ("-amount", "-id"),
-    "paid_at": ("paid_at", "id"),
-    "-paid_at": ("-paid_at", "-id"),
-}
 
 
 def payments_visible_to(user: User) -> QuerySet[Payment]:
@@ -71,7 +61,7 @@ def payment_list(
         if term.isdigit():
             cond |= Q(pk=int(term)) if len(term) < 18 else Q()
         qs = qs.filter(cond)
-    return qs.order_by(*ORDERINGS.get(ordering or "-due_date", ORDERINGS["-due_date"]))
+    return order_by(qs, ordering or "-due_date")
 
 
 def payment_detail(user: User, payment_id: int) -> Payment | None:

@@ -1,6 +1,7 @@
 from ninja import Query, Router, Status
 
 from core.exceptions import NotFound, ValidationFailed
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsTeacher, check
 from core.schemas import errors
@@ -132,6 +133,7 @@ def approve_payroll_run(request, run_id: int):
     response={201: AdjustmentOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Add a bonus or penalty with its reason to a draft run",
 )
+@idempotent
 def add_payroll_adjustment(request, run_id: int, payload: AdjustmentIn):
     check(CAN_MANAGE_PAYROLL, request.auth)
     run = _run(run_id)

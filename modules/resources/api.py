@@ -3,6 +3,7 @@ from django.http import FileResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, UploadedFile
 
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import Predicate, check
 from core.schemas import errors
@@ -48,6 +49,7 @@ def _visible(request, resource_id: int):
         "groups and lessons; courses are admins' only."
     ),
 )
+@idempotent
 def upload_resource(request, payload: Form[ResourceUploadIn], file: File[UploadedFile]):
     target = selectors.upload_target(
         request.auth, lesson_id=payload.lesson_id, group_id=payload.group_id, course_id=payload.course_id

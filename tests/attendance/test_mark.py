@@ -236,7 +236,7 @@ def test_history_endpoint(api, teacher, admin, student, parent, past_lesson):
     api(admin).patch(f"{url(past_lesson)}/{student.pk}", {"status": "excused", "note": "doctor"})
     resp = api(admin).get(f"{url(past_lesson)}/history")
     assert resp.status_code == 200
-    hist = resp.json()
+    hist = resp.json()["items"]
     assert [(h["before_status"], h["after_status"], h["actor_id"]) for h in hist] == [
         (None, "absent", teacher.pk),
         ("absent", "excused", admin.pk),

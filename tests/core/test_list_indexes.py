@@ -87,6 +87,9 @@ def test_lessons_of_a_group_use_an_index(db):
     assert "Seq Scan on lessons_lesson" not in text, text
     text = plan(lesson_list(AdminFactory())[:20])
     assert "lesson_starts_at_id" in text and "Seq Scan on lessons_lesson" not in text, text
+    # ?ordering=-starts_at reads the same index backwards: no new index, no sort of the table
+    text = plan(lesson_list(AdminFactory(), ordering="-starts_at")[:20])
+    assert "Index Scan Backward using lesson_starts_at_id" in text and "Sort" not in text, text
 
 
 def test_a_students_coin_ledger_uses_its_index(students):

@@ -99,7 +99,7 @@ def test_patch_moves_status_and_lost_needs_a_reason(api, admin):
     again = client.patch(f"/leads/{lead.pk}", {"status": "contacted"})
     assert again.status_code == 409
     assert again.json()["code"] == "invalid_transition"
-    history = client.get(f"/leads/{lead.pk}/history").json()
+    history = client.get(f"/leads/{lead.pk}/history").json()["items"]
     assert [(e["from_status"], e["to_status"]) for e in history if e["kind"] == "status"] == [
         ("new", "contacted"),
         ("contacted", "lost"),
@@ -121,7 +121,7 @@ def test_patch_assignee_and_unassign(api, admin, teacher):
         client.patch(f"/leads/{lead.pk}", {"assignee_id": teacher.pk}).json()["assignee"]["id"] == teacher.pk
     )
     assert client.patch(f"/leads/{lead.pk}", {"assignee_id": None}).json()["assignee"] is None
-    kinds = [e["kind"] for e in client.get(f"/leads/{lead.pk}/history").json()]
+    kinds = [e["kind"] for e in client.get(f"/leads/{lead.pk}/history").json()["items"]]
     assert kinds.count("assigned") == 2
 
 

@@ -34,7 +34,7 @@ def test_booking_makes_the_lead_trial_scheduled(api, admin, lead, future_lesson)
             "status": None,
         }
     ]
-    kinds = [e["kind"] for e in api(admin).get(f"/leads/{lead.pk}/history").json()]
+    kinds = [e["kind"] for e in api(admin).get(f"/leads/{lead.pk}/history").json()["items"]]
     assert kinds[-2:] == ["trial_booked", "status"]
 
 
@@ -112,7 +112,7 @@ def test_marking_the_guest_moves_the_lead(
     assert response.status_code == 200, response.content
     assert response.json()["trials"][0]["status"] == mark
     assert Lead.objects.get(pk=lead.pk).status == after
-    last = api(admin).get(f"/leads/{lead.pk}/history").json()[-1]
+    last = api(admin).get(f"/leads/{lead.pk}/history").json()["items"][-1]
     assert (last["kind"], last["to_status"], last["actor"]["id"]) == ("status", after, teacher.pk)
 
 

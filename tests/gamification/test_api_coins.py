@@ -150,12 +150,12 @@ def test_award_validation(api, admin, student):
 def test_achievements_catalogue_and_badges(api, personas, student):
     r = api(student).get("/achievements")
     assert r.status_code == 200
-    codes = {b["code"] for b in r.json()}
+    codes = {b["code"] for b in r.json()["items"]}
     assert {"first_homework", "perfect_week", "lesson_streak", "top_three_month", "hundred_coins"} <= codes
     StudentAchievement.objects.create(student=student, code="perfect_week", period="2026-W47")
     expected = {"admin": 200, "teacher": 200, "student": 200, "parent": 200, "outsider": 404}
     for role, user in personas.items():
         r = api(user).get(f"/students/{student.pk}/achievements")
         assert r.status_code == expected[role], role
-    [badge] = api(student).get(f"/students/{student.pk}/achievements").json()
+    [badge] = api(student).get(f"/students/{student.pk}/achievements").json()["items"]
     assert (badge["code"], badge["name"], badge["period"]) == ("perfect_week", "Perfect week", "2026-W47")

@@ -180,7 +180,7 @@ def test_reschedule_keeps_history_and_announces(api, teacher, lesson, signals, e
         f"/lessons/{lesson.pk}/reschedule",
         {"starts_at": (new + timedelta(hours=1)).isoformat(), "reason": "room"},
     )
-    history = api(teacher).get(f"/lessons/{lesson.pk}/reschedules").json()
+    history = api(teacher).get(f"/lessons/{lesson.pk}/reschedules").json()["items"]
     assert [h["reason"] for h in history] == ["teacher is ill", "room"]
     assert history[0]["actor"]["id"] == teacher.pk
     assert timezone.datetime.fromisoformat(history[0]["from_starts_at"]) == old

@@ -26,7 +26,7 @@ def test_admin_creates_a_schedule_with_defaults(api, admin, term_group):
     body = res.json()
     assert body["duration_minutes"] == term_group.course.lesson_duration_minutes
     assert body["valid_from"] == "2026-09-01" and body["valid_to"] == "2026-12-31"
-    assert api(admin).get(f"/groups/{term_group.pk}/schedules").json()[0]["id"] == body["id"]
+    assert api(admin).get(f"/groups/{term_group.pk}/schedules").json()["items"][0]["id"] == body["id"]
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_only_admins_manage_schedules(api, request, term_group, who, status):
 
 def test_teacher_reads_own_group_schedule(api, teacher, term_group):
     LessonScheduleFactory(group=term_group)
-    assert len(api(teacher).get(f"/groups/{term_group.pk}/schedules").json()) == 1
+    assert api(teacher).get(f"/groups/{term_group.pk}/schedules").json()["count"] == 1
 
 
 def test_teacher_clash_lists_the_clashing_lesson(api, admin, teacher, term_group):

@@ -103,7 +103,7 @@ def test_list_query_count_is_flat(api, student):
 
 
 def test_preferences_show_role_defaults(api, parent):
-    rows = {r["kind"]: r for r in api(parent).get("/notifications/preferences").json()}
+    rows = {r["kind"]: r for r in api(parent).get("/notifications/preferences").json()["items"]}
     assert "password_reset" not in rows  # account emails always go by email
     assert rows["attendance_absent"]["channels"] == {
         "in_app": True,
@@ -118,7 +118,7 @@ def test_preferences_show_role_defaults(api, parent):
 def test_each_persona_sets_own_preferences(api, everyone, persona):
     user = everyone[persona]
     payload = {"preferences": [{"kind": "payment_overdue", "channel": "email", "enabled": True}]}
-    rows = {r["kind"]: r for r in api(user).put("/notifications/preferences", payload).json()}
+    rows = {r["kind"]: r for r in api(user).put("/notifications/preferences", payload).json()["items"]}
     assert rows["payment_overdue"]["channels"]["email"] is True
     assert rows["payment_overdue"]["customized"] == ["email"]
     assert NotificationPreference.objects.filter(user=user).count() == 1

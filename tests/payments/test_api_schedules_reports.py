@@ -145,12 +145,12 @@ def test_reports_are_admin_only(api, people, path, who):
 
 
 def test_revenue_by_month(api, admin, ledger):
-    rows = api(admin).get("/payments/reports/revenue-by-month").json()
+    rows = api(admin).get("/payments/reports/revenue-by-month").json()["items"]
     assert rows == [
         {"month": "2026-01-01", "amount": 400_00, "payments": 2, "currency": "UZS"},
         {"month": "2026-02-01", "amount": 50_00, "payments": 1, "currency": "UZS"},
     ]
-    feb = api(admin).get("/payments/reports/revenue-by-month", {"date_from": "2026-02-01"}).json()
+    feb = api(admin).get("/payments/reports/revenue-by-month", {"date_from": "2026-02-01"}).json()["items"]
     assert [r["month"] for r in feb] == ["2026-02-01"]
     assert (
         api(admin)
@@ -162,7 +162,7 @@ def test_revenue_by_month(api, admin, ledger):
 
 def test_revenue_by_group(api, admin, ledger):
     g1, g2 = ledger
-    rows = api(admin).get("/payments/reports/revenue-by-group").json()
+    rows = api(admin).get("/payments/reports/revenue-by-group").json()["items"]
     assert [(r["group_name"], r["amount"], r["payments"]) for r in rows] == [
         ("Beta", 300_00, 1),
         ("Alpha", 150_00, 2),
@@ -170,7 +170,7 @@ def test_revenue_by_group(api, admin, ledger):
 
 
 def test_debtors(api, admin, student, ledger):
-    rows = api(admin).get("/payments/reports/debtors").json()
+    rows = api(admin).get("/payments/reports/debtors").json()["items"]
     assert len(rows) == 1  # the outsider owes nothing overdue
     row = rows[0]
     assert row["student"]["id"] == student.pk

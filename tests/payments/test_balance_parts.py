@@ -164,11 +164,11 @@ def test_debtors_count_partly_paid_overdue_invoices_and_show_the_balance(api, ad
     api(admin).post(f"/payments/{inv.pk}/confirm", {"method": "cash", "amount": 4_000_000})
     PaymentFactory(student=outsider, amount=2_000_000, due_date=past, status=Payment.Status.OVERDUE)
     balance.balance_credit(student_id=outsider.pk, amount=500_000, key="goodwill:1", note="x")
-    rows = api(admin).get("/payments/reports/debtors").json()
+    rows = api(admin).get("/payments/reports/debtors").json()["items"]
     mine = next(r for r in rows if r["student"]["id"] == student.pk)
     assert (mine["overdue_amount"], mine["overdue_invoices"], mine["balance"]) == (6_000_000, 1, 0)
     theirs = next(r for r in rows if r["student"]["id"] == outsider.pk)
     # the credit was applied to the overdue invoice at once: it now owes the rest
     assert theirs["overdue_amount"] == 1_500_000 and theirs["net_owed"] == 1_500_000
-    by_net = api(admin).get("/payments/reports/debtors", {"by": "net_owed"}).json()
+    by_net = api(admin).get("/payments/reports/debtors", {"by": "net_owed"}).json()["items"]
     assert [r["student"]["id"] for r in by_net] == [student.pk, outsider.pk]

@@ -1,4 +1,4 @@
-"""Writes every module's periodic jobs (jobs.py: JOBS) to django-q2's table. Idempotent:
+"""Writes the periodic jobs of core and every module (jobs.py: JOBS) to django-q2's table. Idempotent:
 update_or_create by name; jobs whose declaration was removed are deleted."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ MANAGED_PREFIX = "markaz:"
 def declared_jobs() -> list[JobSpec]:
     specs: list[JobSpec] = []
     for app in settings.INSTALLED_APPS:
-        if app.startswith("modules.") and importlib.util.find_spec(f"{app}.jobs"):
+        if (app == "core" or app.startswith("modules.")) and importlib.util.find_spec(f"{app}.jobs"):
             specs.extend(importlib.import_module(f"{app}.jobs").JOBS)
     return specs
 

@@ -1,5 +1,6 @@
 from ninja import Query, Router
 
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
@@ -91,6 +92,7 @@ def get_course(request, course_id: int):
 
 
 @courses.post("/courses", response={201: CourseOut, **errors(401, 403, 422, 429)}, summary="Create a course")
+@idempotent
 def create_course(request, payload: CourseCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
     return 201, services.course_create(**payload.dict())

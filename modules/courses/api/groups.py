@@ -1,5 +1,6 @@
 from ninja import Query, Router
 
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
@@ -27,6 +28,7 @@ def get_group(request, group_id: int):
 
 
 @router.post("/groups", response={201: GroupOut, **errors(401, 403, 422, 429)}, summary="Create a group")
+@idempotent
 def create_group(request, payload: GroupCreateIn):
     check(CAN_MANAGE_GROUPS, request.auth)
     group = services.group_create(

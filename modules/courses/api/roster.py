@@ -1,5 +1,6 @@
 from ninja import Query, Router
 
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
@@ -48,6 +49,7 @@ def list_group_members(request, group_id: int, filters: Query[MembershipFilter])
     response={201: MembershipOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Add a student to a group (409 when full)",
 )
+@idempotent
 def add_group_member(request, group_id: int, payload: MembershipAddIn):
     group = selectors.group_for(request.auth, group_id)
     check(CAN_MANAGE_GROUPS, request.auth)

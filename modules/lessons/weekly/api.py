@@ -1,5 +1,6 @@
 from ninja import Router
 
+from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
 from modules.courses import selectors
@@ -25,9 +26,10 @@ def _schedule(request, schedule_id: int) -> LessonSchedule:
     response={200: list[ScheduleOut], **errors(401, 404, 429)},
     summary="A group's weekly schedule",
 )
+@paginate
 def list_group_schedules(request, group_id: int):
     group = selectors.group_for(request.auth, group_id)
-    return list(group_schedules(group.pk))
+    return group_schedules(group.pk)
 
 
 @router.post(

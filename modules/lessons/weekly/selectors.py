@@ -9,5 +9,5 @@ def group_schedules(group_id: int) -> QuerySet[LessonSchedule]:
     return (
         LessonSchedule.objects.filter(group_id=group_id)
         .select_related("room")
-        .order_by("weekday", "start_time")
+        .order_by("weekday", "start_time", "id")
     )

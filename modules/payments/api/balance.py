@@ -1,6 +1,7 @@
 from ninja import Router, Status
 
 from core.exceptions import NotFound
+from core.idempotency import idempotent
 from core.permissions import IsAdmin, check
 from core.schemas import errors
 from modules.payments import balance, selectors
@@ -32,6 +33,7 @@ def get_student_balance(request, student_id: int):
     response={201: PaymentRecordOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Take a prepayment at the desk; it is applied to open invoices, oldest due first",
 )
+@idempotent
 def deposit_to_balance(request, student_id: int, payload: BalanceDepositIn):
     student = _student(request, student_id)
     check(CAN_TAKE_MONEY, request.auth)
@@ -44,6 +46,7 @@ def deposit_to_balance(request, student_id: int, payload: BalanceDepositIn):
     response={201: PaymentRecordOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Pay money on the balance back to the family",
 )
+@idempotent
 def withdraw_from_balance(request, student_id: int, payload: BalanceWithdrawIn):
     student = _student(request, student_id)
     check(CAN_TAKE_MONEY, request.auth)

@@ -1,6 +1,7 @@
 from ninja import Query, Router, Status
 
 from core.exceptions import NotFound, ValidationFailed
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsParent, IsStudent, check
 from core.schemas import errors
@@ -54,6 +55,7 @@ def list_payments(request, filters: Query[PaymentFilter]):
     response={201: PaymentDetailOut, **errors(401, 403, 422, 429)},
     summary="Create an invoice",
 )
+@idempotent
 def create_payment(request, payload: PaymentCreateIn):
     check(CAN_MANAGE_PAYMENTS, request.auth)
     student = selectors.student_for_invoice(payload.student_id)
@@ -102,6 +104,7 @@ def update_payment(request, payment_id: int, payload: PaymentUpdateIn):
     response={200: PaymentDetailOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Confirm a cash, card or bank-transfer payment",
 )
+@idempotent
 def confirm_payment(request, payment_id: int, payload: PaymentConfirmIn):
     payment = _visible(request, payment_id)
     check(CAN_MANAGE_PAYMENTS, request.auth)
@@ -126,6 +129,7 @@ def cancel_payment(request, payment_id: int, payload: PaymentReasonIn):
     response={200: PaymentDetailOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Record a manual refund of a paid invoice",
 )
+@idempotent
 def refund_payment(request, payment_id: int, payload: PaymentRefundIn):
     payment = _visible(request, payment_id)
     check(CAN_MANAGE_PAYMENTS, request.auth)

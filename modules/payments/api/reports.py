@@ -1,5 +1,6 @@
 from ninja import Query, Router
 
+from core.pagination import paginate
 from core.permissions import IsAdmin, check
 from core.schemas import errors
 from modules.payments import exports, reports
@@ -30,6 +31,7 @@ router = Router(tags=["payment reports"])
     description=FORMATS,
     openapi_extra=FILES,
 )
+@paginate
 def get_revenue_by_month(request, query: Query[ReportQuery]):
     check(CAN_SEE_REPORTS, request.auth)
     rows = reports.revenue_by_month(date_from=query.date_from, date_to=query.date_to)
@@ -45,6 +47,7 @@ def get_revenue_by_month(request, query: Query[ReportQuery]):
     description=FORMATS,
     openapi_extra=FILES,
 )
+@paginate
 def get_revenue_by_group(request, query: Query[ReportQuery]):
     check(CAN_SEE_REPORTS, request.auth)
     rows = reports.revenue_by_group(date_from=query.date_from, date_to=query.date_to)
@@ -60,6 +63,7 @@ def get_revenue_by_group(request, query: Query[ReportQuery]):
     description=FORMATS,
     openapi_extra=FILES,
 )
+@paginate
 def get_payment_debtors(request, query: Query[DebtorQuery]):
     check(CAN_SEE_REPORTS, request.auth)
     rows = reports.debtors(group=query.group, by=query.by)

@@ -1,6 +1,7 @@
 from ninja import Query, Router, Status
 
 from core.exceptions import NotFound, ValidationFailed
+from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import IsAdmin, check
 from core.schemas import errors
@@ -40,6 +41,7 @@ def list_payment_schedules(request, filters: Query[ScheduleFilter]):
     response={201: BillingScheduleOut, **errors(401, 403, 409, 422, 429)},
     summary="Bill a membership monthly",
 )
+@idempotent
 def create_payment_schedule(request, payload: BillingScheduleCreateIn):
     check(CAN_MANAGE_SCHEDULES, request.auth)
     membership = selectors.membership_for_schedule(payload.membership_id)
