@@ -3,9 +3,12 @@
 The event leaves only after the surrounding transaction commits, so no client ever hears of data that
 was rolled back. With Redis configured it reaches clients of every process (web or worker).
 
-The envelope is encoded to JSON once, here, and every recipient's consumer sends that text as is: a
-broadcast to 2,000 sockets costs one json.dumps, and a payload that cannot be encoded fails in the
-caller (inside its transaction), not later in a consumer."""
+`data` goes through the model its event type declares (realtime/contract.py), and the envelope is
+encoded to JSON once, here, by the REST API's own encoder (times as `2026-03-01T09:00:00.000Z`, as
+REST writes them). A payload that does not fit fails in the caller, inside its transaction. After the
+commit the channel's sequencer (realtime/sequence.py) appends `seq` and logs the text for replay,
+and every recipient's consumer sends that text as is: a broadcast to 2,000 sockets costs one
+json.dumps."""
 
 from __future__ import annotations
 
@@ -20,31 +23,43 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from ninja.responses import NinjaJSONEncoder
+from pydantic import BaseModel
 
+from realtime import contract
 from realtime.groups import group_name
+from realtime.sequence import sequencer
 
 logger = logging.getLogger("markaz.realtime")
 
 
-def make_envelope(*, channel: str, type: str, data: dict[str, Any], id: str | None = None) -> dict[str, Any]:
+def make_envelope(
+    *, channel: str, type: str, data: BaseModel | dict[str, Any], id: str | None = None
+) -> dict[str, Any]:
+    """The envelope of a declared event type, `data` checked and dumped by the type's model (`seq` is
+    added when it leaves)."""
+    event = contract.get(type)
+    event.check_channel(channel)
+    group_name(channel)  # a bad channel name fails now, inside the caller's transaction
     return {
         "type": type,
         "channel": channel,
         "id": id or str(uuid.uuid4()),
-        "ts": datetime.now(UTC).isoformat(),
-        "data": data,
+        "ts": datetime.now(UTC),
+        "data": event.payload(data),
     }
 
 
-def encode(envelope: dict[str, Any]) -> str:
-    return json.dumps(envelope, cls=DjangoJSONEncoder, separators=(",", ":"))
+def encode_head(envelope: dict[str, Any]) -> str:
+    """The envelope's JSON without its closing brace: `seq` is appended once it is known."""
+    return json.dumps(envelope, cls=NinjaJSONEncoder, separators=(",", ":"))[:-1]
 
 
-def layer_message(envelope: dict[str, Any], text: str | None = None) -> dict[str, Any]:
-    """What travels through the channel layer to RealtimeConsumer.realtime_event."""
-    return {"type": "realtime.event", "text": text if text is not None else encode(envelope)}
+def layer_message(channel: str, seq: int, text: str) -> dict[str, Any]:
+    """What travels through the channel layer to RealtimeConsumer.realtime_event (channel and seq
+    beside the text, so a consumer drops a live copy of an event it has just replayed)."""
+    return {"type": "realtime.event", "text": text, "channel": channel, "seq": seq}
 
 
 class _PublisherLoop:
@@ -87,54 +102,57 @@ def group_send_now(channel: str, message: dict[str, Any]) -> None:
         logger.exception("could not send %s on %s", message.get("type"), channel)
 
 
-def send_now(envelope: dict[str, Any], text: str | None = None) -> None:
-    group_send_now(envelope["channel"], layer_message(envelope, text))
-
-
-def publish_on_commit(
-    *, channel: str, type: str, data: dict[str, Any], id: str | None = None
-) -> dict[str, Any]:
-    """Queue an event for after the current transaction commits (at once outside a transaction).
-    `id` lets a retried task send the same event again under the same id, so clients can drop the
-    duplicate; by default every call is a new event."""
-    group_name(channel)  # reject a bad channel name now, inside the caller's transaction
-    envelope = make_envelope(channel=channel, type=type, data=data, id=id)
-    text = encode(envelope)
-    transaction.on_commit(lambda: send_now(envelope, text))
-    return envelope
-
-
-def send_many_now(pairs: list[tuple[dict[str, Any], str]]) -> None:
-    """Sends many encoded envelopes in one go (concurrently on the publisher loop)."""
+def send_many_now(pairs: list[tuple[str, str]]) -> None:
+    """Numbers and logs the encoded envelopes [(channel, head)] (one Redis round trip for all of
+    them), then hands each to its channel's sockets, concurrently on the publisher loop. A dead layer
+    or Redis is logged, never raised: the write that caused the events has already committed."""
     layer = get_channel_layer()
     if layer is None or not pairs:
         return
+    try:
+        stamped = sequencer().stamp(pairs)
+    except Exception:
+        logger.exception("could not number %d events", len(pairs))
+        return
+    messages = [
+        (channel, layer_message(channel, seq, text))
+        for (channel, _), (seq, text) in zip(pairs, stamped, strict=True)
+    ]
 
     async def send_all():
-        await asyncio.gather(
-            *(layer.group_send(group_name(e["channel"]), layer_message(e, text)) for e, text in pairs)
-        )
+        await asyncio.gather(*(layer.group_send(group_name(ch), message) for ch, message in messages))
 
     try:
         if isinstance(layer, InMemoryChannelLayer):
+            # Only this process's clients can hear it: deliver on the loop they live on.
             async_to_sync(send_all)()
         else:
             _publisher.run(send_all())
-    except Exception:  # a dead layer must never break the write that already committed
+    except Exception:
         logger.exception("could not publish %d events", len(pairs))
+
+
+def send_now(channel: str, head: str) -> None:
+    send_many_now([(channel, head)])
+
+
+def publish_on_commit(
+    *, channel: str, type: str, data: BaseModel | dict[str, Any], id: str | None = None
+) -> dict[str, Any]:
+    """Queue an event for after the current transaction commits (at once outside a transaction).
+    `id` lets a retried task send the same event again under the same id, so clients can drop the
+    duplicate; by default every call is a new event. Returns the envelope (without `seq`)."""
+    return publish_many_on_commit([{"channel": channel, "type": type, "data": data, "id": id}])[0]
 
 
 def publish_many_on_commit(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """publish_on_commit for a batch: `events` are dicts of channel, type, data (and optionally id).
     Every envelope is built and encoded now (a bad channel or payload fails in the caller) and all of
     them leave together after commit, in one hop to the publisher loop instead of one per event."""
-    pairs = []
-    for event in events:
-        group_name(event["channel"])
-        envelope = make_envelope(
-            channel=event["channel"], type=event["type"], data=event["data"], id=event.get("id")
-        )
-        pairs.append((envelope, encode(envelope)))
+    envelopes = [
+        make_envelope(channel=e["channel"], type=e["type"], data=e["data"], id=e.get("id")) for e in events
+    ]
+    pairs = [(envelope["channel"], encode_head(envelope)) for envelope in envelopes]
     if pairs:
         transaction.on_commit(lambda: send_many_now(pairs))
-    return [envelope for envelope, _ in pairs]
+    return envelopes
