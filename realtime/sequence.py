@@ -52,6 +52,8 @@ def _replay(since: int, latest: int, entries: list[tuple[int, int, str]], upto: 
     end = latest if upto is None else min(upto, latest)
     if since >= end:
         return Replay(latest, [])
+    if end - since > limit("REPLAY_MAX_EVENTS"):  # MAXLEN ~ trims lazily: hold to the bound exactly
+        return Replay(latest, None)
     oldest_kept = _now_ms() - _window_ms()
     if not entries or entries[0][0] != since + 1 or entries[0][1] < oldest_kept:
         return Replay(latest, None)
