@@ -102,21 +102,21 @@ def group_send_now(channel: str, message: dict[str, Any]) -> None:
         logger.exception("could not send %s on %s", message.get("type"), channel)
 
 
-def send_many_now(pairs: list[tuple[str, str]]) -> None:
-    """Numbers and logs the encoded envelopes [(channel, head)] (one Redis round trip for all of
+def send_many_now(pairs: list[tuple[dict[str, Any], str]]) -> None:
+    """Numbers and logs the encoded envelopes [(envelope, head)] (one Redis round trip for all of
     them), then hands each to its channel's sockets, concurrently on the publisher loop. A dead layer
     or Redis is logged, never raised: the write that caused the events has already committed."""
     layer = get_channel_layer()
     if layer is None or not pairs:
         return
     try:
-        stamped = sequencer().stamp(pairs)
+        stamped = sequencer().stamp([(envelope["channel"], head) for envelope, head in pairs])
     except Exception:
         logger.exception("could not number %d events", len(pairs))
         return
     messages = [
-        (channel, layer_message(channel, seq, text))
-        for (channel, _), (seq, text) in zip(pairs, stamped, strict=True)
+        (envelope["channel"], layer_message(envelope["channel"], seq, text))
+        for (envelope, _), (seq, text) in zip(pairs, stamped, strict=True)
     ]
 
     async def send_all():
@@ -132,8 +132,8 @@ def send_many_now(pairs: list[tuple[str, str]]) -> None:
         logger.exception("could not publish %d events", len(pairs))
 
 
-def send_now(channel: str, head: str) -> None:
-    send_many_now([(channel, head)])
+def send_now(envelope: dict[str, Any], head: str) -> None:
+    send_many_now([(envelope, head)])
 
 
 def publish_on_commit(
@@ -142,7 +142,10 @@ def publish_on_commit(
     """Queue an event for after the current transaction commits (at once outside a transaction).
     `id` lets a retried task send the same event again under the same id, so clients can drop the
     duplicate; by default every call is a new event. Returns the envelope (without `seq`)."""
-    return publish_many_on_commit([{"channel": channel, "type": type, "data": data, "id": id}])[0]
+    envelope = make_envelope(channel=channel, type=type, data=data, id=id)
+    head = encode_head(envelope)
+    transaction.on_commit(lambda: send_now(envelope, head))
+    return envelope
 
 
 def publish_many_on_commit(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -152,7 +155,7 @@ def publish_many_on_commit(events: list[dict[str, Any]]) -> list[dict[str, Any]]
     envelopes = [
         make_envelope(channel=e["channel"], type=e["type"], data=e["data"], id=e.get("id")) for e in events
     ]
-    pairs = [(envelope["channel"], encode_head(envelope)) for envelope in envelopes]
+    pairs = [(envelope, encode_head(envelope)) for envelope in envelopes]
     if pairs:
         transaction.on_commit(lambda: send_many_now(pairs))
     return envelopes
