@@ -20,7 +20,7 @@ One socket per tab: `POST /api/v1/realtime/ticket`, then connect to `/ws/?ticket
 Every event is `{type, channel, id, seq, ts, data}`: `seq` counts the channel's events (1, 2, ...);
 after a reconnect, subscribe with `since` = the last seq seen and the missed events are sent first,
 exactly once, or `resync` when they are no longer kept (10 minutes, 1,000 per channel). Times are
-ISO 8601 in UTC with milliseconds (`2026-03-01T09:00:00.000Z`), as in the REST API. Close code
+ISO 8601 in UTC, at most milliseconds (`2026-03-01T09:00:00.123Z`), as in the REST API. Close code
 4401: the ticket or the account is no longer valid."""
 
 

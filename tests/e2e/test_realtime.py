@@ -38,26 +38,29 @@ async def test_a_task_run_by_the_worker_publishes_to_the_socket(
     assert welcome["data"]["user_id"] == student.pk
     assert welcome["data"]["channels"] == [f"user:{student.pk}"]
     event_id = str(uuid.uuid4())
-    await enqueue_through_the_broker(f"user:{student.pk}", "notification.created", notification(1), event_id)
-    event = await next_event(socket, type="notification.created")
+    await enqueue_through_the_broker(f"user:{student.pk}", "payment.updated", payment(1), event_id)
+    event = await next_event(socket, type="payment.updated")
     assert event["id"] == event_id
     assert event["channel"] == f"user:{student.pk}"
-    assert event["data"]["title"] == "Hi 1"
+    assert event["data"]["id"] == 1
     assert event["seq"] == welcome["data"]["seq"][f"user:{student.pk}"] + 1
     await socket.close()
 
 
-def notification(n: int) -> dict:
-    """A `notification.created` payload its declared model (NotificationOut) accepts."""
+def payment(n: int) -> dict:
+    """A `payment.updated` payload its declared model accepts, told apart by `id`."""
     return {
         "id": n,
-        "kind": "lesson_cancelled",
-        "title": f"Hi {n}",
-        "body": "",
-        "data": {},
-        "read": False,
-        "read_at": None,
-        "created_at": "2026-03-01T09:00:00Z",
+        "student_id": 1,
+        "group_id": None,
+        "amount": 100 * n,
+        "currency": "UZS",
+        "status": "paid",
+        "previous_status": "pending",
+        "due_date": "2026-03-05",
+        "period": None,
+        "paid_at": "2026-03-01T09:00:00Z",
+        "method": "cash",
     }
 
 
@@ -66,7 +69,7 @@ def publish_from_this_process(channel: str, n: int) -> None:
     """Publishes as a service in another process would: through Redis, numbered in the same sequence."""
     from realtime import publish_on_commit
 
-    publish_on_commit(channel=channel, type="notification.created", data=notification(n))
+    publish_on_commit(channel=channel, type="payment.updated", data=payment(n))
 
 
 async def test_a_reconnect_with_since_replays_what_was_missed_exactly_once(
@@ -76,7 +79,7 @@ async def test_a_reconnect_with_since_replays_what_was_missed_exactly_once(
     first, welcome = await open_socket(daphne_server, live_api(student))
     start = welcome["data"]["seq"][channel]
     await publish_from_this_process(channel, 1)
-    last_seen = (await next_event(first, type="notification.created"))["seq"]
+    last_seen = (await next_event(first, type="payment.updated"))["seq"]
     assert last_seen == start + 1
     await first.close()
     for n in (2, 3):  # while no socket is open
@@ -86,10 +89,10 @@ async def test_a_reconnect_with_since_replays_what_was_missed_exactly_once(
     assert welcome["data"]["seq"][channel] == start + 3  # it can tell that it missed two
     await again.send(json.dumps({"action": "subscribe", "channel": channel, "since": last_seen}))
     assert (await next_event(again, type="subscribed"))["seq"] == start + 3
-    replayed = [await next_event(again, type="notification.created") for _ in range(2)]
-    assert [(e["seq"], e["data"]["title"]) for e in replayed] == [(start + 2, "Hi 2"), (start + 3, "Hi 3")]
+    replayed = [await next_event(again, type="payment.updated") for _ in range(2)]
+    assert [(e["seq"], e["data"]["id"]) for e in replayed] == [(start + 2, 2), (start + 3, 3)]
     await publish_from_this_process(channel, 4)
-    assert (await next_event(again, type="notification.created"))["seq"] == start + 4
+    assert (await next_event(again, type="payment.updated"))["seq"] == start + 4
     await again.send(json.dumps({"action": "ping"}))
     assert json.loads(await again.recv()) == {"type": "pong"}  # nothing was sent twice before it
 
