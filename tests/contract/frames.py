@@ -38,3 +38,25 @@ def check_frame(frame: dict[str, Any]) -> dict[str, Any]:
         f"{frame.get('type')} breaks the AsyncAPI document: {errors[0].message} at {list(errors[0].path)}"
     )
     return frame
+
+
+def socket_schema() -> dict[str, Any]:
+    """One JSON Schema for a typed client: `server` (every event and frame the server sends) and
+    `client` (every action), over the document's components, for json-schema-to-typescript."""
+    from realtime.asyncapi import document
+
+    doc = document()
+    messages = doc["components"]["messages"]
+
+    def one_of(*operations: str) -> dict[str, Any]:
+        names = [
+            ref["$ref"].rsplit("/", 1)[-1] for op in operations for ref in doc["operations"][op]["messages"]
+        ]
+        return {"oneOf": [{"$ref": messages[name]["payload"]["$ref"]} for name in names]}
+
+    return {
+        "title": "Socket",
+        "type": "object",
+        "properties": {"server": one_of("sendEvent", "sendFrame"), "client": one_of("receiveAction")},
+        "components": doc["components"],
+    }

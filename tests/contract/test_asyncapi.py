@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from realtime import contract, frames
 from realtime.asyncapi import build, document
-from tests.contract.frames import check_frame
+from tests.contract.frames import check_frame, socket_schema
 
 HERE = Path(__file__).parent / "asyncapi"
 
@@ -126,20 +126,25 @@ def test_the_frame_checker_accepts_the_contract_and_refuses_the_rest():
             check_frame(broken)
 
 
-@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
-def test_the_document_is_valid_asyncapi_3(tmp_path):
-    """Against the AsyncAPI specification's own JSON Schema (the @asyncapi/specs package)."""
-    work = tmp_path / "asyncapi"
+@pytest.fixture(scope="module")
+def npm_tools(tmp_path_factory):
+    """tests/contract/asyncapi with its npm packages installed (once for this module)."""
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        pytest.skip("node/npm are not installed")
+    work = tmp_path_factory.mktemp("asyncapi") / "asyncapi"
     shutil.copytree(HERE, work)
-    install = subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    install = run(work, "npm", "install", "--no-audit", "--no-fund", "--loglevel=error")
     assert install.returncode == 0, install.stderr[-2000:]
-    spec = json.loads((work / "node_modules/@asyncapi/specs/schemas/3.0.0-without-$id.json").read_text())
+    return work
+
+
+def run(cwd, *cmd):
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_the_document_is_valid_asyncapi_3(npm_tools):
+    """Against the AsyncAPI specification's own JSON Schema (the @asyncapi/specs package)."""
+    spec = json.loads((npm_tools / "node_modules/@asyncapi/specs/schemas/3.0.0-without-$id.json").read_text())
     validator = Draft7Validator(spec)
     doc = json.loads(json.dumps(document()))
     errors = [f"{list(e.path)}: {e.message[:200]}" for e in validator.iter_errors(doc)]
@@ -147,3 +152,16 @@ def test_the_document_is_valid_asyncapi_3(tmp_path):
     broken = copy.deepcopy(doc)
     broken["operations"]["sendEvent"]["action"] = "publish"  # AsyncAPI 2's word: refused by 3.0
     assert not validator.is_valid(broken)
+
+
+def test_a_typescript_client_types_the_socket_from_the_document(npm_tools):
+    """json-schema-to-typescript turns the document's schemas into types; a strict client narrows
+    on `type` without casts (socket-usage.ts), and misuse does not compile (socket-misuse.ts)."""
+    (npm_tools / "socket.schema.json").write_text(json.dumps(socket_schema()))
+    gen = run(npm_tools, "npx", "json2ts", "-i", "socket.schema.json", "-o", "socket.d.ts")
+    assert gen.returncode == 0, gen.stderr[-2000:]
+    check = run(npm_tools, "npx", "tsc", "-p", ".")
+    assert check.returncode == 0, (check.stdout + check.stderr)[-3000:]
+    misuse = run(npm_tools, "npx", "tsc", "--noEmit", "--strict", "--skipLibCheck", "socket-misuse.ts")
+    assert misuse.returncode != 0
+    assert "records" in misuse.stdout and "since" in misuse.stdout, misuse.stdout[-2000:]
