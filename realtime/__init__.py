@@ -12,3 +12,10 @@ def publish_many_on_commit(events: list[dict]) -> list[dict]:
     from realtime.publish import publish_many_on_commit as _publish_many
 
     return _publish_many(events)
+
+
+def event_type(name: str, data, *, channels: tuple[str, ...], summary: str):
+    """Declares an event type and the pydantic model of its `data` (realtime/contract.py)."""
+    from realtime.contract import event_type as _declare
+
+    return _declare(name, data, channels=channels, summary=summary)

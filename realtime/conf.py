@@ -10,6 +10,8 @@ DEFAULTS = {
     "MAX_FRAME_BYTES": 4096,  # a client frame larger than this is answered with frame_too_large
     "MAX_SUBSCRIPTIONS": 50,  # explicit subscriptions per connection (own channels not counted)
     "DB_THREADS": 4,  # threads for the handshake's and subscribe's database reads (see realtime/db.py)
+    "REPLAY_SECONDS": 600,  # how long a channel's events can be replayed to a reconnecting client
+    "REPLAY_MAX_EVENTS": 1000,  # and at most this many of them per channel (the newest)
 }
 
 

@@ -2,7 +2,8 @@
 
 server → `welcome` on connect (the user's own channels already joined), then events
 `{type, channel, id, ts, data}`; client → `{"action": "subscribe"|"unsubscribe", "channel": ...}` or
-`{"action": "ping"}`. Every mistake is answered with `{"type": "error", "code": ...}` and the
+`{"action": "ping"}`. Every event carries its channel's `seq`; `subscribe` with `since` sends what the
+client missed on that channel first (or `resync`), exactly once. Every mistake is answered with `{"type": "error", "code": ...}` and the
 connection stays open; only a failed authentication (4401 on connect, or a user deactivated since)
 closes it.
 
@@ -17,11 +18,26 @@ import logging
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth import get_user_model
+from pydantic import BaseModel, ValidationError
 
 from realtime import registry
 from realtime.conf import limit
 from realtime.db import run_db
-from realtime.groups import DASHBOARD, group_name, is_valid_channel, user_channel
+from realtime.frames import (
+    ErrorFrame,
+    PingAction,
+    PongFrame,
+    ResyncFrame,
+    SubscribeAction,
+    SubscribedFrame,
+    UnsubscribeAction,
+    UnsubscribedFrame,
+    WelcomeData,
+    WelcomeFrame,
+    frame_json,
+)
+from realtime.groups import DASHBOARD, group_name, user_channel
+from realtime.sequence import sequencer
 
 logger = logging.getLogger("markaz.realtime")
 
@@ -32,6 +48,10 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.joined: set[str] = set()
         self.subscriptions: set[str] = set()  # explicit ones; the own channels are not counted
+        # channel -> its latest seq when this socket joined it: later events reach the socket live
+        self.joined_at: dict[str, int] = {}
+        # channel -> the last seq a replay sent: a live copy of an event up to it is dropped
+        self.replayed_upto: dict[str, int] = {}
         self.user = self.scope.get("user")
         # Accept first: a close before accept becomes an HTTP 403 and the client never sees 4401.
         await self.accept()
@@ -44,7 +64,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             own.append(DASHBOARD)
         for channel in own:
             await self._join(channel)
-        await self._send({"type": "welcome", "data": {"user_id": self.user.pk, "channels": own}})
+        self.joined_at = await run_db(sequencer().latest_many, own)
+        data = WelcomeData(user_id=self.user.pk, channels=own, seq=self.joined_at)
+        await self._send(WelcomeFrame(data=data))
 
     async def disconnect(self, code):
         for channel in list(getattr(self, "joined", ())):
@@ -72,6 +94,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
 
     async def realtime_event(self, message):
         """An event from publish_on_commit(), already encoded once for every recipient."""
+        if message.get("seq", 0) <= self.replayed_upto.get(message.get("channel"), 0):
+            return  # this socket was just sent it by a replay
         await self.send(text_data=message["text"])
 
     async def realtime_recheck(self, message):
@@ -91,38 +115,65 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         for channel, allowed in verdicts.items():
             if not allowed:
                 await self._leave(channel)
-                await self._send({"type": "unsubscribed", "channel": channel, "reason": "forbidden"})
+                await self._send(UnsubscribedFrame(channel=channel, reason="forbidden"))
 
     # --- actions -----------------------------------------------------------------------------------
 
     async def _subscribe(self, frame: dict) -> None:
-        channel = frame.get("channel")
-        if not is_valid_channel(channel):
-            return await self._error("invalid_channel", "Unknown channel name.", channel)
-        if channel in self.joined:
-            return await self._send({"type": "subscribed", "channel": channel})
-        if len(self.subscriptions) >= limit("MAX_SUBSCRIPTIONS"):
+        action = await self._parse(SubscribeAction, frame)
+        if action is None:
+            return
+        channel, since = action.channel, action.since
+        if channel in self.joined and since is None:
+            latest = await run_db(sequencer().latest, channel)
+            return await self._send(SubscribedFrame(channel=channel, seq=latest))
+        if channel not in self.joined and len(self.subscriptions) >= limit("MAX_SUBSCRIPTIONS"):
             return await self._error("too_many_subscriptions", "Unsubscribe from something first.", channel)
+        # Re-checked even for a joined channel: a replay must not outlive the right to hear it.
         verdict = await run_db(self._authorize, channel)
         if verdict == "inactive":
             await self._error("not_authenticated", "The account is no longer active.", channel)
             return await self.close(code=CLOSE_UNAUTHENTICATED)
         if verdict != "ok":
             return await self._error("forbidden", "You may not subscribe to this channel.", channel)
-        await self._join(channel)
-        self.subscriptions.add(channel)
-        await self._send({"type": "subscribed", "channel": channel})
+        if channel not in self.joined:
+            await self._join(channel)  # before the log is read: nothing can fall between the two
+            self.subscriptions.add(channel)
+            self.joined_at.pop(channel, None)
+        await self._replay(channel, since)
+
+    async def _replay(self, channel: str, since: int | None) -> None:
+        """`subscribed` with the channel's latest seq, then what came after `since` (up to where the
+        socket hears the channel live), or `resync` when that is no longer kept."""
+        upto = self.joined_at.get(channel)
+        if since is None:
+            replay = None
+            latest = await run_db(sequencer().latest, channel)
+        else:
+            replay = await run_db(sequencer().replay, channel, since, upto)
+            latest = replay.latest
+        self.joined_at.setdefault(channel, latest)
+        await self._send(SubscribedFrame(channel=channel, seq=latest))
+        if replay is None:
+            return
+        if replay.texts is None:
+            await self._send(ResyncFrame(channel=channel, seq=latest))
+        else:
+            for text in replay.texts:
+                await self.send(text_data=text)
+        self.replayed_upto[channel] = self.joined_at[channel]
 
     async def _unsubscribe(self, frame: dict) -> None:
-        channel = frame.get("channel")
-        if not is_valid_channel(channel):
-            return await self._error("invalid_channel", "Unknown channel name.", channel)
-        if channel in self.joined:
-            await self._leave(channel)
-        await self._send({"type": "unsubscribed", "channel": channel})
+        action = await self._parse(UnsubscribeAction, frame)
+        if action is None:
+            return
+        if action.channel in self.joined:
+            await self._leave(action.channel)
+        await self._send(UnsubscribedFrame(channel=action.channel))
 
     async def _ping(self, frame: dict) -> None:
-        await self._send({"type": "pong"})
+        if await self._parse(PingAction, frame) is not None:
+            await self._send(PongFrame())
 
     ACTIONS = {"subscribe": _subscribe, "unsubscribe": _unsubscribe, "ping": _ping}
 
@@ -159,16 +210,32 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_discard(group_name(channel), self.channel_name)
         self.joined.discard(channel)
         self.subscriptions.discard(channel)
+        self.joined_at.pop(channel, None)
+        self.replayed_upto.pop(channel, None)
 
     async def _join(self, channel: str) -> None:
         await self.channel_layer.group_add(group_name(channel), self.channel_name)
         self.joined.add(channel)
 
-    async def _send(self, payload: dict) -> None:
-        await self.send(text_data=json.dumps(payload))
+    async def _send(self, frame: BaseModel) -> None:
+        await self.send(text_data=frame_json(frame))
 
     async def _error(self, code: str, detail: str, channel=None) -> None:
-        payload = {"type": "error", "code": code, "detail": detail}
-        if isinstance(channel, str):
-            payload["channel"] = channel[:100]
-        await self._send(payload)
+        channel = channel[:100] if isinstance(channel, str) else None
+        await self._send(ErrorFrame(code=code, detail=detail, channel=channel))
+
+    async def _parse(self, model: type[BaseModel], frame: dict) -> BaseModel | None:
+        """The action as its model reads it, or None after answering with the error it earns."""
+        try:
+            return model.model_validate(frame)
+        except ValidationError as exc:
+            field = exc.errors()[0]["loc"][0] if exc.errors()[0]["loc"] else None
+            if field == "since":
+                await self._error(
+                    "invalid_since", "since is the last seq seen: an integer >= 0.", frame.get("channel")
+                )
+            elif field == "channel":
+                await self._error("invalid_channel", "Unknown channel name.", frame.get("channel"))
+            else:
+                await self._error("malformed", "The frame does not match its action.")
+            return None

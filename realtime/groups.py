@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import re
 
-_CHANNEL = re.compile(r"^[a-z_]{1,32}(:[A-Za-z0-9_-]{1,48})?$")
+CHANNEL_KEY = r"[A-Za-z0-9_-]{1,48}"  # what follows "kind:"
+CHANNEL_PATTERN = rf"^[a-z_]{{1,32}}(:{CHANNEL_KEY})?$"
+_CHANNEL = re.compile(CHANNEL_PATTERN)
 
 
 def is_valid_channel(channel: str) -> bool:
     return bool(isinstance(channel, str) and _CHANNEL.match(channel))
+
+
+def channel_kind(channel: str) -> str:
+    """ "group" for "group:12", "dashboard" for "dashboard"."""
+    return channel.partition(":")[0]
 
 
 def group_name(channel: str) -> str:

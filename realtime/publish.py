@@ -3,9 +3,12 @@
 The event leaves only after the surrounding transaction commits, so no client ever hears of data that
 was rolled back. With Redis configured it reaches clients of every process (web or worker).
 
-The envelope is encoded to JSON once, here, and every recipient's consumer sends that text as is: a
-broadcast to 2,000 sockets costs one json.dumps, and a payload that cannot be encoded fails in the
-caller (inside its transaction), not later in a consumer."""
+`data` goes through the model its event type declares (realtime/contract.py), and the envelope is
+encoded to JSON once, here, by the REST API's own encoder (times as `2026-03-01T09:00:00.123Z`, as
+REST writes them). A payload that does not fit fails in the caller, inside its transaction. After the
+commit the channel's sequencer (realtime/sequence.py) appends `seq` and logs the text for replay,
+and every recipient's consumer sends that text as is: a broadcast to 2,000 sockets costs one
+json.dumps."""
 
 from __future__ import annotations
 
@@ -22,31 +25,43 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from ninja.responses import NinjaJSONEncoder
+from pydantic import BaseModel
 
+from realtime import contract
 from realtime.groups import group_name
+from realtime.sequence import sequencer
 
 logger = logging.getLogger("markaz.realtime")
 
 
-def make_envelope(*, channel: str, type: str, data: dict[str, Any], id: str | None = None) -> dict[str, Any]:
+def make_envelope(
+    *, channel: str, type: str, data: BaseModel | dict[str, Any], id: str | None = None
+) -> dict[str, Any]:
+    """The envelope of a declared event type, `data` checked and dumped by the type's model (`seq` is
+    added when it leaves)."""
+    event = contract.get(type)
+    event.check_channel(channel)
+    group_name(channel)  # a bad channel name fails now, inside the caller's transaction
     return {
         "type": type,
         "channel": channel,
         "id": id or str(uuid.uuid4()),
-        "ts": datetime.now(UTC).isoformat(),
-        "data": data,
+        "ts": datetime.now(UTC),
+        "data": event.payload(data),
     }
 
 
-def encode(envelope: dict[str, Any]) -> str:
-    return json.dumps(envelope, cls=DjangoJSONEncoder, separators=(",", ":"))
+def encode_head(envelope: dict[str, Any]) -> str:
+    """The envelope's JSON without its closing brace: `seq` is appended once it is known."""
+    return json.dumps(envelope, cls=NinjaJSONEncoder, separators=(",", ":"))[:-1]
 
 
-def layer_message(envelope: dict[str, Any], text: str | None = None) -> dict[str, Any]:
-    """What travels through the channel layer to RealtimeConsumer.realtime_event."""
-    return {"type": "realtime.event", "text": text if text is not None else encode(envelope)}
+def layer_message(channel: str, seq: int, text: str) -> dict[str, Any]:
+    """What travels through the channel layer to RealtimeConsumer.realtime_event (channel and seq
+    beside the text, so a consumer drops a live copy of an event it has just replayed)."""
+    return {"type": "realtime.event", "text": text, "channel": channel, "seq": seq}
 
 
 class _PublisherLoop:
@@ -66,14 +81,21 @@ class _PublisherLoop:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pid = 0
         self._pending: set[concurrent.futures.Future] = set()
+        self._blocking: concurrent.futures.ThreadPoolExecutor | None = None
 
     def _current_loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
             if self._loop is None or self._pid != os.getpid():  # first use, or a forked worker
                 self._loop, self._pid = asyncio.new_event_loop(), os.getpid()
                 self._pending = set()
+                # one thread, so blocking steps (numbering in Redis) run in submission order
+                self._blocking = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="realtime-seq")
                 threading.Thread(target=self._loop.run_forever, name="realtime-publish", daemon=True).start()
             return self._loop
+
+    async def blocking(self, fn, *args):
+        """Runs a blocking call off the loop, in submission order."""
+        return await asyncio.get_running_loop().run_in_executor(self._blocking, fn, *args)
 
     def submit(self, coro, what: str) -> None:
         future = asyncio.run_coroutine_threadsafe(coro, self._current_loop())
@@ -122,54 +144,64 @@ def group_send_now(channel: str, message: dict[str, Any]) -> None:
         logger.exception("could not send %s on %s", message.get("type"), channel)
 
 
-def send_now(envelope: dict[str, Any], text: str | None = None) -> None:
-    group_send_now(envelope["channel"], layer_message(envelope, text))
+def _numbered(pairs: list[tuple[dict[str, Any], str]]) -> list[tuple[str, dict[str, Any]]]:
+    """Numbers and logs the encoded envelopes [(envelope, head)] in one Redis round trip:
+    [(channel, layer message)]."""
+    stamped = sequencer().stamp([(envelope["channel"], head) for envelope, head in pairs])
+    return [
+        (envelope["channel"], layer_message(envelope["channel"], seq, text))
+        for (envelope, _), (seq, text) in zip(pairs, stamped, strict=True)
+    ]
 
 
-def publish_on_commit(
-    *, channel: str, type: str, data: dict[str, Any], id: str | None = None
-) -> dict[str, Any]:
-    """Queue an event for after the current transaction commits (at once outside a transaction).
-    `id` lets a retried task send the same event again under the same id, so clients can drop the
-    duplicate; by default every call is a new event."""
-    group_name(channel)  # reject a bad channel name now, inside the caller's transaction
-    envelope = make_envelope(channel=channel, type=type, data=data, id=id)
-    text = encode(envelope)
-    transaction.on_commit(lambda: send_now(envelope, text))
-    return envelope
+async def _send_all(layer, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    await asyncio.gather(*(layer.group_send(group_name(ch), message) for ch, message in messages))
 
 
 def send_many_now(pairs: list[tuple[dict[str, Any], str]]) -> None:
-    """Sends many encoded envelopes in one go (concurrently on the publisher loop)."""
+    """Numbers the envelopes and hands each to its channel's sockets. With Redis both happen on the
+    publisher loop (numbering on its one blocking thread, so in submission order): the caller, whose
+    write has committed, waits for neither. A dead layer or Redis is logged, never raised."""
     layer = get_channel_layer()
     if layer is None or not pairs:
         return
+    if isinstance(layer, InMemoryChannelLayer):
+        try:  # only this process's clients can hear it: deliver on the loop they live on
+            async_to_sync(_send_all)(layer, _numbered(pairs))
+        except Exception:
+            logger.exception("could not publish %d events", len(pairs))
+        return
 
-    async def send_all():
-        await asyncio.gather(
-            *(layer.group_send(group_name(e["channel"]), layer_message(e, text)) for e, text in pairs)
-        )
+    async def number_and_send():
+        await _send_all(layer, await _publisher.blocking(_numbered, pairs))
 
-    try:
-        if isinstance(layer, InMemoryChannelLayer):
-            async_to_sync(send_all)()
-        else:
-            _publisher.submit(send_all(), f"{len(pairs)} events")
-    except Exception:  # a dead layer must never break the write that already committed
-        logger.exception("could not publish %d events", len(pairs))
+    _publisher.submit(number_and_send(), f"{len(pairs)} events")
+
+
+def send_now(envelope: dict[str, Any], head: str) -> None:
+    send_many_now([(envelope, head)])
+
+
+def publish_on_commit(
+    *, channel: str, type: str, data: BaseModel | dict[str, Any], id: str | None = None
+) -> dict[str, Any]:
+    """Queue an event for after the current transaction commits (at once outside a transaction).
+    `id` lets a retried task send the same event again under the same id, so clients can drop the
+    duplicate; by default every call is a new event. Returns the envelope (without `seq`)."""
+    envelope = make_envelope(channel=channel, type=type, data=data, id=id)
+    head = encode_head(envelope)
+    transaction.on_commit(lambda: send_now(envelope, head))
+    return envelope
 
 
 def publish_many_on_commit(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """publish_on_commit for a batch: `events` are dicts of channel, type, data (and optionally id).
     Every envelope is built and encoded now (a bad channel or payload fails in the caller) and all of
     them leave together after commit, in one hop to the publisher loop instead of one per event."""
-    pairs = []
-    for event in events:
-        group_name(event["channel"])
-        envelope = make_envelope(
-            channel=event["channel"], type=event["type"], data=event["data"], id=event.get("id")
-        )
-        pairs.append((envelope, encode(envelope)))
+    envelopes = [
+        make_envelope(channel=e["channel"], type=e["type"], data=e["data"], id=e.get("id")) for e in events
+    ]
+    pairs = [(envelope, encode_head(envelope)) for envelope in envelopes]
     if pairs:
         transaction.on_commit(lambda: send_many_now(pairs))
-    return [envelope for envelope, _ in pairs]
+    return envelopes

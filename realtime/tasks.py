@@ -4,7 +4,9 @@
 after its own transaction (a scheduled job, a long import), enqueue it with
 `core.tasks.enqueue("realtime.tasks.broadcast", channel, type, data, event_id)`. Pass an `event_id`
 (any uuid chosen when enqueueing): if django-q2 retries the task, the event goes out again under the
-same id and clients drop the repeat."""
+same id and clients drop the repeat. `type` must be a declared event type and `data` a dict its model
+accepts (a model with `resolve_*` methods, such as NotificationOut, reads objects, not dicts: publish
+those from the module itself)."""
 
 from __future__ import annotations
 

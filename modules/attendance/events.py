@@ -7,36 +7,37 @@ parent then reads GET /lessons/{id}/attendance, which shows them their own line.
 
 from __future__ import annotations
 
-from realtime import publish_on_commit
+from pydantic import BaseModel, Field
+
+from modules.attendance.schemas import AttendanceRecordOut
+from realtime import event_type, publish_on_commit
 from realtime.groups import DASHBOARD, group_channel, group_staff_channel
 
-ATTENDANCE_UPDATED = "attendance.updated"
+
+class AttendanceUpdatedData(BaseModel):
+    lesson_id: int
+    group_id: int
+    records: list[AttendanceRecordOut] = Field(
+        description="the changed lines (staff channels); always empty on the group's own channel"
+    )
 
 
-def _row_data(row) -> dict:
-    """AttendanceRecordOut's JSON form, built directly: this runs for every marked student, and
-    schema validation of objects we built ourselves is pure overhead (a test checks the shapes agree)."""
-    student = row.student
-    return {
-        "student": {
-            "id": student.pk,
-            "first_name": student.first_name,
-            "last_name": student.last_name,
-            "phone": student.phone,
-        },
-        "status": row.status,
-        "note": row.note,
-        "record_id": row.record_id,
-        "marked_by_id": row.marked_by_id,
-        "marked_at": row.marked_at.isoformat() if row.marked_at else None,
-        "on_roster": row.on_roster,
-    }
+ATTENDANCE_UPDATED = event_type(
+    "attendance.updated",
+    AttendanceUpdatedData,
+    channels=("group", "group_staff", "dashboard"),
+    summary="attendance of a lesson changed: the changed lines to staff, only the fact to the group",
+)
 
 
 def attendance_updated(*, lesson, rows) -> None:
     """`rows`: the records that changed, as AttendanceRecordOut-shaped objects."""
-    signal = {"lesson_id": lesson.pk, "group_id": lesson.group_id, "records": []}
-    sheet = {**signal, "records": [_row_data(row) for row in rows]}
-    publish_on_commit(channel=group_channel(lesson.group_id), type=ATTENDANCE_UPDATED, data=signal)
+    signal = AttendanceUpdatedData(lesson_id=lesson.pk, group_id=lesson.group_id, records=[])
+    sheet = AttendanceUpdatedData(
+        lesson_id=lesson.pk,
+        group_id=lesson.group_id,
+        records=[AttendanceRecordOut.from_orm(row) for row in rows],
+    )
+    publish_on_commit(channel=group_channel(lesson.group_id), type=ATTENDANCE_UPDATED.name, data=signal)
     for channel in (group_staff_channel(lesson.group_id), DASHBOARD):
-        publish_on_commit(channel=channel, type=ATTENDANCE_UPDATED, data=sheet)
+        publish_on_commit(channel=channel, type=ATTENDANCE_UPDATED.name, data=sheet)

@@ -1,5 +1,5 @@
-"""Request and response shapes of the lessons module. LessonOut is also the `lesson.updated` event
-payload (built from a select_related row, so it never queries)."""
+"""Request and response shapes of the lessons module. LessonFieldsOut is also the `lesson.updated` event
+payload (LessonFieldsOut, built from a select_related row, so it never queries)."""
 
 from __future__ import annotations
 
@@ -28,12 +28,10 @@ class ChildAttendanceOut(ViewerAttendanceOut):
     student_id: int
 
 
-VIEWER_FIELDS = {"my_attendance", "children_attendance"}  # supplied through modules.lessons.viewer
-
-
-class LessonOut(BaseModel):
-    """A plain pydantic model read straight from attributes: serialising a page of 100 lessons costs
-    a fraction of a Ninja Schema's per-object wrapper. `from_orm` is kept for callers."""
+class LessonFieldsOut(BaseModel):
+    """The lesson as everyone who may see it sees it (also the `lesson.updated` payload). A plain
+    pydantic model read straight from attributes: serialising a page of 100 lessons costs a fraction
+    of a Ninja Schema's per-object wrapper. `from_orm` is kept for callers."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -51,14 +49,6 @@ class LessonOut(BaseModel):
     topic: str
     notes: str
     cancel_reason: str
-    my_attendance: ViewerAttendanceOut | None = Field(
-        None,
-        description="a student's own mark on this lesson (lists and detail; null when unmarked or not a student)",
-    )
-    children_attendance: list[ChildAttendanceOut] | None = Field(
-        None,
-        description="a parent's children's marks on this lesson, one per marked child (null when not a parent)",
-    )
 
     @computed_field(description="moved away from its original slot")
     @property
@@ -68,6 +58,20 @@ class LessonOut(BaseModel):
     @classmethod
     def from_orm(cls, obj):  # the name Ninja schemas use; pydantic's own is deprecated
         return cls.model_validate(obj)
+
+
+class LessonOut(LessonFieldsOut):
+    """A lesson as GET /lessons shows it to one viewer: with that viewer's own marks, supplied through
+    modules.lessons.viewer. Events go to a whole group and use LessonFieldsOut instead."""
+
+    my_attendance: ViewerAttendanceOut | None = Field(
+        None,
+        description="a student's own mark on this lesson (lists and detail; null when unmarked or not a student)",
+    )
+    children_attendance: list[ChildAttendanceOut] | None = Field(
+        None,
+        description="a parent's children's marks on this lesson, one per marked child (null when not a parent)",
+    )
 
 
 class LessonFilter(QueryFilterSchema):

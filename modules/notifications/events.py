@@ -3,20 +3,26 @@ many at once (a broadcast, a task's batch) leave together in one batch."""
 
 from __future__ import annotations
 
-from realtime import publish_many_on_commit
+from modules.notifications.schemas import NotificationOut
+from realtime import event_type, publish_many_on_commit
 from realtime.groups import user_channel
 
-
-def _data(notification) -> dict:
-    from modules.notifications.schemas import NotificationOut
-
-    return NotificationOut.from_orm(notification).model_dump(mode="json")
+NOTIFICATION_CREATED = event_type(
+    "notification.created",
+    NotificationOut,
+    channels=("user",),
+    summary="a notification for that user was stored (as GET /notifications lists it)",
+)
 
 
 def notifications_created(notifications) -> None:
     publish_many_on_commit(
         [
-            {"channel": user_channel(n.user_id), "type": "notification.created", "data": _data(n)}
+            {
+                "channel": user_channel(n.user_id),
+                "type": NOTIFICATION_CREATED.name,
+                "data": NotificationOut.from_orm(n),
+            }
             for n in notifications
         ]
     )

@@ -5,25 +5,52 @@ invoice, and clients fetch `GET /payments/{id}` when they need the full invoice.
 
 from __future__ import annotations
 
-from realtime import publish_on_commit
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from modules.payments.schemas import Method, Status
+from realtime import event_type, publish_on_commit
 
 EVENT = "payment.updated"
 
 
-def payment_event_data(payment, previous_status: str | None) -> dict:
-    return {
-        "id": payment.pk,
-        "student_id": payment.student_id,
-        "group_id": payment.group_id,
-        "amount": payment.amount,
-        "currency": payment.currency,
-        "status": payment.status,
-        "previous_status": previous_status,
-        "due_date": payment.due_date.isoformat() if payment.due_date else None,
-        "period": payment.period.isoformat() if payment.period else None,
-        "paid_at": payment.paid_at.isoformat() if payment.paid_at else None,
-        "method": payment.method or None,
-    }
+class PaymentUpdatedData(BaseModel):
+    id: int
+    student_id: int
+    group_id: int | None
+    amount: int = Field(description="tiyin")
+    currency: str
+    status: Status
+    previous_status: Status | None = Field(description="null for a new invoice")
+    due_date: date | None
+    period: date | None
+    paid_at: datetime | None
+    method: Method | None
+
+
+PAYMENT_UPDATED = event_type(
+    EVENT,
+    PaymentUpdatedData,
+    channels=("user", "dashboard"),
+    summary="an invoice changed status (to the student's own channel and the dashboard)",
+)
+
+
+def payment_event_data(payment, previous_status: str | None) -> PaymentUpdatedData:
+    return PaymentUpdatedData(
+        id=payment.pk,
+        student_id=payment.student_id,
+        group_id=payment.group_id,
+        amount=payment.amount,
+        currency=payment.currency,
+        status=payment.status,
+        previous_status=previous_status or None,
+        due_date=payment.due_date,
+        period=payment.period,
+        paid_at=payment.paid_at,
+        method=payment.method or None,
+    )
 
 
 def publish_payment_updated(payment, previous_status: str | None) -> None:

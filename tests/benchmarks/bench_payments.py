@@ -374,11 +374,21 @@ def _bench_payme_statements() -> list[Result]:
 
 
 def _bench_event_fanout() -> list[Result]:
-    from realtime.publish import make_envelope, send_now
+    from datetime import date
 
-    samples = timed(
-        lambda: send_now(make_envelope(channel="dashboard", type="payment.updated", data={"id": 1})), 500
-    )
+    from modules.payments.events import PaymentUpdatedData
+    from realtime.publish import encode_head, make_envelope, send_now
+
+    data = PaymentUpdatedData(
+        id=1, student_id=1, group_id=None, amount=100, currency="UZS", status="paid",
+        previous_status="pending", due_date=date(2026, 3, 1), period=None, paid_at=None, method="cash",
+    )  # fmt: skip
+
+    def one():
+        envelope = make_envelope(channel="dashboard", type="payment.updated", data=data)
+        send_now(envelope, encode_head(envelope))
+
+    samples = timed(one, 500)
     return [
         Result(
             "payment.updated fan-out, per event (channel layer group_send)",

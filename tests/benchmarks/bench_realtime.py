@@ -133,14 +133,23 @@ class Client:
     async def subscribe(self, channel: str) -> None:
         await self.socket.send(json.dumps({"action": "subscribe", "channel": channel}))
         reply = await asyncio.wait_for(self.replies.get(), 30)
-        assert reply == {"type": "subscribed", "channel": channel}, reply
+        assert (reply["type"], reply["channel"]) == ("subscribed", channel), reply
 
 
 async def _measure(server, data) -> list[Result]:
     from channels.layers import get_channel_layer
+    from pydantic import BaseModel
 
+    from realtime import event_type
     from realtime.groups import group_name
-    from realtime.publish import layer_message, make_envelope
+    from realtime.publish import encode_head, layer_message, make_envelope
+    from realtime.sequence import with_seq
+
+    class BenchData(BaseModel):
+        n: int
+        t: float
+
+    event_type("bench.event", BenchData, channels=("group",), summary="benchmark only")
     from realtime.tickets import issue_ticket
 
     users = data["users"]
@@ -203,7 +212,8 @@ async def _measure(server, data) -> list[Result]:
             envelope = make_envelope(
                 channel=channel, type="bench.event", data={"n": n, "t": time.perf_counter()}
             )
-            await layer.group_send(group_name(channel), layer_message(envelope))
+            text = with_seq(encode_head(envelope), n + 1)  # straight to the layer: numbered here
+            await layer.group_send(group_name(channel), layer_message(channel, n + 1, text))
             await asyncio.sleep(interval)
 
     async def drained(channel, members, count, timeout=30):

@@ -20,6 +20,8 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import connect
 
+from tests.contract.frames import check_frame
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -139,24 +141,44 @@ def process_env(database_url: str, redis_url: str, **extra: str) -> dict[str, st
     return {**env, **extra}
 
 
+class CheckedSocket:
+    """A `websockets` connection whose every received text frame is checked against the published
+    AsyncAPI document (tests/contract/frames.py) before the test sees it."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    async def recv(self, *args, **kwargs):
+        text = await self._connection.recv(*args, **kwargs)
+        if isinstance(text, str):
+            check_frame(json.loads(text))
+        return text
+
+    def __getattr__(self, name):
+        return getattr(self._connection, name)
+
+
 async def open_socket(daphne_server, api: httpx.AsyncClient):
     """A `websockets` connection to daphne's /ws/ with a ticket from POST /realtime/ticket, the welcome
-    frame already read (returned beside it)."""
+    frame already read (returned beside it). Every frame it receives is checked against the contract."""
     response = await api.post("/realtime/ticket")
     response.raise_for_status()
-    socket = await connect(
-        f"{daphne_server.ws_url}?ticket={response.json()['ticket']}", origin=daphne_server.origin
+    socket = CheckedSocket(
+        await connect(
+            f"{daphne_server.ws_url}?ticket={response.json()['ticket']}", origin=daphne_server.origin
+        )
     )
     welcome = json.loads(await socket.recv())
     return socket, welcome
 
 
 async def next_event(socket, *, type: str, timeout: float = 10) -> dict:
-    """The next frame of `type` (other frames skipped), or TimeoutError."""
+    """The next frame of `type` (other frames skipped, every one checked against the AsyncAPI
+    document), or TimeoutError."""
 
     async def wait():
         while True:
-            frame = json.loads(await socket.recv())
+            frame = check_frame(json.loads(await socket.recv()))
             if frame.get("type") == type:
                 return frame
 

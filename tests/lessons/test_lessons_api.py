@@ -42,7 +42,11 @@ def signals():
 @pytest.fixture
 def events(monkeypatch):
     sent = []
-    monkeypatch.setattr("modules.lessons.events.publish_on_commit", lambda **kw: sent.append(kw) or kw)
+
+    def record(**kw):  # the declared model's instance, as the data's JSON
+        sent.append({**kw, "data": kw["data"].model_dump(mode="json")})
+
+    monkeypatch.setattr("modules.lessons.events.publish_on_commit", record)
     return sent
 
 

@@ -40,7 +40,7 @@ def published(monkeypatch):
     events = []
     monkeypatch.setattr(
         "modules.payments.events.publish_on_commit",
-        lambda *, channel, type, data: events.append((channel, type, data)),
+        lambda *, channel, type, data: events.append((channel, type, data.model_dump(mode="json"))),
     )
     return events
 

@@ -218,7 +218,7 @@ def published(monkeypatch):
     events = []
 
     def record(*, channel, type, data):
-        events.append((channel, type, data))
+        events.append((channel, type, data.model_dump(mode="json")))
 
     monkeypatch.setattr("modules.payments.events.publish_on_commit", record)
     return events

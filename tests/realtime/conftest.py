@@ -16,9 +16,11 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from pydantic import BaseModel
 
 from core.asgi import application
-from realtime import registry
+from realtime import contract, registry
+from realtime.sequence import sequencer
 from realtime.tickets import issue_ticket
 
 ORIGIN = (b"origin", b"http://testserver")
@@ -111,4 +113,21 @@ def _fresh_layer():
     layer = get_channel_layer()
     if hasattr(layer, "flush"):
         async_to_sync(layer.flush)()
+    sequencer().clear()  # every test's channels count from 1 again
     yield
+
+
+class PingData(BaseModel):
+    n: int = 0
+    note: str = ""
+
+
+@pytest.fixture(autouse=True)
+def test_ping_event():
+    """`test.ping` ({n, note}) on user, dashboard and room channels: events for tests of the layer
+    itself, apart from any module's contract."""
+    declared = contract.event_type(
+        "test.ping", PingData, channels=("user", "dashboard", "room"), summary="tests only"
+    )
+    yield declared
+    contract._types.pop("test.ping", None)

@@ -23,7 +23,7 @@ async def test_valid_ticket_gets_welcome_with_own_channel(student):
     assert connected
     assert await socket.receive() == {
         "type": "welcome",
-        "data": {"user_id": student.pk, "channels": [f"user:{student.pk}"]},
+        "data": {"user_id": student.pk, "channels": [f"user:{student.pk}"], "seq": {f"user:{student.pk}": 0}},
     }
 
 

@@ -104,4 +104,5 @@ async def test_row02_unrelated_changes_keep_the_subscription(teacher, student):
     assert await socket.request({"action": "subscribe", "channel": channel}) == {
         "type": "subscribed",
         "channel": channel,
+        "seq": 0,
     }
