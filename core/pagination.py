@@ -40,10 +40,13 @@ class _Download(Exception):
         self.response = response
 
 
+class PageInput(Schema):
+    limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
 class LimitOffsetPagination(ninja_pagination.LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT)
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    Input = PageInput  # a name of its own: every component name means one schema
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         if isinstance(queryset, HttpResponseBase):
@@ -74,7 +77,7 @@ class CursorPagination(LimitOffsetPagination):
     `next_cursor` is null on the last page. Offsets keep working (the contract's lists), but a
     request gives one or the other."""
 
-    class Input(LimitOffsetPagination.Input):
+    class CursorPageInput(PageInput):
         cursor: str | None = Field(None, max_length=200, description="next_cursor of the previous page")
 
         @field_validator("cursor")
@@ -89,6 +92,8 @@ class CursorPagination(LimitOffsetPagination):
             if self.cursor is not None and self.offset:
                 raise ValueError("Give either cursor or offset, not both.")
             return self
+
+    Input = CursorPageInput
 
     class Output(Schema):
         items: list[Any]

@@ -13,6 +13,7 @@ from django.test import TestCase
 from pydantic import BaseModel, ValidationError
 
 from realtime import contract, publish_on_commit
+from realtime.publish import drain_publications
 from realtime.tasks import broadcast
 from tests.realtime.conftest import welcomed, ws_test
 
@@ -36,6 +37,7 @@ def publish(channel: str, type: str, data: dict, *, rollback: bool = False) -> d
                     raise Rollback
         except Rollback:
             pass
+    drain_publications()  # publishing does not wait for the layer; a test that reads it next does
     return envelope
 
 
