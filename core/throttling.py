@@ -127,7 +127,9 @@ class BodyFieldThrottle(ScopedThrottle):
         return self.ident_for_value(body_field(request, self.field))
 
     def ident_for_value(self, value) -> str | None:
-        if not isinstance(value, str) or not value.strip():
+        # A NUL names no account (PostgreSQL cannot even look it up) and the body's schema refuses
+        # it with a 422 right after the throttles: there is nothing to count it against.
+        if not isinstance(value, str) or not value.strip() or "\x00" in value:
             return None
         return self.identity(value)  # not the field's name: the API and the admin share one budget
 

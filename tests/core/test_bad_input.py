@@ -85,6 +85,12 @@ def test_nul_in_a_json_body_is_a_422(as_admin):
     )
 
 
+def test_nul_in_a_throttled_login_is_a_422_not_a_lookup(db):
+    # the per-account throttle reads the login before the schema refuses it
+    response = ApiClient().post("/auth/login", {"login": "a\x00@b.uz", "password": "x"})
+    _validation(response, ["body", "payload", "login"], "nul_character")
+
+
 def test_nul_in_a_query_string_is_a_422(as_admin):
     _validation(as_admin.get("/users", {"search": "a\x00b"}), ["query", "search"], "nul_character")
 
