@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
+from core.admin_money import SomAdminMixin
 from modules.courses.models import (
     Branch,
     Course,
@@ -24,7 +25,8 @@ class BranchAdmin(ModelAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(ModelAdmin):
+class CourseAdmin(SomAdminMixin, ModelAdmin):
+    money_fields = ["monthly_price"]
     list_display = ["name", "level", "language", "monthly_price", "lesson_duration_minutes", "is_active"]
     list_filter = ["is_active", "language", "level"]
     search_fields = ["name", "description"]
@@ -60,7 +62,8 @@ class ScheduleInline(TabularInline):
 
 
 @admin.register(Group)
-class GroupAdmin(ModelAdmin):
+class GroupAdmin(SomAdminMixin, ModelAdmin):
+    money_fields = ["monthly_price"]
     list_display = ["name", "course", "teacher", "branch", "room", "start_date", "end_date", "status_badge"]
     list_filter = ["status", "branch", "course"]
     search_fields = ["name", "course__name", "teacher__first_name", "teacher__last_name"]

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action
 
+from core.admin_money import SomAdminMixin
 from core.exceptions import ApplicationError
 from modules.payroll import services
 from modules.payroll.models import PayRate, PayrollAdjustment, PayrollRun, PayrollStatement
@@ -18,8 +19,9 @@ class PayRateAdmin(ModelAdmin):
     raw_id_fields = ["course", "group"]
 
 
-class StatementInline(TabularInline):
+class StatementInline(SomAdminMixin, TabularInline):
     model = PayrollStatement
+    money_fields = ["base_amount", "adjustments_amount", "total"]
     extra = 0
     can_delete = False
     fields = ["teacher", "lessons", "base_amount", "adjustments_amount", "total"]
@@ -29,8 +31,9 @@ class StatementInline(TabularInline):
         return False
 
 
-class AdjustmentInline(TabularInline):
+class AdjustmentInline(SomAdminMixin, TabularInline):
     model = PayrollAdjustment
+    money_fields = ["amount"]
     extra = 0
     can_delete = False
     fields = ["teacher", "kind", "amount", "reason", "created_by", "created_at"]
@@ -41,7 +44,8 @@ class AdjustmentInline(TabularInline):
 
 
 @admin.register(PayrollRun)
-class PayrollRunAdmin(ModelAdmin):
+class PayrollRunAdmin(SomAdminMixin, ModelAdmin):
+    money_fields = ["total"]
     list_display = ["period", "branch", "status", "total", "approved_at", "paid_on"]
     list_filter = ["status"]
     readonly_fields = [

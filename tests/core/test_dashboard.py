@@ -45,9 +45,13 @@ def test_figures(center):
     assert d.overdue_total() == (50_000_000, 2)
     assert d.submissions_awaiting_review() == 1
     assert d.failed_deliveries() == 1
-    weeks = d.attendance_by_week()
+    weeks = d.attendance_series("week")
     assert len(weeks) == 8 and weeks[-1] == (d.week_period(today).start.date(), 75)
-    assert d.revenue_by_week()[-1][1] == 125_000_000
+    assert d.revenue_series("week")[-1][1] == 125_000_000
+    months = d.attendance_series("month")
+    assert len(months) == 6 and months[-1] == (today.replace(day=1), 75)
+    assert [m.day for m, _ in months] == [1] * 6 and months[0][0] < months[-1][0]
+    assert d.revenue_series("month")[-1] == (today.replace(day=1), 125_000_000)
 
 
 def test_empty_center_has_no_rate():
@@ -55,17 +59,12 @@ def test_empty_center_has_no_rate():
     assert d.overdue_total() == (0, 0)
 
 
-def test_money_is_formatted_in_whole_som():
-    assert d.format_uzs(125_000_000) == "1 250 000 UZS"
-    assert d.format_uzs(0) == "0 UZS"
-
-
 def test_dashboard_page_shows_the_figures(client, admin, center):
     client.force_login(admin)
     page = client.get("/admin/")
     assert page.status_code == 200
     html = page.content.decode()
-    for text in ("Lessons today", "75%", "1 250 000 UZS", "500 000 UZS", "Failed deliveries"):
+    for text in ("Lessons today", "75%", "1 250 000 so&#x27;m", "500 000 so&#x27;m", "Failed deliveries"):
         assert text in html
     assert str(center.group) in html  # today's lessons table
     assert "Attendance by week" in html and "Revenue by week" in html
