@@ -6,11 +6,12 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import FieldTextFilter, RangeDateTimeFilter
 from unfold.decorators import display
 
+from core.admin_perf import LargeTableMixin
 from modules.audit.models import AuditLog
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(ModelAdmin):
+class AuditLogAdmin(LargeTableMixin, ModelAdmin):
     """Read only, for everyone including superusers: entries are never added, changed or deleted here."""
 
     list_display = [

@@ -5,6 +5,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
 from core.admin_money import SomAdminMixin
+from core.admin_perf import LargeTableMixin, SharedChoicesMixin
 from modules.courses.models import (
     Branch,
     Course,
@@ -15,6 +16,15 @@ from modules.courses.models import (
     Membership,
     Room,
 )
+
+
+class RoomChoicesMixin:
+    """A room's label names its branch: the room options are read with their branches, in one query."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            kwargs.setdefault("queryset", Room.objects.select_related("branch"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Branch)
@@ -35,6 +45,7 @@ class CourseAdmin(SomAdminMixin, ModelAdmin):
 @admin.register(Room)
 class RoomAdmin(ModelAdmin):
     list_display = ["name", "branch", "capacity", "is_active"]
+    list_select_related = ["branch"]
     list_filter = ["branch", "is_active"]
     search_fields = ["name"]
 
@@ -51,24 +62,30 @@ class MembershipInline(TabularInline):
     model = Membership
     fk_name = "group"
     extra = 0
+    per_page = 10  # each row's student select reads its student: a page of rows, not the whole group
     autocomplete_fields = ["student"]
     fields = ["student", "joined_on", "left_on", "status", "discount_type", "discount_value"]
 
 
-class ScheduleInline(TabularInline):
+class ScheduleInline(SharedChoicesMixin, RoomChoicesMixin, TabularInline):
     model = LessonSchedule
     extra = 0
+    shared_choice_fields = ["room"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("group")  # each row's title names its group
+
     fields = ["weekday", "start_time", "duration_minutes", "room", "valid_from", "valid_to", "is_active"]
 
 
 @admin.register(Group)
-class GroupAdmin(SomAdminMixin, ModelAdmin):
+class GroupAdmin(LargeTableMixin, SomAdminMixin, RoomChoicesMixin, ModelAdmin):
     money_fields = ["monthly_price"]
     list_display = ["name", "course", "teacher", "branch", "room", "start_date", "end_date", "status_badge"]
     list_filter = ["status", "branch", "course"]
     search_fields = ["name", "course__name", "teacher__first_name", "teacher__last_name"]
     autocomplete_fields = ["teacher"]
-    list_select_related = ["course", "teacher", "branch", "room"]
+    list_select_related = ["course", "teacher", "branch", "room__branch"]
     inlines = [ScheduleInline, MembershipInline]
     actions = ["generate_lessons"]
 
@@ -99,7 +116,7 @@ class FreezeInline(TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ModelAdmin):
+class MembershipAdmin(LargeTableMixin, ModelAdmin):
     list_display = ["student", "group", "joined_on", "left_on", "status", "discount_type", "discount_value"]
     list_filter = ["status", "discount_type", "group__branch"]
     search_fields = ["student__first_name", "student__last_name", "student__phone", "group__name"]
@@ -110,7 +127,8 @@ class MembershipAdmin(ModelAdmin):
 
 
 @admin.register(LessonSchedule)
-class LessonScheduleAdmin(ModelAdmin):
+class LessonScheduleAdmin(RoomChoicesMixin, ModelAdmin):
+    raw_id_fields = ["group"]
     list_display = [
         "group",
         "weekday",
@@ -123,4 +141,4 @@ class LessonScheduleAdmin(ModelAdmin):
     ]
     list_filter = ["weekday", "is_active", "group__branch"]
     search_fields = ["group__name"]
-    list_select_related = ["group", "room"]
+    list_select_related = ["group", "room__branch"]

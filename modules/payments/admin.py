@@ -5,6 +5,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from core.admin_money import SomAdminMixin
+from core.admin_perf import LargeTableMixin
 from core.admin_readonly import ReadOnlyInline
 from core.exceptions import ApplicationError
 from modules.payments import services
@@ -46,7 +47,7 @@ class PaymeInline(SomAdminMixin, ReadOnlyInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(SomAdminMixin, ModelAdmin):
+class PaymentAdmin(LargeTableMixin, SomAdminMixin, ModelAdmin):
     money_fields = ["amount", "amount_paid"]
     list_display = [
         "id",
@@ -165,7 +166,7 @@ class PaymentAdmin(SomAdminMixin, ModelAdmin):
 
 
 @admin.register(PaymeTransaction)
-class PaymeTransactionAdmin(SomAdminMixin, ModelAdmin):
+class PaymeTransactionAdmin(LargeTableMixin, SomAdminMixin, ModelAdmin):
     money_fields = ["amount"]
     list_display = ["payme_id", "payment", "amount", "state", "reason", "payme_time", "created_at"]
     list_filter = ["state"]
@@ -186,7 +187,7 @@ class PaymeTransactionAdmin(SomAdminMixin, ModelAdmin):
 
 
 @admin.register(PaymentSchedule)
-class PaymentScheduleAdmin(SomAdminMixin, ModelAdmin):
+class PaymentScheduleAdmin(LargeTableMixin, SomAdminMixin, ModelAdmin):
     money_fields = ["amount"]
     list_display = ["id", "membership", "amount", "due_day", "active_from", "active_to", "is_active"]
     list_filter = ["is_active", "due_day"]

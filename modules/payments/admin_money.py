@@ -7,6 +7,7 @@ from django.contrib import admin
 from unfold.admin import ModelAdmin
 
 from core.admin_money import SomAdminMixin
+from core.admin_perf import LargeTableMixin
 from core.admin_readonly import ReadOnlyAdmin
 from modules.payments.click.models import ClickTransaction
 from modules.payments.fiscal_models import CourseFiscalProfile
@@ -21,7 +22,7 @@ class CourseFiscalProfileAdmin(ModelAdmin):
 
 
 @admin.register(PaymentRecord)
-class PaymentRecordAdmin(SomAdminMixin, ReadOnlyAdmin):
+class PaymentRecordAdmin(LargeTableMixin, SomAdminMixin, ReadOnlyAdmin):
     money_fields = ["amount"]
     list_display = [
         "receipt_number",
@@ -39,14 +40,14 @@ class PaymentRecordAdmin(SomAdminMixin, ReadOnlyAdmin):
 
 
 @admin.register(BalanceEntry)
-class BalanceEntryAdmin(SomAdminMixin, ReadOnlyAdmin):
+class BalanceEntryAdmin(LargeTableMixin, SomAdminMixin, ReadOnlyAdmin):
     money_fields = ["amount"]
     list_display = ["created_at", "student", "kind", "amount", "payment", "note"]
     list_filter = ["kind"]
 
 
 @admin.register(StudentBalance)
-class StudentBalanceAdmin(SomAdminMixin, ReadOnlyAdmin):
+class StudentBalanceAdmin(LargeTableMixin, SomAdminMixin, ReadOnlyAdmin):
     money_fields = ["balance"]
     list_display = ["student", "balance", "updated_at"]
 
