@@ -124,3 +124,54 @@ class SomAdminMixin:
             if shown not in out:
                 out.append(shown)
         return out
+
+
+class SomWhenForm(forms.ModelForm):
+    """A model form with fields that hold tiyin only when another field says so (a fixed discount,
+    a percent otherwise): typed and shown in so'm then, as a plain number else. Subclasses set
+    `som_when = {field: predicate}`; the predicate reads the form's values (initial or cleaned) and
+    `som_when_help = {field: text}` replaces the model's help text, which speaks of tiyin."""
+
+    som_when: dict = {}
+    som_when_help: dict = {}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, is_money in self.som_when.items():
+            if name not in self.fields:
+                continue
+            model_field = self.fields[name]
+            self.fields[name] = forms.CharField(
+                label=model_field.label,
+                required=model_field.required,
+                help_text=self.som_when_help.get(name, ""),
+            )
+            value = self.initial.get(name)
+            if isinstance(value, int):
+                self.initial[name] = som_digits(value) if is_money(self.initial) else str(value)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, is_money in self.som_when.items():
+            raw = cleaned.get(name)
+            if raw in (None, ""):
+                continue
+            try:
+                cleaned[name] = parse_som(raw) if is_money(cleaned) else int(str(raw).strip())
+            except ValueError:
+                self.add_error(name, SomFormField.default_error_messages["invalid"])
+        return cleaned
+
+
+def som_when_column(name: str, is_money, label, other: str = "{}"):
+    """A column showing `name` in so'm when `is_money(obj)`, else through the `other` format."""
+
+    def show(obj) -> str:
+        value = getattr(obj, name)
+        if value is None:
+            return EMPTY
+        return format_amount(value) if is_money(obj) else other.format(value)
+
+    show.short_description = capfirst(label)
+    show.admin_order_field = name
+    return show

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
-from core.admin_money import SomAdminMixin
+from core.admin_money import SomAdminMixin, SomWhenForm, som_when_column
 from core.admin_perf import LargeTableMixin, SharedChoicesMixin
 from modules.courses.models import (
     Branch,
@@ -58,8 +59,31 @@ class HolidayAdmin(ModelAdmin):
     date_hierarchy = "start_date"
 
 
+def _fixed_discount(values) -> bool:
+    return _value(values, "discount_type") == Membership.DiscountType.FIXED
+
+
+def _value(values, name: str):
+    return values.get(name) if isinstance(values, dict) else getattr(values, name)
+
+
+class MembershipForm(SomWhenForm):
+    """A fixed discount is typed in so'm, a percent discount as its number."""
+
+    som_when = {"discount_value": _fixed_discount}
+    som_when_help = {"discount_value": _("percent (0-100), or so'm for a fixed discount")}
+
+    class Meta:
+        model = Membership
+        fields = "__all__"
+
+
+discount_column = som_when_column("discount_value", _fixed_discount, "discount", other="{} %")
+
+
 class MembershipInline(TabularInline):
     model = Membership
+    form = MembershipForm
     fk_name = "group"
     extra = 0
     per_page = 10  # each row's student select reads its student: a page of rows, not the whole group
@@ -117,13 +141,18 @@ class FreezeInline(TabularInline):
 
 @admin.register(Membership)
 class MembershipAdmin(LargeTableMixin, ModelAdmin):
-    list_display = ["student", "group", "joined_on", "left_on", "status", "discount_type", "discount_value"]
+    form = MembershipForm
+    list_display = ["student", "group", "joined_on", "left_on", "status", "discount_type", "discount"]
     list_filter = ["status", "discount_type", "group__branch"]
     search_fields = ["student__first_name", "student__last_name", "student__phone", "group__name"]
     autocomplete_fields = ["student"]
     raw_id_fields = ["group", "moved_from"]
     list_select_related = ["student", "group"]
     inlines = [FreezeInline]
+
+    @display(description="discount", ordering="discount_value")
+    def discount(self, obj: Membership) -> str:
+        return discount_column(obj)
 
 
 @admin.register(LessonSchedule)

