@@ -128,3 +128,18 @@ def test_a_fixed_discount_is_typed_in_so_m_and_a_percent_as_a_number(client, adm
     answer = client.post(f"/admin/courses/membership/{fixed.pk}/change/", data)
     assert answer.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", answer.content.decode(), re.S)
     assert Membership.objects.get(pk=fixed.pk).discount_value == 7_500_000
+
+
+@pytest.mark.django_db
+def test_an_audited_change_of_an_amount_reads_in_so_m(client, admin):
+    from modules.audit.models import AuditLog
+
+    entry = AuditLog.objects.create(
+        action="update",
+        object_type="payments.payment",
+        object_id="1",
+        changes={"amount": [60_000_000, 50_000_000], "description": ["a", "b"]},
+    )
+    client.force_login(admin)
+    page = _text(client.get(f"/admin/audit/auditlog/{entry.pk}/change/"))
+    assert "600 000 so'm" in page and "500 000 so'm" in page and "60000000" not in page
