@@ -18,6 +18,8 @@ class LargeTableMixin:
     paginator = InfinitePaginator
     show_full_result_count = False
     list_per_page = 50  # rendering a row costs more than reading it: 50 keep a page well in budget
+    # there is no total to offer "select all N" with; actions apply to the rows on the page
+    list_disable_select_all = True
 
 
 class SharedChoicesMixin:
