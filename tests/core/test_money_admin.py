@@ -143,3 +143,22 @@ def test_an_audited_change_of_an_amount_reads_in_so_m(client, admin):
     client.force_login(admin)
     page = _text(client.get(f"/admin/audit/auditlog/{entry.pk}/change/"))
     assert "600 000 so'm" in page and "500 000 so'm" in page and "60000000" not in page
+
+
+@pytest.mark.django_db
+def test_a_pay_rate_is_typed_in_so_m_and_a_revenue_share_in_basis_points(client, admin, teacher):
+    from datetime import date
+
+    from modules.payroll.models import PayRate
+
+    per_lesson = PayRate.objects.create(
+        teacher=teacher, kind="per_lesson", amount=15_000_000, active_from=date(2026, 1, 1)
+    )
+    share = PayRate.objects.create(
+        teacher=teacher, kind="revenue_percent", amount=2500, active_from=date(2026, 1, 1)
+    )
+    client.force_login(admin)
+    assert 'value="150 000"' in _text(client.get(f"/admin/payroll/payrate/{per_lesson.pk}/change/"))
+    assert 'value="2500"' in _text(client.get(f"/admin/payroll/payrate/{share.pk}/change/"))
+    listing = _text(client.get("/admin/payroll/payrate/"))
+    assert "150 000 so'm" in listing and "2500 bp" in listing and "15000000" not in listing
