@@ -6,6 +6,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from core.admin_perf import LargeTableMixin
 from modules.accounts.models import Guardianship, User
 
 
@@ -31,7 +32,7 @@ class MarkazUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
+class UserAdmin(LargeTableMixin, BaseUserAdmin, ModelAdmin):
     form = MarkazUserChangeForm
     add_form = MarkazUserCreationForm
     change_password_form = AdminPasswordChangeForm

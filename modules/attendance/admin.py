@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from unfold.admin import ModelAdmin, TabularInline
 
+from core.admin_perf import LargeTableMixin
 from modules.attendance.models import AttendanceChange, AttendanceRecord
 
 
@@ -18,7 +19,7 @@ class AttendanceChangeInline(TabularInline):
 
 
 @admin.register(AttendanceRecord)
-class AttendanceRecordAdmin(ModelAdmin):
+class AttendanceRecordAdmin(LargeTableMixin, ModelAdmin):
     """Read-mostly: changes go through the API (edit window, roster, history, signals)."""
 
     list_display = ["lesson", "student", "status", "marked_by", "marked_at"]
@@ -34,10 +35,10 @@ class AttendanceRecordAdmin(ModelAdmin):
         "note",
         "marked_by",
         "marked_at",
+        "made_up_by",  # a select of every lesson otherwise; set by the make-up service
         "created_at",
         "updated_at",
     ]
-    date_hierarchy = "marked_at"
     inlines = [AttendanceChangeInline]
 
     def has_add_permission(self, request):
@@ -48,7 +49,7 @@ class AttendanceRecordAdmin(ModelAdmin):
 
 
 @admin.register(AttendanceChange)
-class AttendanceChangeAdmin(ModelAdmin):
+class AttendanceChangeAdmin(LargeTableMixin, ModelAdmin):
     list_display = ["record", "before_status", "after_status", "actor", "source", "created_at"]
     list_filter = ["source", "after_status", "created_at"]
     search_fields = ["record__student__first_name", "record__student__last_name", "record__student__phone"]

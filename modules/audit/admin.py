@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import FieldTextFilter, RangeDateTimeFilter
 from unfold.decorators import display
 
+from core.admin_perf import LargeTableMixin
+from core.money import format_amount
 from modules.audit.models import AuditLog
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(ModelAdmin):
+class AuditLogAdmin(LargeTableMixin, ModelAdmin):
     """Read only, for everyone including superusers: entries are never added, changed or deleted here."""
 
     list_display = [
@@ -76,10 +79,11 @@ class AuditLogAdmin(ModelAdmin):
     def changes_table(self, obj: AuditLog) -> str:
         if not obj.changes:
             return "—"
+        money = _money_fields(obj.object_type)
         rows = format_html_join(
             "",
             "<tr><td class='pr-4 font-semibold'>{}</td><td class='pr-4'>{}</td><td>{}</td></tr>",
-            ((name, *_pair(value)) for name, value in obj.changes.items()),
+            ((name, *_pair(value, name in money)) for name, value in obj.changes.items()),
         )
         return format_html(
             "<table><thead><tr><th class='pr-4 text-left'>field</th><th class='pr-4 text-left'>before</th>"
@@ -88,7 +92,21 @@ class AuditLogAdmin(ModelAdmin):
         )
 
 
-def _pair(value) -> tuple[str, str]:
+def _money_fields(object_type: str) -> set[str]:
+    """The tiyin fields of the audited model, as its own admin names them (core.admin_money)."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return set()
+    return set(getattr(admin.site._registry.get(model), "money_fields", ()))
+
+
+def _pair(value, money: bool = False) -> tuple[str, str]:
+    shown = _som if money else str
     if isinstance(value, list) and len(value) == 2:
-        return str(value[0]), str(value[1])
-    return "", str(value)
+        return shown(value[0]), shown(value[1])
+    return "", shown(value)
+
+
+def _som(value) -> str:
+    return format_amount(value) if isinstance(value, int) and not isinstance(value, bool) else str(value)

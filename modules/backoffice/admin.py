@@ -1,13 +1,17 @@
-"""The admin dashboard (Unfold's DASHBOARD_CALLBACK): KPI cards, today's lessons, attendance and
-revenue charts, each linking to the filtered list an administrator acts on."""
+"""The admin dashboard (Unfold's DASHBOARD_CALLBACK): KPI cards for the chosen period (this week or
+this month), attendance and revenue charts with their values, today's lessons, and the two lists an
+administrator works through: debtors (call, remind) and today's absences (call)."""
 
 from __future__ import annotations
 
 import json
 
+from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
+from core.money import SOM, TIYIN_PER_SOM, format_amount
 from modules.backoffice import dashboard as d
 from modules.center.selectors import get_system_settings
 
@@ -18,46 +22,47 @@ def _changelist(model_label: str, **query) -> str:
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def _kpis(today) -> list[dict]:
-    week_rate = d.attendance_rate(d.week_period(today))
-    month = d.month_period(today)
+def _kpis(today, period: str) -> list[dict]:
+    span = d.current_period(period, today)
+    rate = d.attendance_rate(span)
     overdue_tiyin, overdue_count = d.overdue_total()
+    this = _("this month") if period == "month" else _("this week")
     return [
         {
-            "title": "Lessons today",
+            "title": _("Lessons today"),
             "value": d.lessons_today_count(),
-            "footer": "not cancelled",
+            "footer": _("not cancelled"),
             "href": _changelist("lessons.lesson", starts_at__date=today.isoformat()),
         },
         {
-            "title": "Attendance this week",
-            "value": "—" if week_rate is None else f"{week_rate}%",
-            "footer": "present or late, of students marked",
+            "title": _("Attendance, %(period)s") % {"period": this},
+            "value": "—" if rate is None else f"{rate}%",
+            "footer": _("present or late, of students marked"),
         },
         {
-            "title": "Revenue this month",
-            "value": d.format_uzs(d.revenue(month)),
-            "footer": f"paid since {month.start:%d %b}",
+            "title": _("Revenue, %(period)s") % {"period": this},
+            "value": format_amount(d.revenue(span)),
+            "footer": _("paid since %(day)s") % {"day": f"{span.start:%d.%m.%Y}"},
             "href": _changelist("payments.payment", status__exact="paid"),
         },
         {
-            "title": "Overdue",
-            "value": d.format_uzs(overdue_tiyin),
-            "footer": f"{overdue_count} invoice(s) past due",
+            "title": _("Overdue"),
+            "value": format_amount(overdue_tiyin),
+            "footer": _("%(count)s invoice(s) past due") % {"count": overdue_count},
             "href": _changelist("payments.payment", status__exact="overdue"),
         },
         {
-            "title": "Awaiting review",
+            "title": _("Awaiting review"),
             "value": d.submissions_awaiting_review(),
-            "footer": "current homework submissions",
+            "footer": _("current homework submissions"),
             "href": _changelist(
                 "homework.submission", is_current__exact=1, status__in=",".join(d.AWAITING_REVIEW)
             ),
         },
         {
-            "title": "Failed deliveries",
+            "title": _("Failed deliveries"),
             "value": d.failed_deliveries(),
-            "footer": "last 7 days",
+            "footer": _("last 7 days"),
             "href": _changelist("notifications.notificationlog", status__exact="failed"),
         },
     ]
@@ -65,7 +70,6 @@ def _kpis(today) -> list[dict]:
 
 def _lessons_table() -> dict:
     zone = d.center_zone()
-    lessons = d.lessons_today(limit=12)
     rows = [
         [
             f"{lesson.starts_at.astimezone(zone):%H:%M}–{lesson.ends_at.astimezone(zone):%H:%M}",
@@ -76,32 +80,131 @@ def _lessons_table() -> dict:
             lesson.room.name if lesson.room else "—",
             lesson.get_status_display(),
         ]
-        for lesson in lessons
+        for lesson in d.lessons_today(limit=12)
     ]
-    return {"headers": ["Time", "Group", "Teacher", "Room", "Status"], "rows": rows}
+    return {"headers": [_("Time"), _("Group"), _("Teacher"), _("Room"), _("Status")], "rows": rows}
 
 
-def _chart(label: str, points: list, color: str) -> str:
+def _calls(*phones: str):
+    """tel: links, one per phone: a click on a phone or desk app starts the call."""
+    return format_html_join(
+        " ", '<a class="text-primary-600" href="tel:{}">{}</a>', ((p, p) for p in phones if p)
+    )
+
+
+def _remind_button(request, student_id: int):
+    return format_html(
+        '<form method="post" action="{}" class="inline">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="student" value="{}">'
+        '<button type="submit" class="text-primary-600 font-semibold">{}</button></form>',
+        reverse("backoffice_remind_debtor"),
+        get_token(request),
+        student_id,
+        _("Remind"),
+    )
+
+
+def _debtors_table(request) -> dict:
+    rows = [
+        [
+            format_html(
+                '<a href="{}">{}</a>',
+                _changelist("payments.payment", student__id__exact=debtor.student.pk),
+                debtor.student.full_name,
+            ),
+            format_amount(debtor.owed),
+            f"{debtor.invoices}",
+            f"{debtor.oldest_due:%d.%m.%Y}",
+            _calls(debtor.student.phone, *debtor.guardian_phones),
+            _remind_button(request, debtor.student.pk),
+        ]
+        for debtor in d.debtors(limit=10)
+    ]
+    headers = [_("Student"), _("Owed"), _("Invoices"), _("Due since"), _("Call"), _("Remind")]
+    return {"headers": headers, "rows": rows}
+
+
+def _absences_table() -> dict:
+    records = d.absences_today(limit=20)
+    phones = d.guardian_phones({r.student_id for r in records})
+    zone = d.center_zone()
+    rows = [
+        [
+            f"{record.lesson.starts_at.astimezone(zone):%H:%M}",
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:attendance_attendancerecord_change", args=[record.pk]),
+                record.student.full_name,
+            ),
+            str(record.lesson.group),
+            _calls(record.student.phone, *phones.get(record.student_id, ())),
+        ]
+        for record in records
+    ]
+    return {"headers": [_("Lesson"), _("Student"), _("Group"), _("Call")], "rows": rows}
+
+
+def _label(start, period: str) -> str:
+    return f"{start:%m.%Y}" if period == "month" else f"{start:%d.%m}"
+
+
+def _chart(label: str, points: list, shown, *, suffix: str, color: str) -> str:
+    """A bar chart whose x labels carry each bar's value on a second line, y axis with its unit."""
     return json.dumps(
         {
-            "labels": [f"{week:%d %b}" for week, _ in points],
+            "labels": [[start_label, shown(value)] for start_label, value in points],
             "datasets": [
-                {"label": label, "data": [value or 0 for _, value in points], "backgroundColor": color}
+                {
+                    "label": label,
+                    "data": [value or 0 for _, value in points],
+                    "backgroundColor": color,
+                    "displayYAxis": True,
+                    "suffixYAxis": suffix,
+                }
             ],
         }
     )
 
 
+def _charts(period: str) -> dict:
+    attendance = [(_label(s, period), v) for s, v in d.attendance_series(period)]
+    revenue = [(_label(s, period), t // TIYIN_PER_SOM) for s, t in d.revenue_series(period)]
+    return {
+        "attendance_chart": _chart(
+            _("Attendance, %"),
+            attendance,
+            lambda v: "—" if v is None else f"{v}%",
+            suffix="%",
+            color="var(--color-primary-500)",
+        ),
+        "revenue_chart": _chart(
+            _("Revenue, so'm"),
+            revenue,
+            lambda v: format_amount(v * TIYIN_PER_SOM),
+            suffix=SOM,
+            color="var(--color-primary-700)",
+        ),
+    }
+
+
+def _period(request) -> str:
+    chosen = request.GET.get("period")
+    return chosen if chosen in d.PERIODS else "week"
+
+
 def dashboard_callback(request, context):
     today = d.center_today()
+    period = _period(request)
     context.update(
         {
-            "kpis": _kpis(today),
+            "period": period,
+            "periods": [("week", _("Week")), ("month", _("Month"))],
+            "kpis": _kpis(today, period),
             "lessons_table": _lessons_table(),
-            "attendance_chart": _chart("Attendance, %", d.attendance_by_week(), "var(--color-primary-500)"),
-            "revenue_chart": _chart(
-                "Revenue, UZS", [(w, t // 100) for w, t in d.revenue_by_week()], "var(--color-primary-700)"
-            ),
+            "debtors_table": _debtors_table(request),
+            "absences_table": _absences_table(),
+            **_charts(period),
             "center_name": get_system_settings().center_name,
         }
     )

@@ -1,15 +1,17 @@
 """The admin dashboard's figures, one small function each, read from the modules' models. Days,
-weeks (Monday first) and months are the center's, in its time zone."""
+weeks (Monday first) and months are the center's, in its time zone. A chart covers the last
+SERIES_LENGTH weeks or months (the dashboard's period switch)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, F, Min, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
+from modules.accounts.models import Guardianship, User
 from modules.attendance.models import AttendanceRecord
 from modules.center.selectors import center_zone
 from modules.homework.models import Submission
@@ -20,6 +22,8 @@ from modules.payments.models import Payment
 ATTENDED = (AttendanceRecord.Status.PRESENT, AttendanceRecord.Status.LATE)
 AWAITING_REVIEW = (Submission.Status.SUBMITTED, Submission.Status.TRANSCRIBED, Submission.Status.SCORED)
 FAILED_WINDOW = timedelta(days=7)
+PERIODS = ("week", "month")
+SERIES_LENGTH = {"week": 8, "month": 6}
 
 
 @dataclass(frozen=True)
@@ -51,9 +55,23 @@ def month_period(day: date) -> Period:
     return Period(_at_midnight(first), _at_midnight(following))
 
 
-def format_uzs(tiyin: int) -> str:
-    """Whole som with thin groups: 125000000 tiyin -> "1 250 000 UZS" (integers only, no floats)."""
-    return f"{tiyin // 100:,}".replace(",", " ") + " UZS"
+def current_period(name: str, day: date) -> Period:
+    return month_period(day) if name == "month" else week_period(day)
+
+
+def _period_starts(name: str) -> list[date]:
+    """The first days of the last SERIES_LENGTH weeks or months, oldest first, the current one last."""
+    current = current_period(name, center_today()).start.date()
+    if name == "week":
+        return [current - timedelta(weeks=n) for n in reversed(range(SERIES_LENGTH["week"]))]
+    starts = [current]
+    while len(starts) < SERIES_LENGTH["month"]:
+        starts.insert(0, (starts[0] - timedelta(days=1)).replace(day=1))
+    return starts
+
+
+def _trunc(name: str, field: str):
+    return (TruncMonth if name == "month" else TruncWeek)(field, tzinfo=center_zone())
 
 
 # --- lessons ----------------------------------------------------------------------------------------
@@ -91,17 +109,32 @@ def attendance_rate(span: Period) -> int | None:
     return round(100 * counts["came"] / counts["total"])
 
 
-def attendance_by_week(weeks: int = 8) -> list[tuple[date, int | None]]:
-    first = week_period(center_today()).start - timedelta(weeks=weeks - 1)
+def attendance_series(period: str = "week") -> list[tuple[date, int | None]]:
+    """Attendance rate per week or month (None where nothing was marked)."""
+    starts = _period_starts(period)
     rows = (
-        AttendanceRecord.objects.filter(lesson__starts_at__gte=first)
+        AttendanceRecord.objects.filter(lesson__starts_at__gte=_at_midnight(starts[0]))
         .exclude(status=AttendanceRecord.Status.EXCUSED)
-        .annotate(week=TruncWeek("lesson__starts_at", tzinfo=center_zone()))
-        .values("week")
+        .annotate(start=_trunc(period, "lesson__starts_at"))
+        .values("start")
         .annotate(total=Count("id"), came=Count("id", filter=Q(status__in=ATTENDED)))
     )
-    by_week = {r["week"].date(): round(100 * r["came"] / r["total"]) for r in rows if r["total"]}
-    return [(day, by_week.get(day)) for day in _weeks_from(first.date(), weeks)]
+    by_start = {r["start"].date(): round(100 * r["came"] / r["total"]) for r in rows if r["total"]}
+    return [(day, by_start.get(day)) for day in starts]
+
+
+def absences_today(limit: int = 20) -> list[AttendanceRecord]:
+    """Students marked absent from today's lessons, earliest lesson first (excused ones left out)."""
+    span = day_period(center_today())
+    return list(
+        AttendanceRecord.objects.filter(
+            status=AttendanceRecord.Status.ABSENT,
+            lesson__starts_at__gte=span.start,
+            lesson__starts_at__lt=span.end,
+        )
+        .select_related("student", "lesson__group")
+        .order_by("lesson__starts_at", "student__last_name", "id")[:limit]
+    )
 
 
 # --- payments -----------------------------------------------------------------------------------
@@ -115,24 +148,67 @@ def revenue(span: Period) -> int:
     return total or 0
 
 
-def overdue_total() -> tuple[int, int]:
-    """(tiyin, invoices) owed past their due date, whether or not the overdue job has run yet."""
-    row = Payment.objects.filter(
+def overdue_invoices():
+    """Invoices owed past their due date, whether or not the overdue job has run yet."""
+    return Payment.objects.filter(
         Q(status=Payment.Status.OVERDUE) | Q(status=Payment.Status.PENDING, due_date__lt=center_today())
-    ).aggregate(s=Sum("amount"), n=Count("id"))
+    )
+
+
+def overdue_total() -> tuple[int, int]:
+    """(tiyin still owed, invoices) past their due date."""
+    row = overdue_invoices().aggregate(s=Sum(F("amount") - F("amount_paid")), n=Count("id"))
     return row["s"] or 0, row["n"]
 
 
-def revenue_by_week(weeks: int = 8) -> list[tuple[date, int]]:
-    first = week_period(center_today()).start - timedelta(weeks=weeks - 1)
+@dataclass(frozen=True)
+class Debtor:
+    student: User
+    owed: int  # tiyin
+    invoices: int
+    oldest_due: date
+    guardian_phones: tuple[str, ...]
+
+
+def debtors(limit: int = 10) -> list[Debtor]:
+    """The students who owe most past due, with the phones to call them and their parents on."""
+    rows = list(
+        overdue_invoices()
+        .values("student_id")
+        .annotate(owed=Sum(F("amount") - F("amount_paid")), invoices=Count("id"), oldest=Min("due_date"))
+        .order_by("-owed", "student_id")[:limit]
+    )
+    ids = [r["student_id"] for r in rows]
+    students = User.objects.in_bulk(ids)
+    phones = guardian_phones(ids)
+    return [
+        Debtor(
+            students[r["student_id"]], r["owed"], r["invoices"], r["oldest"], phones.get(r["student_id"], ())
+        )
+        for r in rows
+    ]
+
+
+def guardian_phones(student_ids) -> dict[int, tuple[str, ...]]:
+    found: dict[int, list[str]] = {}
+    for student_id, phone in Guardianship.objects.filter(student_id__in=list(student_ids)).values_list(
+        "student_id", "parent__phone"
+    ):
+        found.setdefault(student_id, []).append(phone)
+    return {student_id: tuple(sorted(p)) for student_id, p in found.items()}
+
+
+def revenue_series(period: str = "week") -> list[tuple[date, int]]:
+    """Tiyin received per week or month."""
+    starts = _period_starts(period)
     rows = (
-        Payment.objects.filter(status=Payment.Status.PAID, paid_at__gte=first)
-        .annotate(week=TruncWeek("paid_at", tzinfo=center_zone()))
-        .values("week")
+        Payment.objects.filter(status=Payment.Status.PAID, paid_at__gte=_at_midnight(starts[0]))
+        .annotate(start=_trunc(period, "paid_at"))
+        .values("start")
         .annotate(total=Sum("amount"))
     )
-    by_week = {r["week"].date(): r["total"] for r in rows}
-    return [(day, by_week.get(day, 0)) for day in _weeks_from(first.date(), weeks)]
+    by_start = {r["start"].date(): r["total"] for r in rows}
+    return [(day, by_start.get(day, 0)) for day in starts]
 
 
 # --- homework and notifications -----------------------------------------------------------------
@@ -146,7 +222,3 @@ def failed_deliveries(window: timedelta = FAILED_WINDOW) -> int:
     """External deliveries (Telegram, SMS, email) that failed for good in the last week."""
     since = timezone.now() - window
     return NotificationLog.objects.filter(status=NotificationLog.Status.FAILED, created_at__gte=since).count()
-
-
-def _weeks_from(monday: date, weeks: int) -> list[date]:
-    return [monday + timedelta(weeks=i) for i in range(weeks)]

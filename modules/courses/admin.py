@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
+from core.admin_money import SomAdminMixin, SomWhenForm, som_when_column
+from core.admin_perf import LargeTableMixin, SharedChoicesMixin
 from modules.courses.models import (
     Branch,
     Course,
@@ -16,6 +19,15 @@ from modules.courses.models import (
 )
 
 
+class RoomChoicesMixin:
+    """A room's label names its branch: the room options are read with their branches, in one query."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            kwargs.setdefault("queryset", Room.objects.select_related("branch"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Branch)
 class BranchAdmin(ModelAdmin):
     list_display = ["name", "address", "phone", "is_active"]
@@ -24,7 +36,8 @@ class BranchAdmin(ModelAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(ModelAdmin):
+class CourseAdmin(SomAdminMixin, ModelAdmin):
+    money_fields = ["monthly_price"]
     list_display = ["name", "level", "language", "monthly_price", "lesson_duration_minutes", "is_active"]
     list_filter = ["is_active", "language", "level"]
     search_fields = ["name", "description"]
@@ -33,6 +46,7 @@ class CourseAdmin(ModelAdmin):
 @admin.register(Room)
 class RoomAdmin(ModelAdmin):
     list_display = ["name", "branch", "capacity", "is_active"]
+    list_select_related = ["branch"]
     list_filter = ["branch", "is_active"]
     search_fields = ["name"]
 
@@ -45,27 +59,57 @@ class HolidayAdmin(ModelAdmin):
     date_hierarchy = "start_date"
 
 
+def _fixed_discount(values) -> bool:
+    return _value(values, "discount_type") == Membership.DiscountType.FIXED
+
+
+def _value(values, name: str):
+    return values.get(name) if isinstance(values, dict) else getattr(values, name)
+
+
+class MembershipForm(SomWhenForm):
+    """A fixed discount is typed in so'm, a percent discount as its number."""
+
+    som_when = {"discount_value": _fixed_discount}
+    som_when_help = {"discount_value": _("percent (0-100), or so'm for a fixed discount")}
+
+    class Meta:
+        model = Membership
+        fields = "__all__"
+
+
+discount_column = som_when_column("discount_value", _fixed_discount, "discount", other="{} %")
+
+
 class MembershipInline(TabularInline):
     model = Membership
+    form = MembershipForm
     fk_name = "group"
     extra = 0
+    per_page = 10  # each row's student select reads its student: a page of rows, not the whole group
     autocomplete_fields = ["student"]
     fields = ["student", "joined_on", "left_on", "status", "discount_type", "discount_value"]
 
 
-class ScheduleInline(TabularInline):
+class ScheduleInline(SharedChoicesMixin, RoomChoicesMixin, TabularInline):
     model = LessonSchedule
     extra = 0
+    shared_choice_fields = ["room"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("group")  # each row's title names its group
+
     fields = ["weekday", "start_time", "duration_minutes", "room", "valid_from", "valid_to", "is_active"]
 
 
 @admin.register(Group)
-class GroupAdmin(ModelAdmin):
+class GroupAdmin(LargeTableMixin, SomAdminMixin, RoomChoicesMixin, ModelAdmin):
+    money_fields = ["monthly_price"]
     list_display = ["name", "course", "teacher", "branch", "room", "start_date", "end_date", "status_badge"]
     list_filter = ["status", "branch", "course"]
     search_fields = ["name", "course__name", "teacher__first_name", "teacher__last_name"]
     autocomplete_fields = ["teacher"]
-    list_select_related = ["course", "teacher", "branch", "room"]
+    list_select_related = ["course", "teacher", "branch", "room__branch"]
     inlines = [ScheduleInline, MembershipInline]
     actions = ["generate_lessons"]
 
@@ -96,8 +140,9 @@ class FreezeInline(TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ModelAdmin):
-    list_display = ["student", "group", "joined_on", "left_on", "status", "discount_type", "discount_value"]
+class MembershipAdmin(LargeTableMixin, ModelAdmin):
+    form = MembershipForm
+    list_display = ["student", "group", "joined_on", "left_on", "status", "discount_type", "discount"]
     list_filter = ["status", "discount_type", "group__branch"]
     search_fields = ["student__first_name", "student__last_name", "student__phone", "group__name"]
     autocomplete_fields = ["student"]
@@ -105,9 +150,14 @@ class MembershipAdmin(ModelAdmin):
     list_select_related = ["student", "group"]
     inlines = [FreezeInline]
 
+    @display(description="discount", ordering="discount_value")
+    def discount(self, obj: Membership) -> str:
+        return discount_column(obj)
+
 
 @admin.register(LessonSchedule)
-class LessonScheduleAdmin(ModelAdmin):
+class LessonScheduleAdmin(RoomChoicesMixin, ModelAdmin):
+    raw_id_fields = ["group"]
     list_display = [
         "group",
         "weekday",
@@ -120,4 +170,4 @@ class LessonScheduleAdmin(ModelAdmin):
     ]
     list_filter = ["weekday", "is_active", "group__branch"]
     search_fields = ["group__name"]
-    list_select_related = ["group", "room"]
+    list_select_related = ["group", "room__branch"]

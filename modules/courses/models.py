@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.dates import WEEKDAYS
 
 from core.models import TimeStamped
 
@@ -139,7 +140,7 @@ class Membership(TimeStamped):
     class DiscountType(models.TextChoices):
         NONE = "none", "None"
         PERCENT = "percent", "Percent"
-        FIXED = "fixed", "Fixed (tiyin)"
+        FIXED = "fixed", "Fixed amount"
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     student = models.ForeignKey(
@@ -197,7 +198,7 @@ class LessonSchedule(TimeStamped):
     """A weekly slot of a group: weekday (0 = Monday) and local start time in the center's zone."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="schedules")
-    weekday = models.PositiveSmallIntegerField()
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)  # 0 = Monday; shown by its name
     start_time = models.TimeField()
     duration_minutes = models.PositiveSmallIntegerField()
     room = models.ForeignKey(
@@ -224,4 +225,4 @@ class LessonSchedule(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.group} weekday {self.weekday} {self.start_time}"
+        return f"{self.group} {self.get_weekday_display()} {str(self.start_time)[:5]}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
+from core.admin_perf import LargeTableMixin
 from core.exceptions import ApplicationError
 from modules.crm import selectors
 from modules.crm.models import Lead, LeadEvent, TrialReminder
@@ -37,9 +38,9 @@ class LeadEventInline(TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(ModelAdmin):
+class LeadAdmin(LargeTableMixin, ModelAdmin):
     list_display = ["__str__", "source", "status_badge", "assignee", "course", "branch", "created_at"]
-    list_filter = ["status", "assignee", "source", "branch", "course"]
+    list_filter = ["status", ("assignee", admin.RelatedOnlyFieldListFilter), "source", "branch", "course"]
     search_fields = ["first_name", "last_name", "phone", "email"]
     list_select_related = ["assignee", "course", "branch"]
     raw_id_fields = ["assignee", "course", "branch", "student", "membership"]
@@ -92,7 +93,7 @@ class LeadAdmin(ModelAdmin):
 
 
 @admin.register(LeadEvent)
-class LeadEventAdmin(ModelAdmin):
+class LeadEventAdmin(LargeTableMixin, ModelAdmin):
     list_display = ["lead", "kind", "from_status", "to_status", "actor", "created_at"]
     list_filter = ["kind", "created_at"]
     search_fields = ["lead__first_name", "lead__last_name", "lead__phone", "note"]

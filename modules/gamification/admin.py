@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
+from core.admin_perf import LargeTableMixin
 from core.admin_readonly import ReadOnlyAdmin
 from core.exceptions import ApplicationError
 from modules.gamification import services
@@ -14,7 +15,7 @@ from modules.gamification.models import CoinTransaction, Redemption, Reward, Stu
 
 
 @admin.register(CoinTransaction)
-class CoinTransactionAdmin(ReadOnlyAdmin):
+class CoinTransactionAdmin(LargeTableMixin, ReadOnlyAdmin):
     list_display = [
         "created_at",
         "student",
@@ -28,7 +29,6 @@ class CoinTransactionAdmin(ReadOnlyAdmin):
     list_filter = ["reason", "source_type", ("created_at", admin.DateFieldListFilter), "group"]
     search_fields = ["student__first_name", "student__last_name", "student__phone", "note", "idempotency_key"]
     list_select_related = ["student", "group", "created_by"]
-    date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
 
     @display(description="Amount", ordering="amount", label={"plus": "success", "minus": "danger"})
@@ -41,7 +41,7 @@ class CoinTransactionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StudentCoin)
-class StudentCoinAdmin(ReadOnlyAdmin):
+class StudentCoinAdmin(LargeTableMixin, ReadOnlyAdmin):
     list_display = ["student", "balance", "updated_at"]
     search_fields = ["student__first_name", "student__last_name", "student__phone"]
     list_select_related = ["student"]
@@ -49,7 +49,7 @@ class StudentCoinAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StudentAchievement)
-class StudentAchievementAdmin(ReadOnlyAdmin):
+class StudentAchievementAdmin(LargeTableMixin, ReadOnlyAdmin):
     list_display = ["awarded_at", "student", "code", "period", "group"]
     list_filter = ["code"]
     search_fields = ["student__first_name", "student__last_name"]

@@ -4,13 +4,14 @@ from django.contrib import admin, messages
 from unfold.admin import ModelAdmin, StackedInline
 from unfold.decorators import action, display
 
+from core.admin_perf import LargeTableMixin
 from core.exceptions import ApplicationError
 from modules.homework import services
 from modules.homework.models import DeadlineReminder, Homework, HomeworkTranscript, Submission
 
 
 @admin.register(Homework)
-class HomeworkAdmin(ModelAdmin):
+class HomeworkAdmin(LargeTableMixin, ModelAdmin):
     list_display = ["title", "group", "kind", "due_at", "max_score", "accepts_late", "created_by"]
     list_filter = ["kind", "accepts_late", "group"]
     search_fields = ["title", "instructions", "group__name"]
@@ -41,7 +42,7 @@ class TranscriptInline(StackedInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ModelAdmin):
+class SubmissionAdmin(LargeTableMixin, ModelAdmin):
     list_display = [
         "id",
         "homework",
@@ -119,7 +120,7 @@ class SubmissionAdmin(ModelAdmin):
 
 
 @admin.register(DeadlineReminder)
-class DeadlineReminderAdmin(ModelAdmin):
+class DeadlineReminderAdmin(LargeTableMixin, ModelAdmin):
     list_display = ["homework", "student", "kind", "sent_at"]
     list_filter = ["kind"]
     list_select_related = ["homework", "student"]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
+from core.admin_perf import LargeTableMixin
 from modules.lessons.models import CalendarFeed, Lesson, LessonReschedule
 
 
@@ -20,12 +21,13 @@ class RescheduleInline(TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(ModelAdmin):
+class LessonAdmin(LargeTableMixin, ModelAdmin):
     list_display = ["group", "starts_at", "ends_at", "teacher", "room", "status_badge", "topic"]
-    list_filter = ["status", "group__branch", "group__course", "teacher"]
+    # teachers: only those who teach, not a list of every user
+    list_filter = ["status", "group__branch", "group__course", ("teacher", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["group__name", "topic"]
     date_hierarchy = "starts_at"
-    list_select_related = ["group", "teacher", "room"]
+    list_select_related = ["group", "teacher", "room__branch"]  # a room's label names its branch
     raw_id_fields = ["group", "schedule", "teacher", "room"]
     readonly_fields = ["original_starts_at"]
     inlines = [RescheduleInline]
@@ -40,7 +42,7 @@ class LessonAdmin(ModelAdmin):
 
 
 @admin.register(LessonReschedule)
-class LessonRescheduleAdmin(ModelAdmin):
+class LessonRescheduleAdmin(LargeTableMixin, ModelAdmin):
     list_display = ["lesson", "from_starts_at", "to_starts_at", "reason", "actor", "created_at"]
     search_fields = ["lesson__group__name", "reason"]
     list_select_related = ["lesson", "lesson__group", "actor"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.models import TimeStamped
+from modules.center.selectors import center_zone
 
 
 class Lesson(TimeStamped):
@@ -68,7 +69,8 @@ class Lesson(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.group} {self.starts_at:%Y-%m-%d %H:%M}"
+        # in the center's zone: the admin's selects, breadcrumbs and history name lessons by this
+        return f"{self.group} {self.starts_at.astimezone(center_zone()):%d.%m.%Y %H:%M}"
 
 
 class MakeupSeat(models.Model):

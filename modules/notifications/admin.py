@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from unfold.admin import ModelAdmin
 
+from core.admin_perf import LargeTableMixin
 from modules.notifications import services
 from modules.notifications.models import (
     Broadcast,
@@ -14,7 +15,7 @@ from modules.notifications.models import (
 
 
 @admin.register(Notification)
-class NotificationAdmin(ModelAdmin):
+class NotificationAdmin(LargeTableMixin, ModelAdmin):
     list_display = ["id", "user", "kind", "title", "read_at", "created_at"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["title", "body", "user__phone", "user__last_name"]
@@ -24,7 +25,7 @@ class NotificationAdmin(ModelAdmin):
 
 
 @admin.register(NotificationLog)
-class NotificationLogAdmin(ModelAdmin):
+class NotificationLogAdmin(LargeTableMixin, ModelAdmin):
     list_display = [
         "id",
         "user",
@@ -53,7 +54,7 @@ class NotificationLogAdmin(ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(ModelAdmin):
+class NotificationPreferenceAdmin(LargeTableMixin, ModelAdmin):
     list_display = ["user", "kind", "channel", "enabled", "updated_at"]
     list_filter = ["channel", "kind", "enabled"]
     search_fields = ["user__phone", "user__last_name"]

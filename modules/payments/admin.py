@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
+from core.admin_money import SomAdminMixin
+from core.admin_perf import LargeTableMixin
 from core.admin_readonly import ReadOnlyInline
 from core.exceptions import ApplicationError
 from modules.payments import services
@@ -30,25 +32,28 @@ class HistoryInline(ReadOnlyInline):
     fields = ["created_at", "from_status", "to_status", "actor", "source", "reason"]
 
 
-class CreditInline(ReadOnlyInline):
+class CreditInline(SomAdminMixin, ReadOnlyInline):
     """Credit notes (freeze and move credits): written by the billing task, read-only here."""
 
     model = PaymentCredit
+    money_fields = ["amount"]
     fields = ["created_at", "days", "amount", "adjusted", "reason"]
 
 
-class PaymeInline(ReadOnlyInline):
+class PaymeInline(SomAdminMixin, ReadOnlyInline):
     model = PaymeTransaction
+    money_fields = ["amount"]
     fields = ["payme_id", "state", "reason", "amount", "create_time", "perform_time", "cancel_time"]
 
 
 @admin.register(Payment)
-class PaymentAdmin(ModelAdmin):
+class PaymentAdmin(LargeTableMixin, SomAdminMixin, ModelAdmin):
+    money_fields = ["amount", "amount_paid"]
     list_display = [
         "id",
         "student",
         "group",
-        "amount_uzs",
+        "amount",
         "period",
         "due_date",
         "status_badge",
@@ -102,10 +107,10 @@ class PaymentAdmin(ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return self.readonly_fields
+            return self.with_som_twins(self.readonly_fields)
         # money and parties are fixed once issued; status changes go through the actions
         editable = {"description", "due_date"} if obj.is_payable else {"description"}
-        return [f for f in self.fields if f not in editable]
+        return self.with_som_twins(f for f in self.fields if f not in editable)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -123,10 +128,6 @@ class PaymentAdmin(ModelAdmin):
             source="admin",
         )
         obj.pk = created.pk
-
-    @display(description="Amount (UZS)", ordering="amount")
-    def amount_uzs(self, obj: Payment) -> str:
-        return f"{obj.amount / 100:,.2f}"
 
     @display(description="Status", ordering="status", label=STATUS_LABELS)
     def status_badge(self, obj: Payment) -> str:
@@ -165,14 +166,15 @@ class PaymentAdmin(ModelAdmin):
 
 
 @admin.register(PaymeTransaction)
-class PaymeTransactionAdmin(ModelAdmin):
+class PaymeTransactionAdmin(LargeTableMixin, SomAdminMixin, ModelAdmin):
+    money_fields = ["amount"]
     list_display = ["payme_id", "payment", "amount", "state", "reason", "payme_time", "created_at"]
     list_filter = ["state"]
     search_fields = ["payme_id", "payment__id"]
     list_select_related = ["payment"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        return self.with_som_twins(f.name for f in self.model._meta.fields)
 
     def has_add_permission(self, request):
         return False
@@ -185,7 +187,8 @@ class PaymeTransactionAdmin(ModelAdmin):
 
 
 @admin.register(PaymentSchedule)
-class PaymentScheduleAdmin(ModelAdmin):
+class PaymentScheduleAdmin(LargeTableMixin, SomAdminMixin, ModelAdmin):
+    money_fields = ["amount"]
     list_display = ["id", "membership", "amount", "due_day", "active_from", "active_to", "is_active"]
     list_filter = ["is_active", "due_day"]
     search_fields = [

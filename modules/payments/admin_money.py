@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 from unfold.admin import ModelAdmin
 
+from core.admin_money import SomAdminMixin
+from core.admin_perf import LargeTableMixin
 from core.admin_readonly import ReadOnlyAdmin
 from modules.payments.click.models import ClickTransaction
 from modules.payments.fiscal_models import CourseFiscalProfile
@@ -20,7 +22,8 @@ class CourseFiscalProfileAdmin(ModelAdmin):
 
 
 @admin.register(PaymentRecord)
-class PaymentRecordAdmin(ReadOnlyAdmin):
+class PaymentRecordAdmin(LargeTableMixin, SomAdminMixin, ReadOnlyAdmin):
+    money_fields = ["amount"]
     list_display = [
         "receipt_number",
         "occurred_at",
@@ -37,25 +40,29 @@ class PaymentRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BalanceEntry)
-class BalanceEntryAdmin(ReadOnlyAdmin):
+class BalanceEntryAdmin(LargeTableMixin, SomAdminMixin, ReadOnlyAdmin):
+    money_fields = ["amount"]
     list_display = ["created_at", "student", "kind", "amount", "payment", "note"]
     list_filter = ["kind"]
 
 
 @admin.register(StudentBalance)
-class StudentBalanceAdmin(ReadOnlyAdmin):
+class StudentBalanceAdmin(LargeTableMixin, SomAdminMixin, ReadOnlyAdmin):
+    money_fields = ["balance"]
     list_display = ["student", "balance", "updated_at"]
 
 
 @admin.register(ClickTransaction)
-class ClickTransactionAdmin(ReadOnlyAdmin):
+class ClickTransactionAdmin(SomAdminMixin, ReadOnlyAdmin):
+    money_fields = ["amount"]
     list_display = ["click_trans_id", "payment", "amount", "state", "prepare_time", "complete_time"]
     list_filter = ["state"]
     search_fields = ["click_trans_id"]
 
 
 @admin.register(UzumTransaction)
-class UzumTransactionAdmin(ReadOnlyAdmin):
+class UzumTransactionAdmin(SomAdminMixin, ReadOnlyAdmin):
+    money_fields = ["amount"]
     list_display = ["trans_id", "payment", "amount", "status", "trans_time", "confirm_time"]
     list_filter = ["status"]
     search_fields = ["trans_id"]

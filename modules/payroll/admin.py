@@ -1,25 +1,50 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
-from unfold.decorators import action
+from unfold.decorators import action, display
 
+from core.admin_money import SomAdminMixin, SomWhenForm, som_when_column
 from core.exceptions import ApplicationError
 from modules.payroll import services
 from modules.payroll.models import PayRate, PayrollAdjustment, PayrollRun, PayrollStatement
 
 
+def _rate_is_money(values) -> bool:
+    kind = values.get("kind") if isinstance(values, dict) else values.kind
+    return kind != PayRate.Kind.REVENUE_PERCENT  # a revenue share is basis points (2500 = 25 %)
+
+
+class PayRateForm(SomWhenForm):
+    som_when = {"amount": _rate_is_money}
+    som_when_help = {"amount": _("so'm; for a revenue share: basis points (2500 = 25 %)")}
+
+    class Meta:
+        model = PayRate
+        fields = "__all__"
+
+
+rate_column = som_when_column("amount", _rate_is_money, "amount", other="{} bp")
+
+
 @admin.register(PayRate)
 class PayRateAdmin(ModelAdmin):
-    list_display = ["teacher", "kind", "amount", "course", "group", "active_from", "active_to"]
+    form = PayRateForm
+    list_display = ["teacher", "kind", "rate", "course", "group", "active_from", "active_to"]
     list_filter = ["kind"]
     search_fields = ["teacher__first_name", "teacher__last_name", "teacher__phone"]
     autocomplete_fields = ["teacher"]
     raw_id_fields = ["course", "group"]
 
+    @display(description="amount", ordering="amount")
+    def rate(self, obj: PayRate) -> str:
+        return rate_column(obj)
 
-class StatementInline(TabularInline):
+
+class StatementInline(SomAdminMixin, TabularInline):
     model = PayrollStatement
+    money_fields = ["base_amount", "adjustments_amount", "total"]
     extra = 0
     can_delete = False
     fields = ["teacher", "lessons", "base_amount", "adjustments_amount", "total"]
@@ -29,8 +54,9 @@ class StatementInline(TabularInline):
         return False
 
 
-class AdjustmentInline(TabularInline):
+class AdjustmentInline(SomAdminMixin, TabularInline):
     model = PayrollAdjustment
+    money_fields = ["amount"]
     extra = 0
     can_delete = False
     fields = ["teacher", "kind", "amount", "reason", "created_by", "created_at"]
@@ -41,7 +67,8 @@ class AdjustmentInline(TabularInline):
 
 
 @admin.register(PayrollRun)
-class PayrollRunAdmin(ModelAdmin):
+class PayrollRunAdmin(SomAdminMixin, ModelAdmin):
+    money_fields = ["total"]
     list_display = ["period", "branch", "status", "total", "approved_at", "paid_on"]
     list_filter = ["status"]
     readonly_fields = [

@@ -34,7 +34,8 @@ def test_log_filters(staff_client):
         "/admin/notifications/notificationlog/", {"status__exact": "failed", "channel__exact": "sms"}
     )
     assert response.status_code == 200
-    assert response.context["cl"].result_count == 1
+    # a large table: pages without a total (core.admin_perf.LargeTableMixin), so count the rows shown
+    assert len(response.context["cl"].result_list) == 1
 
 
 def test_resend_action_requeues_failed_only(staff_client, run_on_commit, settings):

@@ -76,4 +76,4 @@ def test_an_invoice_reaches_student_and_parent(api, admin, student, parent, run_
     assert response.status_code in (200, 201), response.content
     notes = Notification.objects.filter(kind="payment_created")
     assert set(notes.values_list("user_id", flat=True)) == {student.pk, parent.pk}
-    assert notes.get(user=parent).title == "New invoice: 450 000 UZS"
+    assert notes.get(user=parent).title == "New invoice: 450 000 so'm"

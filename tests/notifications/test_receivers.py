@@ -265,7 +265,7 @@ def test_invoices_reach_student_and_parents(student, parent):
     payment_created.send(sender=Payment, event=PaymentsCreated((payment.pk,)))
     notes = inbox("payment_created")
     assert set(notes) == {student.pk, parent.pk}
-    assert notes[parent.pk][0].title == "New invoice: 500 000.50 UZS"
+    assert notes[parent.pk][0].title == "New invoice: 500 000,50 so'm"
     event = PaymentPaid(payment.pk, student.pk, True)
     payment_paid.send(sender=Payment, event=event, payment=payment, on_time=True)
     assert set(inbox("payment_paid")) == {student.pk, parent.pk}

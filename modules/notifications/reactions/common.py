@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from modules.center.selectors import center_zone
+from core.money import format_amount
+from modules.center.selectors import CURRENCY, center_zone
 from modules.notifications import audiences
 from modules.notifications.dispatch import Outgoing
 
@@ -22,11 +23,8 @@ def day(value: date | datetime | str | None) -> str:
 
 
 def money(tiyin: int | None, currency: str = "UZS") -> str:
-    """50000000 -> '500 000 UZS' (tiyin shown only when there are some)."""
-    tiyin = int(tiyin or 0)
-    whole, rest = divmod(tiyin, 100)
-    text = f"{whole:,}".replace(",", " ")
-    return f"{text}.{rest:02d} {currency}" if rest else f"{text} {currency}"
+    """50000000 -> "500 000 so'm", as the admin writes it (core.money); another currency keeps its code."""
+    return format_amount(tiyin) if currency == CURRENCY else format_amount(tiyin, currency)
 
 
 def name(user) -> str:
