@@ -68,9 +68,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # cookie, then Accept-Language (core/i18n.py)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.i18n.UserLanguageMiddleware",  # the signed-in user's `language` when no cookie chose one
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "modules.audit.middleware.AuditContextMiddleware",  # write requests open an audit context
@@ -211,7 +213,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- i18n, time -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("uz", "O'zbekcha"), ("ru", "Русский"), ("en", "English")]
+# Each language named in itself (the switcher's labels). Uzbek is Latin script (docs/i18n.md).
+LANGUAGES = [("uz", "O‘zbekcha"), ("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # one catalog for the whole project: locale/<lang>/LC_MESSAGES
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tashkent")
 USE_I18N = True
 USE_TZ = True
@@ -333,6 +337,7 @@ UNFOLD = {
     "SITE_SYMBOL": "school",
     "DASHBOARD_CALLBACK": "modules.backoffice.admin.dashboard_callback",
     "SHOW_HISTORY": True,
+    "SHOW_LANGUAGES": True,  # the switcher posts to /i18n/setlang/ (core/urls.py)
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "core.admin_nav.environment_badge",
     "LOGIN": {"form": "core.admin_login.AdminLoginForm"},  # email or phone, as the API's login
