@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import environ
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -333,7 +334,7 @@ LOGGING = {
 UNFOLD = {
     "SITE_TITLE": "Markaz",
     "SITE_HEADER": "Markaz",
-    "SITE_SUBHEADER": "Education center",
+    "SITE_SUBHEADER": _("Education center"),
     "SITE_SYMBOL": "school",
     "DASHBOARD_CALLBACK": "modules.backoffice.admin.dashboard_callback",
     "SHOW_HISTORY": True,

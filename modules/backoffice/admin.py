@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from modules.backoffice import dashboard as d
 from modules.center.selectors import get_system_settings
@@ -24,40 +27,41 @@ def _kpis(today) -> list[dict]:
     overdue_tiyin, overdue_count = d.overdue_total()
     return [
         {
-            "title": "Lessons today",
+            "title": _("Lessons today"),
             "value": d.lessons_today_count(),
-            "footer": "not cancelled",
+            "footer": _("not cancelled"),
             "href": _changelist("lessons.lesson", starts_at__date=today.isoformat()),
         },
         {
-            "title": "Attendance this week",
+            "title": _("Attendance this week"),
             "value": "—" if week_rate is None else f"{week_rate}%",
-            "footer": "present or late, of students marked",
+            "footer": _("present or late, of students marked"),
         },
         {
-            "title": "Revenue this month",
+            "title": _("Revenue this month"),
             "value": d.format_uzs(d.revenue(month)),
-            "footer": f"paid since {month.start:%d %b}",
+            "footer": _("paid since {day}").format(day=date_format(month.start, "j E")),
             "href": _changelist("payments.payment", status__exact="paid"),
         },
         {
-            "title": "Overdue",
+            "title": _("Overdue"),
             "value": d.format_uzs(overdue_tiyin),
-            "footer": f"{overdue_count} invoice(s) past due",
+            "footer": ngettext("%(count)d invoice past due", "%(count)d invoices past due", overdue_count)
+            % {"count": overdue_count},
             "href": _changelist("payments.payment", status__exact="overdue"),
         },
         {
-            "title": "Awaiting review",
+            "title": _("Awaiting review"),
             "value": d.submissions_awaiting_review(),
-            "footer": "current homework submissions",
+            "footer": _("current homework submissions"),
             "href": _changelist(
                 "homework.submission", is_current__exact=1, status__in=",".join(d.AWAITING_REVIEW)
             ),
         },
         {
-            "title": "Failed deliveries",
+            "title": _("Failed deliveries"),
             "value": d.failed_deliveries(),
-            "footer": "last 7 days",
+            "footer": _("last 7 days"),
             "href": _changelist("notifications.notificationlog", status__exact="failed"),
         },
     ]
@@ -78,15 +82,15 @@ def _lessons_table() -> dict:
         ]
         for lesson in lessons
     ]
-    return {"headers": ["Time", "Group", "Teacher", "Room", "Status"], "rows": rows}
+    return {"headers": [_("Time"), _("Group"), _("Teacher"), _("Room"), _("Status")], "rows": rows}
 
 
-def _chart(label: str, points: list, color: str) -> str:
+def _chart(label, points: list, color: str) -> str:
     return json.dumps(
         {
-            "labels": [f"{week:%d %b}" for week, _ in points],
+            "labels": [date_format(week, "j M") for week, _value in points],
             "datasets": [
-                {"label": label, "data": [value or 0 for _, value in points], "backgroundColor": color}
+                {"label": label, "data": [value or 0 for _week, value in points], "backgroundColor": color}
             ],
         }
     )
@@ -98,9 +102,13 @@ def dashboard_callback(request, context):
         {
             "kpis": _kpis(today),
             "lessons_table": _lessons_table(),
-            "attendance_chart": _chart("Attendance, %", d.attendance_by_week(), "var(--color-primary-500)"),
+            "attendance_chart": _chart(
+                _("Attendance, %"), d.attendance_by_week(), "var(--color-primary-500)"
+            ),
             "revenue_chart": _chart(
-                "Revenue, UZS", [(w, t // 100) for w, t in d.revenue_by_week()], "var(--color-primary-700)"
+                _("Revenue, so‘m"),
+                [(w, t // 100) for w, t in d.revenue_by_week()],
+                "var(--color-primary-700)",
             ),
             "center_name": get_system_settings().center_name,
         }

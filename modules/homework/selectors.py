@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from modules.accounts.models import Guardianship, User
@@ -27,7 +28,7 @@ def homework_visible_to(user: User) -> QuerySet[Homework]:
 def homework_get(user: User, homework_id: int) -> Homework:
     homework = homework_visible_to(user).filter(pk=homework_id).first()
     if homework is None:
-        raise NotFound("Homework not found.")
+        raise NotFound(_("Homework not found."))
     return homework
 
 
@@ -60,7 +61,7 @@ def homework_list(
 def group_get(user: User, group_id: int) -> Group:
     group = groups_visible_to(user).filter(pk=group_id).first()
     if group is None:
-        raise NotFound("Group not found.")
+        raise NotFound(_("Group not found."))
     return group
 
 
@@ -80,7 +81,7 @@ def submissions_visible_to(user: User) -> QuerySet[Submission]:
 def submission_get(user: User, submission_id: int) -> Submission:
     submission = submissions_visible_to(user).filter(pk=submission_id).first()
     if submission is None:
-        raise NotFound("Submission not found.")
+        raise NotFound(_("Submission not found."))
     return submission
 
 
@@ -119,7 +120,7 @@ def student_submissions(
 ) -> QuerySet[Submission]:
     """A student's history, as far as `user` may see it (a teacher: their groups' homework)."""
     if not can_see_student(user, student_id):
-        raise NotFound("Student not found.")
+        raise NotFound(_("Student not found."))
     qs = submissions_visible_to(user).filter(student_id=student_id)
     if not all_attempts:
         qs = qs.filter(is_current=True)
@@ -163,5 +164,5 @@ def submission_attachment(user: User, submission_id: int, field: str) -> Submiss
     """A visible submission that has an uploaded `field` ("audio" or "file"), else 404."""
     submission = submission_get(user, submission_id)
     if not getattr(submission, field):
-        raise NotFound(f"This submission has no {field}.")
+        raise NotFound(_("This submission has no {field}.").format(field=field))
     return submission

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.courses.models import Branch, Course, Holiday, Room
@@ -32,7 +33,10 @@ def _delete(obj, *, what: str) -> None:
         with transaction.atomic():
             obj.delete()
     except (ProtectedError, IntegrityError) as exc:
-        raise Conflict(f"This {what} is in use; deactivate it instead.", code=f"{what}_in_use") from exc
+        raise Conflict(
+            _("This {what} is in use; deactivate it instead.").format(what=obj._meta.verbose_name),
+            code=f"{what}_in_use",
+        ) from exc
 
 
 # --- branches ----------------------------------------------------------------------------------------
@@ -40,11 +44,11 @@ def _delete(obj, *, what: str) -> None:
 
 def branch_create(*, name: str, address: str = "", phone: str = "", is_active: bool = True) -> Branch:
     branch = Branch(name=name, address=address, phone=phone, is_active=is_active)
-    return _save(branch, conflict="A branch with this name exists.", code="branch_exists")
+    return _save(branch, conflict=_("A branch with this name exists."), code="branch_exists")
 
 
 def branch_update(*, branch: Branch, **changes: Any) -> Branch:
-    return _save(_apply(branch, changes), conflict="A branch with this name exists.", code="branch_exists")
+    return _save(_apply(branch, changes), conflict=_("A branch with this name exists."), code="branch_exists")
 
 
 def branch_delete(*, branch: Branch) -> None:
@@ -91,12 +95,14 @@ def course_delete(*, course: Course) -> None:
 
 def room_create(*, branch: Branch, name: str, capacity: int = 12, is_active: bool = True) -> Room:
     room = Room(branch=branch, name=name, capacity=capacity, is_active=is_active)
-    return _save(room, conflict="This branch already has a room with this name.", code="room_exists")
+    return _save(room, conflict=_("This branch already has a room with this name."), code="room_exists")
 
 
 def room_update(*, room: Room, **changes: Any) -> Room:
     return _save(
-        _apply(room, changes), conflict="This branch already has a room with this name.", code="room_exists"
+        _apply(room, changes),
+        conflict=_("This branch already has a room with this name."),
+        code="room_exists",
     )
 
 
@@ -109,9 +115,9 @@ def room_delete(*, room: Room) -> None:
 
 def _check_holiday_range(start: date, end: date) -> None:
     if end < start:
-        raise ValidationFailed.field("end_date", "end_date must not be before start_date")
+        raise ValidationFailed.field("end_date", _("end_date must not be before start_date"))
     if (end - start).days > 366:
-        raise ValidationFailed.field("end_date", "a holiday lasts at most a year")
+        raise ValidationFailed.field("end_date", _("a holiday lasts at most a year"))
 
 
 def holiday_create(
@@ -120,13 +126,13 @@ def holiday_create(
     end = end_date or start_date
     _check_holiday_range(start_date, end)
     holiday = Holiday(name=name, start_date=start_date, end_date=end, is_public=is_public)
-    return _save(holiday, conflict="This holiday already exists.", code="holiday_exists")
+    return _save(holiday, conflict=_("This holiday already exists."), code="holiday_exists")
 
 
 def holiday_update(*, holiday: Holiday, **changes: Any) -> Holiday:
     _apply(holiday, changes)
     _check_holiday_range(holiday.start_date, holiday.end_date)
-    return _save(holiday, conflict="This holiday already exists.", code="holiday_exists")
+    return _save(holiday, conflict=_("This holiday already exists."), code="holiday_exists")
 
 
 def holiday_delete(*, holiday: Holiday) -> None:
@@ -139,7 +145,7 @@ def holidays_load(*, rows: list[tuple[str, date, date]]) -> tuple[int, int]:
     created = 0
     with transaction.atomic():
         for name, start, end in rows:
-            _, made = Holiday.objects.get_or_create(
+            _holiday, made = Holiday.objects.get_or_create(
                 name=name, start_date=start, defaults={"end_date": end, "is_public": True}
             )
             created += int(made)
