@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # Translations (docs/i18n.md): the .po catalogs are committed, the .mo files never are. Each .mo is
 # rebuilt from its .po whenever the .po is newer, before anything runs, so a .mo is never stale.
 # `--check-format` is what `manage.py compilemessages` passes: a translation that drops a placeholder fails.
-PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po locale/vendor/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 locale/%.mo: locale/%.po

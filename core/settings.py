@@ -216,7 +216,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 # Each language named in itself (the switcher's labels). Uzbek is Latin script (docs/i18n.md).
 LANGUAGES = [("uz", "O‘zbekcha"), ("ru", "Русский"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]  # one catalog for the whole project: locale/<lang>/LC_MESSAGES
+# The project's catalog (locale/<lang>/), then the gaps of Unfold's and Django's (locale/vendor/<lang>/);
+# the first to translate a string wins, the installed apps' own catalogs come after both.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tashkent")
 USE_I18N = True
 USE_TZ = True

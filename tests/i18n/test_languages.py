@@ -69,6 +69,14 @@ def test_the_dashboard_is_translated():
     assert "Bugungi darslar" in html and "Lessons today" not in html
 
 
+@pytest.mark.parametrize(
+    ("language", "search"), [("uz", "Ilova va modellarni qidirish"), ("ru", "Поиск приложений")]
+)
+def test_unfolds_own_strings_come_from_the_vendor_catalog(language, search):
+    html = _admin_client(language).get("/admin/").content.decode()
+    assert search in html and "Search apps and models" not in html
+
+
 def test_an_admin_actions_message_is_in_the_admins_language(admin):
     teacher = TeacherFactory()
     group = GroupFactory(teacher=teacher)
