@@ -47,7 +47,12 @@ def preference_matrix(*, user) -> list[dict]:
         overrides = custom.get(kind.value, {})
         channels = {c: overrides.get(c, c in defaults) for c in Channel.values}
         rows.append(
-            {"kind": kind.value, "label": kind.label, "channels": channels, "customized": sorted(overrides)}
+            {
+                "kind": kind.value,
+                "label": str(kind.label),
+                "channels": channels,
+                "customized": sorted(overrides),
+            }
         )
     return rows
 
