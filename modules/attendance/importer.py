@@ -145,8 +145,8 @@ def _check_xlsx_inflation(upload) -> None:
         upload.seek(0)
     if inflated > MAX_XLSX_XML_BYTES:
         raise PayloadTooLarge(
-            _("The spreadsheet unpacks to {value} MB; at most {value2} MB are read.").format(
-                value=inflated // (1024 * 1024), value2=MAX_XLSX_XML_BYTES // (1024 * 1024)
+            _("The spreadsheet unpacks to {size_mb} MB; at most {limit_mb} MB are read.").format(
+                size_mb=inflated // (1024 * 1024), limit_mb=MAX_XLSX_XML_BYTES // (1024 * 1024)
             ),
             code="spreadsheet_too_large",
         )

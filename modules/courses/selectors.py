@@ -290,7 +290,7 @@ def get_or_404(model, pk: int, what: str | None = None):
 
     obj = model.objects.filter(pk=pk).first()
     if obj is None:
-        raise NotFound(_("{value} not found.").format(value=what or model._meta.verbose_name.capitalize()))
+        raise NotFound(_("{what} not found.").format(what=what or model._meta.verbose_name.capitalize()))
     return obj
 
 

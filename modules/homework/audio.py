@@ -124,7 +124,7 @@ def validate_audio(upload, *, max_seconds: int) -> AudioInfo:
     supported = ", ".join(SUPPORTED_EXTENSIONS)
     if upload.size > MAX_AUDIO_BYTES:
         raise PayloadTooLarge(
-            _("Audio files may be at most {value} MB.").format(value=MAX_AUDIO_BYTES // (1024 * 1024)),
+            _("Audio files may be at most {limit_mb} MB.").format(limit_mb=MAX_AUDIO_BYTES // (1024 * 1024)),
             code="audio_too_large",
         )
     family = _family(upload)

@@ -144,7 +144,9 @@ def payment_confirm(
     payment = lock_payment(payment.pk)
     if not payment.is_payable:
         raise Conflict(
-            _("The invoice is {status}; it cannot be paid.").format(status=payment.status),
+            _("The invoice is {status}; it cannot be paid.").format(
+                status=payment.get_status_display().lower()
+            ),
             code="payment_not_payable",
         )
     if has_live_online_payment(payment):
@@ -274,7 +276,7 @@ def payment_cancel(*, payment: Payment, actor: User | None, reason: str = "", so
     if not payment.is_payable:
         raise Conflict(
             _("The invoice is {status}; only pending or overdue invoices can be cancelled.").format(
-                status=payment.status
+                status=payment.get_status_display().lower()
             ),
             code="payment_not_cancellable",
         )
@@ -302,7 +304,9 @@ def payment_refund(*, payment: Payment, actor: User | None, reason: str, source:
     payment = lock_payment(payment.pk)
     if payment.status != Payment.Status.PAID:
         raise Conflict(
-            _("The invoice is {status}; only a paid invoice can be refunded.").format(status=payment.status),
+            _("The invoice is {status}; only a paid invoice can be refunded.").format(
+                status=payment.get_status_display().lower()
+            ),
             code="payment_not_paid",
         )
     return _mark_refunded(payment, actor=actor, source=source, reason=reason)

@@ -79,7 +79,10 @@ def run_recompute(*, run: PayrollRun) -> PayrollRun:
 def run_approve(*, run: PayrollRun, actor: User) -> PayrollRun:
     run = _lock(run.pk)
     if run.status != Status.DRAFT:
-        raise Conflict(_("The run is already {status}.").format(status=run.status), code="payroll_run_frozen")
+        raise Conflict(
+            _("The run is already {status}.").format(status=run.get_status_display().lower()),
+            code="payroll_run_frozen",
+        )
     run.status, run.approved_by, run.approved_at = Status.APPROVED, actor, timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     return run

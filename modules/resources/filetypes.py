@@ -180,7 +180,7 @@ def require_type(upload: IO[bytes], allowed=RESOURCE_EXTENSIONS, *, check_name: 
             else _("not a recognised file type")
         )
         raise UnsupportedMediaType(
-            _("The file is {what}; allowed: {value}.").format(what=what, value=describe(allowed)),
+            _("The file is {what}; allowed: {allowed}.").format(what=what, allowed=describe(allowed)),
             extra={"allowed": sorted(allowed)},
         )
     claimed = claimed_extension(getattr(upload, "name", None)) if check_name else None

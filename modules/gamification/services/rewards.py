@@ -90,7 +90,7 @@ def _lock_pending(redemption: Redemption) -> Redemption:
     locked = Redemption.objects.select_for_update().select_related("reward", "student").get(pk=redemption.pk)
     if locked.status != Redemption.Status.PENDING:
         raise Conflict(
-            _("This redemption is already {status}.").format(status=locked.status),
+            _("This redemption is already {status}.").format(status=locked.get_status_display().lower()),
             code="redemption_not_pending",
         )
     return locked

@@ -200,7 +200,7 @@ def submission_retry_transcription(*, submission: Submission, actor: User) -> Su
     if not retryable:
         raise Conflict(
             _("The submission is {status}; only failed or stuck ones are retried.").format(
-                status=locked.status
+                status=locked.get_status_display().lower()
             ),
             code="not_retryable",
         )

@@ -28,12 +28,14 @@ def checkout_link(*, name: str, payment, user, language: str | None, return_url:
     gw = gateway(name)
     if not gw.is_configured():
         raise Conflict(
-            _("{value} is not configured on this server.").format(value=name.capitalize()),
+            _("{provider} is not configured on this server.").format(provider=name.capitalize()),
             code=f"{name}_not_configured",
         )
     if not payment.is_payable:
         raise Conflict(
-            _("The invoice is {status}; it cannot be paid.").format(status=payment.status),
+            _("The invoice is {status}; it cannot be paid.").format(
+                status=payment.get_status_display().lower()
+            ),
             code="payment_not_payable",
         )
     target = frontend_return_url(payment, return_url)

@@ -34,7 +34,9 @@ def payme_link_for(*, payment, user, language: str | None, return_url: str | Non
         )
     if not payment.is_payable:
         raise Conflict(
-            _("The invoice is {status}; it cannot be paid.").format(status=payment.status),
+            _("The invoice is {status}; it cannot be paid.").format(
+                status=payment.get_status_display().lower()
+            ),
             code="payment_not_payable",
         )
     base = settings.FRONTEND_URL.rstrip("/")
