@@ -18,9 +18,14 @@ COPY manage.py Procfile ./
 COPY core ./core
 COPY realtime ./realtime
 COPY modules ./modules
+COPY locale ./locale
 
-# Static files are baked in; WhiteNoise serves them from daphne.
-RUN python manage.py collectstatic --noinput \
+# Translations are compiled here (.mo files are never committed), static files are baked in;
+# WhiteNoise serves them from daphne.
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    && python manage.py compilemessages \
+    && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
+    && python manage.py collectstatic --noinput \
     && useradd --create-home --uid 10001 markaz \
     && mkdir -p /app/media \
     && chown markaz /app/media

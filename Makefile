@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format bench migrate seed schema schema-snapshot clean
+.PHONY: install run test test-fast lint format bench migrate seed schema schema-snapshot clean messages compile-messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -16,7 +16,24 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Translations (docs/i18n.md): the .po catalogs are committed, the .mo files never are. Each .mo is
+# rebuilt from its .po whenever the .po is newer, before anything runs, so a .mo is never stale.
+# `--check-format` is what `manage.py compilemessages` passes: a translation that drops a placeholder fails.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po locale/vendor/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+locale/%.mo: locale/%.po
+	msgfmt --check-format -o $@ $<
+
+compile-messages: $(MO_FILES)
+
+# After adding or changing a string: extract every message id into the uz and ru catalogs, then
+# translate the new entries (tests/i18n fails on an untranslated or fuzzy one).
+messages: install
+	$(BIN)/python manage.py makemessages -l uz -l ru --no-obsolete --no-location \
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*' --ignore 'media/*'
+
+install: $(STAMP) compile-messages
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 # area title -> app labels, in order. Registered models of apps not listed land in "Other".
-AREAS: list[tuple[str, list[str]]] = [
-    ("People", ["accounts", "auth"]),
-    ("Teaching", ["courses", "lessons", "attendance"]),
-    ("Homework and materials", ["homework", "resources"]),
-    ("Finance", ["payments"]),
-    ("Coins", ["gamification"]),
-    ("Communication", ["notifications"]),
-    ("System", ["center", "audit", "django_q"]),
+AREAS: list[tuple[Promise, list[str]]] = [
+    (_("People"), ["accounts", "auth"]),
+    (_("Teaching"), ["courses", "lessons", "attendance"]),
+    (_("Homework and materials"), ["homework", "resources"]),
+    (_("Finance"), ["payments"]),
+    (_("Coins"), ["gamification"]),
+    (_("Communication"), ["notifications"]),
+    (_("System"), ["center", "audit", "django_q"]),
 ]
 
 ICONS = {
@@ -73,8 +75,8 @@ def sidebar_navigation(request) -> list[dict]:
             by_app.setdefault(model._meta.app_label, []).append(item)
     groups = [
         {
-            "title": "Overview",
-            "items": [{"title": "Dashboard", "icon": "dashboard", "link": reverse("admin:index")}],
+            "title": _("Overview"),
+            "items": [{"title": _("Dashboard"), "icon": "dashboard", "link": reverse("admin:index")}],
         }
     ]
     placed = set()
@@ -85,7 +87,7 @@ def sidebar_navigation(request) -> list[dict]:
             groups.append({"title": title, "separator": True, "collapsible": True, "items": items})
     leftovers = [item for app, items in sorted(by_app.items()) if app not in placed for item in items]
     if leftovers:
-        groups.append({"title": "Other", "separator": True, "collapsible": True, "items": leftovers})
+        groups.append({"title": _("Other"), "separator": True, "collapsible": True, "items": leftovers})
     return groups
 
 
@@ -93,4 +95,4 @@ def environment_badge(request) -> list[str] | None:
     """A visible "Development" label unless DEBUG is off, so nobody mistakes a dev admin for production."""
     from django.conf import settings
 
-    return ["Development", "warning"] if settings.DEBUG else None
+    return [_("Development"), "warning"] if settings.DEBUG else None

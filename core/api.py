@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -65,8 +67,23 @@ api = MarkazAPI(
 cache_openapi_schema(api)
 
 
+def _in_language(detail):
+    """A lazily translated detail (a class default, a permission's message) rendered now, in the
+    request's language; a {loc, msg, type} list keeps its shape."""
+    if isinstance(detail, list):
+        return [
+            {**item, "msg": str(item["msg"])} if isinstance(item, dict) and "msg" in item else item
+            for item in detail
+        ]
+    return str(detail) if isinstance(detail, Promise) else detail
+
+
 def error_response(request, status: int, detail, code: str | None = None, **extra):
-    body = {"detail": detail, "code": code or HTTP_CODES.get(status, UNKNOWN_STATUS_CODE), **extra}
+    body = {
+        "detail": _in_language(detail),
+        "code": code or HTTP_CODES.get(status, UNKNOWN_STATUS_CODE),
+        **extra,
+    }
     return api.create_response(request, body, status=status)
 
 
@@ -89,19 +106,19 @@ def on_validation_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    response = error_response(request, 401, "Authentication credentials were not provided or are invalid.")
+    response = error_response(request, 401, _("Authentication credentials were not provided or are invalid."))
     response["WWW-Authenticate"] = "Bearer"
     return response
 
 
 @api.exception_handler(AuthorizationError)
 def on_authorization_error(request, exc):
-    return error_response(request, 403, "You do not have permission to perform this action.")
+    return error_response(request, 403, _("You do not have permission to perform this action."))
 
 
 @api.exception_handler(Throttled)
 def on_throttled(request, exc):
-    return error_response(request, 429, "Too many requests. Try again later.", "throttled")
+    return error_response(request, 429, _("Too many requests. Try again later."), "throttled")
 
 
 @api.exception_handler(HttpError)
@@ -111,17 +128,17 @@ def on_http_error(request, exc: HttpError):
 
 @api.exception_handler(Http404)
 def on_404(request, exc):
-    return error_response(request, 404, "Not found.")
+    return error_response(request, 404, _("Not found."))
 
 
 @api.exception_handler(ObjectDoesNotExist)
 def on_does_not_exist(request, exc):
-    return error_response(request, 404, "Not found.")
+    return error_response(request, 404, _("Not found."))
 
 
 @api.exception_handler(DjangoPermissionDenied)
 def on_django_permission_denied(request, exc):
-    return error_response(request, 403, "You do not have permission to perform this action.")
+    return error_response(request, 403, _("You do not have permission to perform this action."))
 
 
 @api.exception_handler(DjangoValidationError)
@@ -139,26 +156,28 @@ def on_django_validation_error(request, exc: DjangoValidationError):
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request, exc):
-    return error_response(request, 413, "The request body is too large.")
+    return error_response(request, 413, _("The request body is too large."))
 
 
 @api.exception_handler(MultiPartParserError)
 def on_bad_multipart(request, exc):
     # e.g. multipart/form-data without a boundary: Django raises on first access to request.POST
-    return error_response(request, 400, f"The multipart body cannot be read: {exc}", "bad_multipart")
+    return error_response(
+        request, 400, _("The multipart body cannot be read: {reason}").format(reason=exc), "bad_multipart"
+    )
 
 
 @api.exception_handler(BadRequest)
 @api.exception_handler(SuspiciousOperation)
 def on_bad_request(request, exc):
     # Django's own refusals of a request: too many fields, a malformed header or file name...
-    return error_response(request, 400, "The request is malformed.", "bad_request")
+    return error_response(request, 400, _("The request is malformed."), "bad_request")
 
 
 @api.exception_handler(Exception)
 def on_unexpected(request, exc: Exception):
     logger.exception("unhandled error on %s %s", request.method, request.path)
-    return error_response(request, 500, "Internal server error.", "internal_error")
+    return error_response(request, 500, _("Internal server error."), "internal_error")
 
 
 def _mount_module_routers() -> None:

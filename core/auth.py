@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from ninja.security import HttpBearer
 
+from core.i18n import activate_for_user
+
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "type"]
 
@@ -76,6 +78,7 @@ class JWTAuth(HttpBearer):
         user = user_from_access_token(token)
         if user is not None:
             request.user = user
+            activate_for_user(request, user)  # error details in the user's language
         return user
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 import re
 import uuid
 
+from django.utils.translation import gettext as _
+
 from core.logging import request_id_var
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -71,7 +73,7 @@ class RefuseNulInPathMiddleware:
             from django.http import JsonResponse
 
             return JsonResponse(
-                {"detail": "The URL must not contain NUL (%00) characters.", "code": "bad_request"},
+                {"detail": _("The URL must not contain NUL (%00) characters."), "code": "bad_request"},
                 status=400,
             )
         return self.get_response(request)

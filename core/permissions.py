@@ -8,11 +8,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from core.exceptions import PermissionDenied
 
 
 class Permission(ABC):
-    message = "You do not have permission to perform this action."
+    message = _("You do not have permission to perform this action.")
 
     @abstractmethod
     def has(self, user, obj: Any = None) -> bool:

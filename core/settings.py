@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 import environ
 from corsheaders.defaults import default_headers as cors_default_headers
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -72,9 +73,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # cookie, then Accept-Language (core/i18n.py)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.i18n.UserLanguageMiddleware",  # the signed-in user's `language` when no cookie chose one
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "modules.audit.middleware.AuditContextMiddleware",  # write requests open an audit context
@@ -218,7 +221,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- i18n, time -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("uz", "O'zbekcha"), ("ru", "Русский"), ("en", "English")]
+# Each language named in itself (the switcher's labels). Uzbek is Latin script (docs/i18n.md).
+LANGUAGES = [("uz", "O‘zbekcha"), ("ru", "Русский"), ("en", "English")]
+# The project's catalog (locale/<lang>/), then the gaps of Unfold's and Django's (locale/vendor/<lang>/);
+# the first to translate a string wins, the installed apps' own catalogs come after both.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tashkent")
 USE_I18N = True
 USE_TZ = True
@@ -338,10 +345,11 @@ LOGGING = {
 UNFOLD = {
     "SITE_TITLE": "Markaz",
     "SITE_HEADER": "Markaz",
-    "SITE_SUBHEADER": "Education center",
+    "SITE_SUBHEADER": _("Education center"),
     "SITE_SYMBOL": "school",
     "DASHBOARD_CALLBACK": "modules.backoffice.admin.dashboard_callback",
     "SHOW_HISTORY": True,
+    "SHOW_LANGUAGES": True,  # the switcher posts to /i18n/setlang/ (core/urls.py)
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "core.admin_nav.environment_badge",
     "LOGIN": {"form": "core.admin_login.AdminLoginForm"},  # email or phone, as the API's login

@@ -6,7 +6,8 @@ import importlib.util
 from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 
 from core.api import api
 from core.health import healthz, readyz
@@ -14,7 +15,7 @@ from core.signed_files import serve_signed_file
 
 
 def api_not_found(request, *args, **kwargs):
-    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
 
 
 def _module_urlpatterns() -> list:
@@ -34,5 +35,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),  # never an HTML page from /api/
     *_module_urlpatterns(),  # before the admin site: a module may take over one of its pages
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language, for the admin's switcher
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import glob
 import json
+import subprocess
 from typing import Any
 
 import pytest
@@ -61,6 +62,14 @@ class ApiClient:
         return self.client.post(
             self._url(path), data=data, headers={**self.headers, **kw.pop("headers", {})}, **kw
         )
+
+
+def pytest_sessionstart(session):
+    """The .mo catalogs are built, not committed (docs/i18n.md): rebuild the stale ones once, in the
+    controller before any xdist worker starts, so a test never reads a translation older than its .po
+    (`make test` has done it already; a bare `pytest` has not)."""
+    if not hasattr(session.config, "workerinput"):
+        subprocess.run(["make", "-s", "compile-messages"], cwd=settings.BASE_DIR, check=True)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
@@ -15,8 +16,8 @@ class ChildrenInline(TabularInline):
     fk_name = "parent"
     extra = 0
     autocomplete_fields = ["student"]
-    verbose_name = "child"
-    verbose_name_plural = "children (for parents)"
+    verbose_name = _("child")
+    verbose_name_plural = _("children (for parents)")
 
 
 class MarkazUserCreationForm(UserCreationForm):
@@ -43,9 +44,9 @@ class UserAdmin(LargeTableMixin, BaseUserAdmin, ModelAdmin):
     inlines = [ChildrenInline]
     fieldsets = (
         (None, {"fields": ("phone", "password")}),
-        ("Personal", {"fields": ("first_name", "last_name", "email", "language", "email_verified_at")}),
-        ("Role and access", {"fields": ("role", "is_active", "is_staff", "is_superuser", "groups")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Personal"), {"fields": ("first_name", "last_name", "email", "language", "email_verified_at")}),
+        (_("Role and access"), {"fields": ("role", "is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -59,14 +60,14 @@ class UserAdmin(LargeTableMixin, BaseUserAdmin, ModelAdmin):
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
 
-    @display(description="Name", ordering="last_name")
+    @display(description=_("Name"), ordering="last_name")
     def full_name_display(self, obj: User) -> str:
         return obj.full_name
 
     @display(
-        description="Role",
+        description=_("Role"),
         ordering="role",
         label={"admin": "danger", "teacher": "info", "student": "success", "parent": "warning"},
     )
-    def role_badge(self, obj: User) -> str:
-        return obj.role
+    def role_badge(self, obj: User) -> tuple[str, str]:
+        return obj.role, obj.get_role_display()

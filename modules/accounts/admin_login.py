@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from core.throttling import throttled
 from modules.accounts.throttles import login_throttles
@@ -16,7 +17,7 @@ def throttled_admin_login(request, extra_context=None):
         wait = throttled(login_throttles(field="username"), request)
         if wait is not None:
             response = HttpResponse(
-                "Too many login attempts. Try again later.",
+                _("Too many login attempts. Try again later."),
                 status=429,
                 content_type="text/plain; charset=utf-8",
             )

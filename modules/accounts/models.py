@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
 
@@ -33,28 +34,37 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     class Role(models.TextChoices):
-        ADMIN = "admin", "Admin"
-        TEACHER = "teacher", "Teacher"
-        STUDENT = "student", "Student"
-        PARENT = "parent", "Parent"
+        ADMIN = "admin", _("Admin")
+        TEACHER = "teacher", _("Teacher")
+        STUDENT = "student", _("Student")
+        PARENT = "parent", _("Parent")
 
     class Language(models.TextChoices):
-        UZ = "uz", "O'zbekcha"
+        UZ = "uz", "O‘zbekcha"  # each language named in itself, never translated
         RU = "ru", "Русский"
         EN = "en", "English"
 
-    phone = models.CharField(max_length=16, unique=True)
-    email = models.EmailField(max_length=254, null=True, blank=True, unique=True)
-    first_name = models.CharField(max_length=80)
-    last_name = models.CharField(max_length=80, blank=True)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT, db_index=True)
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.UZ)
-    is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False)
-    email_verified_at = models.DateTimeField(null=True, blank=True)
-    date_joined = models.DateTimeField(default=timezone.now)
+    phone = models.CharField(max_length=16, unique=True, verbose_name=_("phone"))
+    email = models.EmailField(max_length=254, null=True, blank=True, unique=True, verbose_name=_("email"))
+    first_name = models.CharField(max_length=80, verbose_name=_("first name"))
+    last_name = models.CharField(max_length=80, blank=True, verbose_name=_("last name"))
+    role = models.CharField(
+        max_length=16, choices=Role.choices, default=Role.STUDENT, db_index=True, verbose_name=_("role")
+    )
+    language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.UZ, verbose_name=_("language")
+    )
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    is_staff = models.BooleanField(default=False, verbose_name=_("is staff"))
+    email_verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("email verified at"))
+    date_joined = models.DateTimeField(default=timezone.now, verbose_name=_("date joined"))
     children = models.ManyToManyField(
-        "self", through="Guardianship", symmetrical=False, related_name="guardians", blank=True
+        "self",
+        through="Guardianship",
+        symmetrical=False,
+        related_name="guardians",
+        blank=True,
+        verbose_name=_("children"),
     )
 
     objects = UserManager()
@@ -64,6 +74,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["first_name"]
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["id"]
         indexes = [models.Index(fields=["last_name", "first_name"])]
 
@@ -82,11 +94,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Guardianship(TimeStamped):
     """A parent (or other guardian) linked to a student: they see what the student sees."""
 
-    parent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardianships")
-    student = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardian_links")
-    relation = models.CharField(max_length=32, blank=True, default="parent")
+    parent = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="guardianships", verbose_name=_("parent")
+    )
+    student = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="guardian_links", verbose_name=_("student")
+    )
+    relation = models.CharField(max_length=32, blank=True, default="parent", verbose_name=_("relation"))
 
     class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
         constraints = [models.UniqueConstraint(fields=["parent", "student"], name="uniq_guardianship")]
 
 
@@ -94,17 +112,21 @@ class RefreshToken(models.Model):
     """One row per issued refresh token. Tokens of one login share a family: reusing a rotated
     (dead) token revokes the whole family, since it means the token leaked."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="refresh_tokens")
-    family = models.UUIDField(default=uuid.uuid4, db_index=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    user_agent = models.CharField(max_length=255, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="refresh_tokens", verbose_name=_("user")
+    )
+    family = models.UUIDField(default=uuid.uuid4, db_index=True, verbose_name=_("family"))
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+    user_agent = models.CharField(max_length=255, blank=True, verbose_name=_("user agent"))
+    ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
 
     class Meta:
+        verbose_name = _("refresh token")
+        verbose_name_plural = _("refresh tokens")
         indexes = [models.Index(fields=["user", "revoked_at"])]
 
 
@@ -112,18 +134,22 @@ class OneTimeToken(models.Model):
     """Password-reset and email-verification tokens: stored hashed, single use, expiring."""
 
     class Purpose(models.TextChoices):
-        PASSWORD_RESET = "password_reset", "Password reset"
-        EMAIL_VERIFICATION = "email_verification", "Email verification"
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        EMAIL_VERIFICATION = "email_verification", _("Email verification")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="one_time_tokens")
-    purpose = models.CharField(max_length=32, choices=Purpose.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    email = models.EmailField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="one_time_tokens", verbose_name=_("user")
+    )
+    purpose = models.CharField(max_length=32, choices=Purpose.choices, verbose_name=_("purpose"))
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
 
     class Meta:
+        verbose_name = _("one-time token")
+        verbose_name_plural = _("one-time tokens")
         indexes = [
             models.Index(fields=["user", "purpose"], condition=Q(used_at__isnull=True), name="ott_live")
         ]

@@ -10,6 +10,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from core.tasks import enqueue
@@ -32,9 +33,9 @@ def _validate_password(password: str, user: User | None = None) -> None:
 def _ensure_unique(*, phone: str | None = None, email: str | None = None, exclude: int | None = None) -> None:
     others = User.objects.exclude(pk=exclude) if exclude else User.objects.all()
     if phone and others.filter(phone=phone).exists():
-        raise Conflict("This phone number is already registered.", code="phone_taken")
+        raise Conflict(_("This phone number is already registered."), code="phone_taken")
     if email and others.filter(email__iexact=email).exists():
-        raise Conflict("This email is already registered.", code="email_taken")
+        raise Conflict(_("This email is already registered."), code="email_taken")
 
 
 def _save_new(user: User) -> User:
@@ -42,7 +43,7 @@ def _save_new(user: User) -> User:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # lost a race with another sign-up
-        raise Conflict("This phone number or email is already registered.", code="account_exists") from exc
+        raise Conflict(_("This phone number or email is already registered."), code="account_exists") from exc
     return user
 
 
@@ -123,7 +124,7 @@ def own_profile_update(*, user: User, current_password: str | None, **fields) ->
     email_changes = new_email is not None and new_email.lower() != (user.email or "").lower()
     if email_changes and not (current_password and user.check_password(current_password)):
         raise ValidationFailed.field(
-            "current_password", "Enter your current password to change the email.", code="wrong_password"
+            "current_password", _("Enter your current password to change the email."), code="wrong_password"
         )
     return user_update(user=user, **fields)
 
@@ -143,18 +144,20 @@ def login_with_password(
     user = user_by_login(login)
     if user is None:
         User().set_password(password)  # equal work for unknown logins: no timing oracle
-        raise NotAuthenticated("Invalid login or password.", code="invalid_credentials")
+        raise NotAuthenticated(_("Invalid login or password."), code="invalid_credentials")
     if not user.check_password(password):
-        raise NotAuthenticated("Invalid login or password.", code="invalid_credentials")
+        raise NotAuthenticated(_("Invalid login or password."), code="invalid_credentials")
     if not user.is_active:
-        raise NotAuthenticated("This account is deactivated.", code="account_disabled")
+        raise NotAuthenticated(_("This account is deactivated."), code="account_disabled")
     return session_start(user=user, user_agent=user_agent, ip=ip)
 
 
 @transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str, current_session: str | None) -> None:
     if not user.check_password(old_password):
-        raise ValidationFailed.field("old_password", "The current password is wrong.", code="wrong_password")
+        raise ValidationFailed.field(
+            "old_password", _("The current password is wrong."), code="wrong_password"
+        )
     _validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
@@ -164,19 +167,19 @@ def password_change(*, user: User, old_password: str, new_password: str, current
 @transaction.atomic
 def guardian_link(*, parent: User, student: User, relation: str = "parent") -> Guardianship:
     if parent.role != User.Role.PARENT:
-        raise ValidationFailed.field("parent", "Only a parent account can be linked to a student.")
+        raise ValidationFailed.field("parent", _("Only a parent account can be linked to a student."))
     if student.role != User.Role.STUDENT:
-        raise ValidationFailed.field("student_id", "Only a student can be linked to a parent.")
-    link, _ = Guardianship.objects.get_or_create(
+        raise ValidationFailed.field("student_id", _("Only a student can be linked to a parent."))
+    link, _created = Guardianship.objects.get_or_create(
         parent=parent, student=student, defaults={"relation": relation}
     )
     return link
 
 
 def guardian_unlink(*, parent: User, student_id: int) -> None:
-    deleted, _ = Guardianship.objects.filter(parent=parent, student_id=student_id).delete()
+    deleted, _by_model = Guardianship.objects.filter(parent=parent, student_id=student_id).delete()
     if not deleted:
-        raise NotFound("This student is not linked to the parent.")
+        raise NotFound(_("This student is not linked to the parent."))
 
 
 # --- one-time tokens (password reset, email verification) --------------------------------------
@@ -201,7 +204,7 @@ def _one_time_token_burn(*, raw: str, purpose: str) -> OneTimeToken:
         .first()
     )
     if token is None or token.used_at or token.expires_at <= timezone.now() or not token.user.is_active:
-        raise ValidationFailed.field("token", "This link is invalid or has expired.", code="invalid_token")
+        raise ValidationFailed.field("token", _("This link is invalid or has expired."), code="invalid_token")
     token.used_at = timezone.now()
     token.save(update_fields=["used_at"])
     return token
@@ -227,9 +230,9 @@ def password_reset_confirm(*, token: str, new_password: str) -> User:
 
 def email_verification_send(*, user: User) -> None:
     if not user.email:
-        raise ValidationFailed.field("email", "Add an email address first.", code="no_email")
+        raise ValidationFailed.field("email", _("Add an email address first."), code="no_email")
     if user.email_verified_at:
-        raise Conflict("This email is already verified.", code="already_verified")
+        raise Conflict(_("This email is already verified."), code="already_verified")
     enqueue("modules.accounts.tasks.send_email_verification", user.pk)
 
 
@@ -239,7 +242,7 @@ def email_verification_confirm(*, token: str) -> User:
     user = record.user
     if record.email.lower() != (user.email or "").lower():
         raise ValidationFailed.field(
-            "token", "This link was for a different email address.", code="invalid_token"
+            "token", _("This link was for a different email address."), code="invalid_token"
         )
     user.email_verified_at = timezone.now()
     user.save(update_fields=["email_verified_at"])

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from core.auth import issue_access_token
 from core.exceptions import NotAuthenticated
@@ -127,7 +128,7 @@ def session_refresh(*, raw_refresh: str, user_agent: str = "", ip: str | None = 
             .first()
         )
         if token is None:
-            raise NotAuthenticated("Invalid refresh token.", code="invalid_token")
+            raise NotAuthenticated(_("Invalid refresh token."), code="invalid_token")
         if token.revoked_at or token.used_at:
             replay = _replay_rotation(token, raw_refresh)
             if replay is not None:
@@ -136,7 +137,7 @@ def session_refresh(*, raw_refresh: str, user_agent: str = "", ip: str | None = 
             # that revocation commit before we answer 401.
             _revoke_family(token.family)
         elif token.expires_at <= timezone.now() or not token.user.is_active:
-            raise NotAuthenticated("Refresh token expired.", code="token_expired")
+            raise NotAuthenticated(_("Refresh token expired."), code="token_expired")
         else:
             token.used_at = timezone.now()
             token.save(update_fields=["used_at"])
@@ -147,7 +148,7 @@ def session_refresh(*, raw_refresh: str, user_agent: str = "", ip: str | None = 
 def session_logout(*, user: User, raw_refresh: str) -> None:
     token = RefreshToken.objects.filter(token_hash=hash_token(raw_refresh or ""), user=user).first()
     if token is None:
-        raise NotAuthenticated("Invalid refresh token.", code="invalid_token")
+        raise NotAuthenticated(_("Invalid refresh token."), code="invalid_token")
     _revoke_family(token.family)
 
 

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Query, Router, UploadedFile
 
 from core.exceptions import ValidationFailed
@@ -27,11 +29,15 @@ from modules.courses.selectors import groups_visible_to, is_group_teacher, ref, 
 from modules.lessons.schemas import ClashErrorOut, LessonOut
 from modules.lessons.selectors import lesson_with_relations, lessons_visible_to
 
-CAN_MARK = Predicate(permissions.is_lesson_staff, "Only the group's teacher or an admin may mark attendance.")
+CAN_MARK = Predicate(
+    permissions.is_lesson_staff, gettext_lazy("Only the group's teacher or an admin may mark attendance.")
+)
 CAN_SEE_HISTORY = CAN_MARK
 CAN_IMPORT = IsStaff
 CAN_REPORT = CAN_MARK
-CAN_REPORT_GROUP = IsAdmin | Predicate(is_group_teacher, "Only the group's teacher or an admin.")
+CAN_REPORT_GROUP = IsAdmin | Predicate(
+    is_group_teacher, gettext_lazy("Only the group's teacher or an admin.")
+)
 
 router = Router(tags=["attendance"])
 
@@ -105,7 +111,9 @@ def create_lesson_makeup(request, lesson_id: int, payload: MakeupCreateIn):
     )
     if payload.lesson_id and target is None:
         raise ValidationFailed.field(
-            "lesson_id", f"no lesson with id {payload.lesson_id}", code="unknown_reference"
+            "lesson_id",
+            _("no lesson with id {lesson_id}").format(lesson_id=payload.lesson_id),
+            code="unknown_reference",
         )
     booked = makeups.makeup_book(
         original=lesson,

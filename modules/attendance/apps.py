@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AttendanceConfig(AppConfig):
     name = "modules.attendance"
     label = "attendance"
-    verbose_name = "Attendance"
+    verbose_name = _("Attendance")
 
     def ready(self) -> None:
         from modules.attendance.viewer import viewer_attendance

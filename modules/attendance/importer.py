@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError, PayloadTooLarge, ValidationFailed
 from modules.accounts.models import User
@@ -85,11 +86,11 @@ class ImportReport:
 def attendance_import(*, upload, actor: User, partial: bool = False, dry_run: bool = False) -> ImportReport:
     limit_mb = get_system_settings().max_upload_mb
     if upload.size > limit_mb * 1024 * 1024:
-        raise PayloadTooLarge(f"The file is larger than {limit_mb} MB.")
+        raise PayloadTooLarge(_("The file is larger than {limit_mb} MB.").format(limit_mb=limit_mb))
     _check_xlsx_inflation(upload)
     rows = _read_rows(upload)
     if not rows:
-        raise ValidationFailed.field("file", "The file has no rows.")
+        raise ValidationFailed.field("file", _("The file has no rows."))
     _Resolver(actor).resolve(rows)
     report = ImportReport(rows=rows, partial=partial)
     if dry_run:
@@ -109,7 +110,9 @@ def attendance_import(*, upload, actor: User, partial: bool = False, dry_run: bo
 
 
 def _too_many_rows() -> ValidationFailed:
-    return ValidationFailed.field("file", f"At most {MAX_ROWS} rows per import; split the file.")
+    return ValidationFailed.field(
+        "file", _("At most {max_rows} rows per import; split the file.").format(max_rows=MAX_ROWS)
+    )
 
 
 def _read_rows(upload) -> list[ImportRow]:
@@ -142,14 +145,15 @@ def _check_xlsx_inflation(upload) -> None:
         upload.seek(0)
     if inflated > MAX_XLSX_XML_BYTES:
         raise PayloadTooLarge(
-            f"The spreadsheet unpacks to {inflated // (1024 * 1024)} MB; at most "
-            f"{MAX_XLSX_XML_BYTES // (1024 * 1024)} MB are read.",
+            _("The spreadsheet unpacks to {size_mb} MB; at most {limit_mb} MB are read.").format(
+                size_mb=inflated // (1024 * 1024), limit_mb=MAX_XLSX_XML_BYTES // (1024 * 1024)
+            ),
             code="spreadsheet_too_large",
         )
 
 
 def _not_on_roster_by_phone(phone: str) -> str:
-    return f"no student with phone {phone} on the lesson's roster"
+    return _("no student with phone {phone} on the lesson's roster").format(phone=phone)
 
 
 def _row_dict(r: ImportRow) -> dict:
@@ -235,9 +239,11 @@ class _Resolver:
             r.status = raw
         else:
             r.errors.append(
-                f"status must be one of {', '.join(Status.values)} (got {raw!r})"
+                _("status must be one of {choices} (got {raw!r})").format(
+                    choices=", ".join(Status.values), raw=raw
+                )
                 if raw
-                else "status is empty"
+                else _("status is empty")
             )
 
     def _lessons(self, rows: list[ImportRow]) -> list[Lesson]:
@@ -246,7 +252,7 @@ class _Resolver:
         by_id = {lesson.pk: lesson for lesson in visible.filter(pk__in=ids)} if ids else {}
         groups = self._groups(rows)
         wanted = [(r, _parse_date(r.cells.get("date"))) for r in rows if r.cells.get("lesson_id") is None]
-        days = [d for _, d in wanted if d]
+        days = [d for _row, d in wanted if d]
         by_day: dict[tuple[int, date], list[Lesson]] = defaultdict(list)
         if groups and days:
             tz = timezone.get_current_timezone()
@@ -263,7 +269,7 @@ class _Resolver:
                 lesson_id = _int(r.cells["lesson_id"])
                 r.lesson = by_id.get(lesson_id)
                 if r.lesson is None:
-                    r.errors.append(f"lesson {r.cells['lesson_id']} not found")
+                    r.errors.append(_("lesson {lesson_id} not found").format(lesson_id=r.cells["lesson_id"]))
         for r, day in wanted:
             self._lesson_by_day(r, day, groups, by_day)
         return [r.lesson for r in rows if r.lesson is not None]
@@ -271,24 +277,28 @@ class _Resolver:
     def _lesson_by_day(self, r: ImportRow, day, groups, by_day) -> None:
         raw_group = r.cells.get("group")
         if raw_group is None or r.cells.get("date") is None:
-            r.errors.append("give lesson_id, or group and date")
+            r.errors.append(_("give lesson_id, or group and date"))
             return
         group = groups.get(str(raw_group).lower())
         if group is None:
-            r.errors.append(f"group {raw_group!r} not found")
+            r.errors.append(_("group {group!r} not found").format(group=raw_group))
             return
         if day is None:
-            r.errors.append(f"date {r.cells['date']!r} is not YYYY-MM-DD or DD.MM.YYYY")
+            r.errors.append(_("date {date!r} is not YYYY-MM-DD or DD.MM.YYYY").format(date=r.cells["date"]))
             return
         found = by_day.get((group.pk, day), [])
         live = [lesson for lesson in found if lesson.status != Lesson.Status.CANCELLED] or found
         if len(live) == 1:
             r.lesson = live[0]
         elif not live:
-            r.errors.append(f"group {group.name!r} has no lesson on {day.isoformat()}")
+            r.errors.append(
+                _("group {group!r} has no lesson on {day}").format(group=group.name, day=day.isoformat())
+            )
         else:
             r.errors.append(
-                f"group {group.name!r} has {len(live)} lessons on {day.isoformat()}; use lesson_id"
+                _("group {group!r} has {count} lessons on {day}; use lesson_id").format(
+                    group=group.name, count=len(live), day=day.isoformat()
+                )
             )
 
     def _groups(self, rows: list[ImportRow]) -> dict:
@@ -310,18 +320,24 @@ class _Resolver:
             if r.cells.get("student_id") is not None:
                 sid = _int(r.cells["student_id"])
                 if sid is None:
-                    r.errors.append(f"student_id {r.cells['student_id']!r} is not a number")
+                    r.errors.append(
+                        _("student_id {student_id!r} is not a number").format(
+                            student_id=r.cells["student_id"]
+                        )
+                    )
                 else:
                     r.student_id = sid
                     ids.add(sid)
             elif r.cells.get("phone") is not None:
                 normalized = self._phone(str(r.cells["phone"]))
                 if normalized is None:
-                    r.errors.append(f"phone {r.cells['phone']!r} is not a valid Uzbek number")
+                    r.errors.append(
+                        _("phone {phone!r} is not a valid Uzbek number").format(phone=r.cells["phone"])
+                    )
                 else:
                     phones[id(r)] = normalized
             else:
-                r.errors.append("give student_id or phone")
+                r.errors.append(_("give student_id or phone"))
         # A phone finds only students of groups the actor may see: anyone else's number gets the
         # answer a number nobody has gets (no id, no hint that the account exists).
         in_visible_groups = Membership.objects.filter(
@@ -342,7 +358,7 @@ class _Resolver:
                 else:
                     r.student_id = student.pk
             elif r.student_id is not None and r.student_id not in by_id:
-                r.errors.append(f"student {r.student_id} does not exist")
+                r.errors.append(_("student {student_id} does not exist").format(student_id=r.student_id))
                 r.student_id = None
         return by_id
 
@@ -385,8 +401,14 @@ class _Resolver:
             r.student_id = None
         elif r.student_id not in roster_ids:
             r.errors.append(
-                f"student {r.student_id} is not on the roster of lesson {r.lesson.pk} ({day.isoformat()})"
+                _("student {student_id} is not on the roster of lesson {lesson_id} ({day})").format(
+                    student_id=r.student_id, lesson_id=r.lesson.pk, day=day.isoformat()
+                )
             )
         elif (r.lesson.pk, r.student_id) in seen:
-            r.errors.append(f"student {r.student_id} appears twice for lesson {r.lesson.pk}")
+            r.errors.append(
+                _("student {student_id} appears twice for lesson {lesson_id}").format(
+                    student_id=r.student_id, lesson_id=r.lesson.pk
+                )
+            )
         seen.add((r.lesson.pk, r.student_id))

@@ -11,6 +11,7 @@ from functools import reduce
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
@@ -37,7 +38,7 @@ def _ensure_missed(original: Lesson, student_ids: list[int]) -> None:
             [
                 {
                     "loc": ["body", "student_ids"],
-                    "msg": f"Student {sid} was not absent from this lesson.",
+                    "msg": _("Student {sid} was not absent from this lesson.").format(sid=sid),
                     "type": "not_absent",
                 }
                 for sid in not_absent
@@ -48,7 +49,7 @@ def _ensure_missed(original: Lesson, student_ids: list[int]) -> None:
     done = sorted(sid for sid, r in records.items() if r.made_up_by_id is not None)
     if done:
         raise Conflict(
-            "These absences are already made up.", code="already_made_up", extra={"student_ids": done}
+            _("These absences are already made up."), code="already_made_up", extra={"student_ids": done}
         )
 
 
@@ -78,7 +79,7 @@ def makeup_book(
     place = room if room is not None else original.room
     if place is not None and place.capacity < len(student_ids):
         raise Conflict(
-            "The room is too small for them.", code="lesson_full", extra={"capacity": place.capacity}
+            _("The room is too small for them."), code="lesson_full", extra={"capacity": place.capacity}
         )
     return lesson_makeups.makeup_lesson_create(
         original=original,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 from modules.accounts.models import User
@@ -259,9 +260,9 @@ def _ensure_on_roster(entries: list[MarkEntry], roster_ids: set[int]) -> None:
         {
             "loc": [*e.loc, "student_id"] if e.loc and e.loc[0] == "body" else list(e.loc),
             "msg": (
-                f"Student {e.student_id} is not on this lesson's roster."
+                _("Student {student_id} is not on this lesson's roster.").format(student_id=e.student_id)
                 if e.student_id in known
-                else f"Student {e.student_id} does not exist."
+                else _("Student {student_id} does not exist.").format(student_id=e.student_id)
             ),
             "type": "off_roster" if e.student_id in known else "unknown_student",
         }
@@ -292,7 +293,7 @@ def _apply(outcome: MarkOutcome, entries, *, actor: User, now, students: dict) -
         if record is None:
             if entry.status is None:
                 raise ValidationFailed(
-                    [{"loc": ["body", "status"], "msg": "A new record needs a status.", "type": "missing"}]
+                    [{"loc": ["body", "status"], "msg": _("A new record needs a status."), "type": "missing"}]
                 )
             record = AttendanceRecord(
                 lesson_id=outcome.lesson.pk,

@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import UnsupportedMediaType, ValidationFailed
 from modules.resources.filetypes import sniff
 
@@ -55,7 +57,7 @@ def _rows(header, body: Iterator) -> Iterator[tuple[int, dict]]:
     columns = [_column(h) for h in header]
     if "status" not in columns:
         raise ValidationFailed.field(
-            "file", "The first row must name the columns; a `status` column is required."
+            "file", _("The first row must name the columns; a `status` column is required.")
         )
     for line, values in body:
         cells = {col: _cell(v) for col, v in zip(columns, values, strict=False) if col}
@@ -67,13 +69,13 @@ def _csv_rows(upload) -> Iterator[tuple[int, dict]]:
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed.field("file", "A CSV file must be UTF-8 encoded.") from exc
+        raise ValidationFailed.field("file", _("A CSV file must be UTF-8 encoded.")) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
-        raise ValidationFailed.field("file", "The file is empty.")
+        raise ValidationFailed.field("file", _("The file is empty."))
     return _rows(header, ((reader.line_num, row) for row in reader))
 
 
@@ -83,14 +85,14 @@ def _xlsx_rows(upload) -> Iterator[tuple[int, dict]]:
     try:
         book = openpyxl.load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise ValidationFailed.field("file", "The spreadsheet could not be read.") from exc
+        raise ValidationFailed.field("file", _("The spreadsheet could not be read.")) from exc
     sheet = book.worksheets[0]
     # Only the columns a sheet can name: one cell far right (column XFD) would otherwise make every
     # row 16,384 cells wide (a row bomb from a few hundred KB).
     values = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     header = next(values, None)
     if header is None:
-        raise ValidationFailed.field("file", "The spreadsheet is empty.")
+        raise ValidationFailed.field("file", _("The spreadsheet is empty."))
     return _rows(header, ((i, row) for i, row in enumerate(values, start=2)))
 
 
@@ -101,4 +103,4 @@ def read_table(upload) -> Iterator[tuple[int, dict]]:
         return _xlsx_rows(upload)
     if found is not None and found.extension == "txt":
         return _csv_rows(upload)
-    raise UnsupportedMediaType("Upload a CSV (UTF-8) or XLSX file.")
+    raise UnsupportedMediaType(_("Upload a CSV (UTF-8) or XLSX file."))

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
@@ -47,13 +48,13 @@ def locked_lesson(lesson_id: int) -> Lesson:
 def ensure_open_for_guests(lesson: Lesson, places: int, *, now: datetime) -> None:
     """409 unless the lesson is scheduled, still ahead, and has `places` free places."""
     if lesson.status == Lesson.Status.CANCELLED:
-        raise Conflict("The lesson was cancelled.", code=permissions.LESSON_CANCELLED)
+        raise Conflict(_("The lesson was cancelled."), code=permissions.LESSON_CANCELLED)
     if lesson.status != Lesson.Status.SCHEDULED or lesson.starts_at <= now:
-        raise Conflict("The lesson has already started or taken place.", code=LESSON_PAST)
+        raise Conflict(_("The lesson has already started or taken place."), code=LESSON_PAST)
     free = lesson_capacity(lesson) - lesson_headcount(lesson)
     if free < places:
         raise Conflict(
-            "The lesson is full.",
+            _("The lesson is full."),
             code=LESSON_FULL,
             extra={"capacity": lesson_capacity(lesson), "free": max(free, 0)},
         )
@@ -105,7 +106,7 @@ def trials_mark_locked(*, lesson: Lesson, actor: User, trials: Iterable[dict], n
             [
                 {
                     "loc": ["body", "trials", i, "lead_id"],
-                    "msg": f"Lead {lead} is not booked here.",
+                    "msg": _("Lead {lead} is not booked here.").format(lead=lead),
                     "type": "not_booked",
                 }
                 for i, lead in missing

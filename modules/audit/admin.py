@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import FieldTextFilter, RangeDateTimeFilter
 from unfold.decorators import display
@@ -63,19 +64,21 @@ class AuditLogAdmin(LargeTableMixin, ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @display(description="Actor", ordering="actor_repr")
+    @display(description=_("Actor"), ordering="actor_repr")
     def actor_display(self, obj: AuditLog) -> str:
         return obj.actor_repr or "—"
 
     @display(
-        description="Action",
+        description=_("Action"),
         ordering="action",
         label={"create": "success", "update": "info", "delete": "danger"},
     )
-    def action_badge(self, obj: AuditLog) -> str:
-        return obj.action
+    def action_badge(self, obj: AuditLog) -> tuple[str, str]:
+        # create/update/delete have translated labels; domain actions ("lesson.cancelled") are codes
+        labels = dict(AuditLog.Action.choices)
+        return obj.action, labels.get(obj.action, obj.action)
 
-    @display(description="Changes")
+    @display(description=_("Changes"))
     def changes_table(self, obj: AuditLog) -> str:
         if not obj.changes:
             return "—"
@@ -86,8 +89,11 @@ class AuditLogAdmin(LargeTableMixin, ModelAdmin):
             ((name, *_pair(value, name in money)) for name, value in obj.changes.items()),
         )
         return format_html(
-            "<table><thead><tr><th class='pr-4 text-left'>field</th><th class='pr-4 text-left'>before</th>"
-            "<th class='text-left'>after</th></tr></thead><tbody>{}</tbody></table>",
+            "<table><thead><tr><th class='pr-4 text-left'>{}</th><th class='pr-4 text-left'>{}</th>"
+            "<th class='text-left'>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("field"),
+            _("before"),
+            _("after"),
             rows,
         )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditLogQuerySet(models.QuerySet):
@@ -23,11 +24,11 @@ class AuditLog(models.Model):
     [before, after], secrets masked), from where (ip, user agent, request id, source), when."""
 
     class Action(models.TextChoices):
-        CREATE = "create", "Create"
-        UPDATE = "update", "Update"
-        DELETE = "delete", "Delete"
+        CREATE = "create", _("Create")
+        UPDATE = "update", _("Update")
+        DELETE = "delete", _("Delete")
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
     # No FK constraint and DO_NOTHING: deleting a user never touches the entries that name them.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -36,22 +37,27 @@ class AuditLog(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
+        verbose_name=_("actor"),
     )
-    actor_repr = models.CharField(max_length=200, blank=True)
+    actor_repr = models.CharField(max_length=200, blank=True, verbose_name=_("actor repr"))
     # create/update/delete, or a domain action such as "lesson.cancelled" or "attendance.marked"
-    action = models.CharField(max_length=64, db_index=True)
-    object_type = models.CharField(max_length=100)  # "app_label.model", e.g. "accounts.user"
-    object_id = models.CharField(max_length=64, blank=True)
-    object_repr = models.CharField(max_length=200, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=255, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
-    source = models.CharField(max_length=16, blank=True)  # "api", "admin" or "web"
+    action = models.CharField(max_length=64, db_index=True, verbose_name=_("action"))
+    object_type = models.CharField(
+        max_length=100, verbose_name=_("object type")
+    )  # "app_label.model", e.g. "accounts.user"
+    object_id = models.CharField(max_length=64, blank=True, verbose_name=_("object id"))
+    object_repr = models.CharField(max_length=200, blank=True, verbose_name=_("object repr"))
+    changes = models.JSONField(default=dict, blank=True, verbose_name=_("changes"))
+    ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
+    user_agent = models.CharField(max_length=255, blank=True, verbose_name=_("user agent"))
+    request_id = models.CharField(max_length=64, blank=True, verbose_name=_("request id"))
+    source = models.CharField(max_length=16, blank=True, verbose_name=_("source"))  # "api", "admin" or "web"
 
     objects = AuditLogQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit log")
+        verbose_name_plural = _("audit logs")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object"),

@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from modules.audit.models import AuditLog
@@ -47,5 +48,5 @@ def _moment(value: date | datetime, *, end_of_day: bool) -> datetime:
 def audit_log_get(entry_id: int) -> AuditLog:
     entry = AuditLog.objects.select_related("actor").filter(pk=entry_id).first()
     if entry is None:
-        raise NotFound("No such audit log entry.")
+        raise NotFound(_("No such audit log entry."))
     return entry

@@ -10,6 +10,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.money import SOM, TIYIN_PER_SOM, format_amount
 from modules.backoffice import dashboard as d
@@ -48,7 +49,8 @@ def _kpis(today, period: str) -> list[dict]:
         {
             "title": _("Overdue"),
             "value": format_amount(overdue_tiyin),
-            "footer": _("%(count)s invoice(s) past due") % {"count": overdue_count},
+            "footer": ngettext("%(count)d invoice past due", "%(count)d invoices past due", overdue_count)
+            % {"count": overdue_count},
             "href": _changelist("payments.payment", status__exact="overdue"),
         },
         {

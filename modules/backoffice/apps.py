@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BackofficeConfig(AppConfig):
@@ -6,4 +7,4 @@ class BackofficeConfig(AppConfig):
 
     name = "modules.backoffice"
     label = "backoffice"
-    verbose_name = "Back office"
+    verbose_name = _("Back office")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from modules.center.models import SystemSettings
@@ -15,17 +16,17 @@ class SystemSettingsAdmin(ModelAdmin):
     neither added nor deleted."""
 
     fieldsets = (
-        ("Center", {"fields": ("center_name",)}),
+        (_("Center"), {"fields": ("center_name",)}),
         (
-            "Billing and lessons",
+            _("Billing and lessons"),
             {"fields": ("billing_due_day", "generation_horizon_weeks", "attendance_edit_window_days")},
         ),
         (
-            "Homework",
+            _("Homework"),
             {"fields": ("max_upload_mb", "audio_max_seconds", "homework_resubmission_allowed")},
         ),
         (
-            "Notifications",
+            _("Notifications"),
             {
                 "fields": (
                     "consecutive_absence_threshold",
@@ -35,8 +36,8 @@ class SystemSettingsAdmin(ModelAdmin):
                 )
             },
         ),
-        ("Coins", {"fields": ("coin_rules",)}),
-        ("Payments", {"fields": ("payme_ip_allowlist_enabled",)}),
+        (_("Coins"), {"fields": ("coin_rules",)}),
+        (_("Payments"), {"fields": ("payme_ip_allowlist_enabled",)}),
         (None, {"fields": ("updated_at",)}),
     )
     readonly_fields = ["updated_at"]

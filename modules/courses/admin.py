@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
@@ -114,14 +115,14 @@ class GroupAdmin(LargeTableMixin, SomAdminMixin, RoomChoicesMixin, ModelAdmin):
     actions = ["generate_lessons"]
 
     @display(
-        description="Status",
+        description=_("Status"),
         ordering="status",
         label={"forming": "info", "active": "success", "finished": "warning"},
     )
-    def status_badge(self, obj: Group) -> str:
-        return obj.status
+    def status_badge(self, obj: Group) -> tuple[str, str]:
+        return obj.status, obj.get_status_display()
 
-    @action(description="Generate lessons up to the horizon")
+    @action(description=_("Generate lessons up to the horizon"))
     def generate_lessons(self, request, queryset):
         # Lessons depend on courses, not the other way round: the action queues the lessons module's
         # own task (by name), the one the API and the nightly run use; it creates only what is missing.
@@ -130,7 +131,12 @@ class GroupAdmin(LargeTableMixin, SomAdminMixin, RoomChoicesMixin, ModelAdmin):
         ids = list(queryset.exclude(status=Group.Status.FINISHED).values_list("pk", flat=True))
         for group_id in ids:
             enqueue("modules.lessons.tasks.generate_group_lessons", group_id)
-        self.message_user(request, f"Lesson generation queued for {len(ids)} groups.", messages.SUCCESS)
+        message = ngettext(
+            "Lesson generation queued for %(count)d group.",
+            "Lesson generation queued for %(count)d groups.",
+            len(ids),
+        )
+        self.message_user(request, message % {"count": len(ids)}, messages.SUCCESS)
 
 
 class FreezeInline(TabularInline):

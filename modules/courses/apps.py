@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoursesConfig(AppConfig):
     name = "modules.courses"
     label = "courses"
-    verbose_name = "Courses"
+    verbose_name = _("Courses")
 
     def ready(self) -> None:
         from modules.courses.models import Group, Membership

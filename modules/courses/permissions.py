@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from core.permissions import IsAdmin, IsAuthenticated, Predicate
 
 
@@ -9,7 +11,7 @@ def _teaches(user, group) -> bool:
     return getattr(user, "role", None) == "teacher" and group is not None and group.teacher_id == user.pk
 
 
-IsGroupTeacher = Predicate(_teaches, "Only the group's teacher or an admin may do this.")
+IsGroupTeacher = Predicate(_teaches, _("Only the group's teacher or an admin may do this."))
 
 CAN_MANAGE_CATALOG = IsAdmin  # branches, courses, rooms, holidays
 CAN_READ_CATALOG = IsAuthenticated()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from modules.accounts.models import Guardianship, User
 from modules.courses.models import FreezePeriod, Group, Membership
@@ -163,7 +164,7 @@ def group_for(user: User, group_id: int) -> Group:
 
     group = group_list(user).filter(pk=group_id).first()
     if group is None:
-        raise NotFound("Group not found.")
+        raise NotFound(_("Group not found."))
     return group
 
 
@@ -190,7 +191,7 @@ def membership_of(group_id: int, student_id: int) -> Membership:
         .first()
     )
     if membership is None:
-        raise NotFound("This student is not in the group.")
+        raise NotFound(_("This student is not in the group."))
     return membership
 
 
@@ -289,7 +290,7 @@ def get_or_404(model, pk: int, what: str | None = None):
 
     obj = model.objects.filter(pk=pk).first()
     if obj is None:
-        raise NotFound(f"{what or model._meta.verbose_name.capitalize()} not found.")
+        raise NotFound(_("{what} not found.").format(what=what or model._meta.verbose_name.capitalize()))
     return obj
 
 
@@ -302,7 +303,9 @@ def ref(model, pk: int | None, field: str):
     obj = model.objects.filter(pk=pk).first()
     if obj is None:
         raise ValidationFailed.field(
-            field, f"no {model._meta.verbose_name} with id {pk}", code="unknown_reference"
+            field,
+            _("no {verbose_name} with id {pk}").format(verbose_name=model._meta.verbose_name, pk=pk),
+            code="unknown_reference",
         )
     return obj
 
@@ -320,5 +323,5 @@ def course_for(user: User, course_id: int):
 
     course = course_list(user).filter(pk=course_id).first()
     if course is None:
-        raise NotFound("Course not found.")
+        raise NotFound(_("Course not found."))
     return course

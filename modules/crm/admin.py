@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
@@ -58,36 +60,44 @@ class LeadAdmin(LargeTableMixin, ModelAdmin):
     inlines = [LeadEventInline]
     actions = ["assign_to_me", "mark_contacted", "book_trial"]
 
-    @display(description="Status", ordering="status", label=STATUS_COLOURS)
-    def status_badge(self, obj: Lead) -> str:
-        return obj.status
+    @display(description=_("Status"), ordering="status", label=STATUS_COLOURS)
+    def status_badge(self, obj: Lead) -> tuple[str, str]:
+        return obj.status, obj.get_status_display()
 
-    @action(description="Assign the selected leads to me")
+    @action(description=_("Assign the selected leads to me"))
     def assign_to_me(self, request, queryset):
         for lead in queryset:
             services.lead_assign(lead=lead, assignee=request.user, actor=request.user)
-        self.message_user(request, f"{queryset.count()} lead(s) assigned to you.")
+        count = queryset.count()
+        message = ngettext("%(count)d lead assigned to you.", "%(count)d leads assigned to you.", count)
+        self.message_user(request, message % {"count": count})
 
-    @action(description="Mark the selected new leads contacted")
+    @action(description=_("Mark the selected new leads contacted"))
     def mark_contacted(self, request, queryset):
         moved = sum(services.lead_mark_contacted(lead=lead, actor=request.user) for lead in queryset)
-        self.message_user(request, f"{moved} lead(s) marked contacted.")
+        message = ngettext("%(count)d lead marked contacted.", "%(count)d leads marked contacted.", moved)
+        self.message_user(request, message % {"count": moved})
 
-    @action(description="Book a trial in the soonest lesson of their course with a free place")
+    @action(description=_("Book a trial in the soonest lesson of their course with a free place"))
     def book_trial(self, request, queryset):
         booked, skipped = 0, []
         now = timezone.now()
         for lead in queryset.select_related("course"):
             lesson = selectors.next_trial_lesson(lead, now=now)
             if lesson is None:
-                skipped.append(f"{lead}: no lesson of their course with a free place in two weeks")
+                skipped.append(
+                    gettext("{lead}: no lesson of their course with a free place in two weeks").format(
+                        lead=lead
+                    )
+                )
                 continue
             try:
                 lead_book_trial(lead=lead, lesson=lesson, actor=request.user)
                 booked += 1
             except ApplicationError as exc:
                 skipped.append(f"{lead}: {exc.detail}")
-        self.message_user(request, f"{booked} trial(s) booked.")
+        message = ngettext("%(count)d trial booked.", "%(count)d trials booked.", booked)
+        self.message_user(request, message % {"count": booked})
         for line in skipped[:10]:
             self.message_user(request, line, level=messages.WARNING)
 

@@ -1,6 +1,7 @@
 """The front office: leads (list, create, read, edit, history, contacts), trial booking, convert,
 the funnel report, and the public enquiry form of the center's website."""
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from core.exceptions import ValidationFailed
@@ -146,7 +147,9 @@ def book_lead_trial(request, lead_id: int, payload: TrialIn):
     lesson = lessons_visible_to(request.auth).filter(pk=payload.lesson_id).first()
     if lesson is None:
         raise ValidationFailed.field(
-            "lesson_id", f"no lesson with id {payload.lesson_id}", code="unknown_reference"
+            "lesson_id",
+            _("no lesson with id {lesson_id}").format(lesson_id=payload.lesson_id),
+            code="unknown_reference",
         )
     trials.lead_book_trial(lead=lead, lesson=lesson, actor=request.auth)
     return selectors.lead_detail(lead.pk)

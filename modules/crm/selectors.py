@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from core.ordering import order_by
@@ -56,7 +57,7 @@ def lead_list(
 def lead_get(lead_id: int) -> Lead:
     lead = _with_relations(Lead.objects.filter(pk=lead_id)).first()
     if lead is None:
-        raise NotFound("Lead not found.")
+        raise NotFound(_("Lead not found."))
     return lead
 
 

@@ -4,6 +4,8 @@ are edited here; redemptions are handed over or cancelled with actions that call
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
@@ -31,13 +33,13 @@ class CoinTransactionAdmin(LargeTableMixin, ReadOnlyAdmin):
     list_select_related = ["student", "group", "created_by"]
     ordering = ["-created_at", "-id"]
 
-    @display(description="Amount", ordering="amount", label={"plus": "success", "minus": "danger"})
+    @display(description=_("Amount"), ordering="amount", label={"plus": "success", "minus": "danger"})
     def amount_display(self, obj: CoinTransaction):
         return ("plus" if obj.amount > 0 else "minus", f"{obj.amount:+d}")
 
-    @display(description="Source")
+    @display(description=_("Source"))
     def source(self, obj: CoinTransaction) -> str:
-        return f"{obj.source_type} #{obj.source_id}" if obj.source_type else "-"
+        return f"{obj.source_type} #{obj.source_id}" if obj.source_type else "—"
 
 
 @admin.register(StudentCoin)
@@ -90,14 +92,14 @@ class RedemptionAdmin(ModelAdmin):
         return False
 
     @display(
-        description="Status",
+        description=_("Status"),
         ordering="status",
         label={"pending": "warning", "handed_over": "success", "cancelled": "danger"},
     )
-    def status_badge(self, obj: Redemption) -> str:
-        return obj.status
+    def status_badge(self, obj: Redemption) -> tuple[str, str]:
+        return obj.status, obj.get_status_display()
 
-    def _apply(self, request, queryset, fn, verb: str) -> None:
+    def _apply(self, request, queryset, fn, done_message) -> None:
         done = 0
         for redemption in queryset:
             try:
@@ -105,12 +107,28 @@ class RedemptionAdmin(ModelAdmin):
                 done += 1
             except ApplicationError as exc:
                 self.message_user(request, f"#{redemption.pk}: {exc.detail}", messages.WARNING)
-        self.message_user(request, f"{done} redemption(s) {verb}.")
+        self.message_user(request, done_message(done))
 
-    @action(description="Mark as handed over")
+    @action(description=_("Mark as handed over"))
     def hand_over(self, request, queryset):
-        self._apply(request, queryset, services.redemption_hand_over, "handed over")
+        self._apply(
+            request,
+            queryset,
+            services.redemption_hand_over,
+            lambda n: (
+                ngettext("%(count)d redemption handed over.", "%(count)d redemptions handed over.", n)
+                % {"count": n}
+            ),
+        )
 
-    @action(description="Cancel and refund")
+    @action(description=_("Cancel and refund"))
     def cancel(self, request, queryset):
-        self._apply(request, queryset, services.redemption_cancel, "cancelled")
+        self._apply(
+            request,
+            queryset,
+            services.redemption_cancel,
+            lambda n: (
+                ngettext("%(count)d redemption cancelled.", "%(count)d redemptions cancelled.", n)
+                % {"count": n}
+            ),
+        )

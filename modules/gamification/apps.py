@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GamificationConfig(AppConfig):
     name = "modules.gamification"
     label = "gamification"
-    verbose_name = "Gamification"
+    verbose_name = _("Gamification")
 
     def ready(self) -> None:
         from modules.center import sections

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, StackedInline
 from unfold.decorators import action, display
 
@@ -92,7 +94,7 @@ class SubmissionAdmin(LargeTableMixin, ModelAdmin):
         return False  # students submit through the API
 
     @display(
-        description="Status",
+        description=_("Status"),
         ordering="status",
         label={
             "submitted": "info",
@@ -103,10 +105,10 @@ class SubmissionAdmin(LargeTableMixin, ModelAdmin):
             "failed": "danger",
         },
     )
-    def status_badge(self, obj: Submission) -> str:
-        return obj.status
+    def status_badge(self, obj: Submission) -> tuple[str, str]:
+        return obj.status, obj.get_status_display()
 
-    @action(description="Retry transcription")
+    @action(description=_("Retry transcription"))
     def retry_transcription(self, request, queryset):
         done = 0
         for submission in queryset.select_related("homework"):
@@ -116,7 +118,12 @@ class SubmissionAdmin(LargeTableMixin, ModelAdmin):
             except ApplicationError as exc:
                 self.message_user(request, f"#{submission.pk}: {exc.detail}", messages.WARNING)
         if done:
-            self.message_user(request, f"{done} submission(s) queued for transcription.", messages.SUCCESS)
+            message = ngettext(
+                "%(count)d submission queued for transcription.",
+                "%(count)d submissions queued for transcription.",
+                done,
+            )
+            self.message_user(request, message % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(DeadlineReminder)

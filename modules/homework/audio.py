@@ -12,6 +12,7 @@ from typing import IO
 
 import filetype
 import mutagen
+from django.utils.translation import gettext as _
 from mutagen.flac import FLAC
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
@@ -123,30 +124,37 @@ def validate_audio(upload, *, max_seconds: int) -> AudioInfo:
     supported = ", ".join(SUPPORTED_EXTENSIONS)
     if upload.size > MAX_AUDIO_BYTES:
         raise PayloadTooLarge(
-            f"Audio files may be at most {MAX_AUDIO_BYTES // (1024 * 1024)} MB.", code="audio_too_large"
+            _("Audio files may be at most {limit_mb} MB.").format(limit_mb=MAX_AUDIO_BYTES // (1024 * 1024)),
+            code="audio_too_large",
         )
     family = _family(upload)
     if family is None:
         raise UnsupportedMediaType(
-            f"This is not a supported audio file ({supported}).", code="unsupported_audio"
+            _("This is not a supported audio file ({supported}).").format(supported=supported),
+            code="unsupported_audio",
         )
     named = _extension(upload.name)
     if named in _FAMILY_OF_EXTENSION and _FAMILY_OF_EXTENSION[named] != family:
         raise UnsupportedMediaType(
-            f"The file is named .{named} but contains {family} audio.", code="audio_mislabelled"
+            _("The file is named .{named} but contains {family} audio.").format(named=named, family=family),
+            code="audio_mislabelled",
         )
     if named and named not in _FAMILY_OF_EXTENSION and named != "blob":
-        raise UnsupportedMediaType(f"Audio must be one of: {supported}.", code="unsupported_audio")
+        raise UnsupportedMediaType(
+            _("Audio must be one of: {supported}.").format(supported=supported), code="unsupported_audio"
+        )
     extension = named if named in _FAMILY_OF_EXTENSION else _DEFAULT_EXTENSION[family]
     seconds = _duration(upload, family, max_seconds)
     if not seconds or seconds <= 0:
         raise ValidationFailed.field(
-            "audio", "The recording cannot be read or is empty.", type="audio_unreadable"
+            "audio", _("The recording cannot be read or is empty."), type="audio_unreadable"
         )
     if seconds > max_seconds:
         raise ValidationFailed.field(
             "audio",
-            f"The recording is {seconds:.0f} s long; at most {max_seconds} s are allowed.",
+            _("The recording is {seconds:.0f} s long; at most {max_seconds} s are allowed.").format(
+                seconds=seconds, max_seconds=max_seconds
+            ),
             type="audio_too_long",
         )
     return AudioInfo(extension=extension, seconds=round(seconds, 3), content_type=CONTENT_TYPES[extension])
@@ -192,7 +200,7 @@ def webm_duration(stream: IO[bytes]) -> float | None:
         size = _vint(stream, keep_marker=False) if element else None
         if element is None or size is None:
             break
-        eid, (length, _, unknown) = element[0], size
+        eid, (length, _skipped, unknown) = element[0], size
         if eid in _MASTERS:
             continue  # step inside: children follow immediately
         if unknown:

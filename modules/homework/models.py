@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
 
@@ -26,34 +27,51 @@ def upload_file(instance, filename: str) -> str:
 
 class Homework(TimeStamped):
     class Kind(models.TextChoices):
-        TEXT = "text", "Text"
-        AUDIO = "audio", "Audio"
-        FILE = "file", "File"
+        TEXT = "text", _("Text")
+        AUDIO = "audio", _("Audio")
+        FILE = "file", _("File")
 
-    group = models.ForeignKey("courses.Group", on_delete=models.CASCADE, related_name="homework")
-    lesson = models.ForeignKey(
-        "lessons.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="homework"
+    group = models.ForeignKey(
+        "courses.Group", on_delete=models.CASCADE, related_name="homework", verbose_name=_("group")
     )
-    title = models.CharField(max_length=200)
-    instructions = models.TextField(blank=True)
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT)
-    reference_text = models.TextField(blank=True, help_text="what the student should say or write; scored")
-    due_at = models.DateTimeField(db_index=True)
-    max_score = models.PositiveSmallIntegerField(default=100)
-    accepts_late = models.BooleanField(default=False)
+    lesson = models.ForeignKey(
+        "lessons.Lesson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="homework",
+        verbose_name=_("lesson"),
+    )
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    instructions = models.TextField(blank=True, verbose_name=_("instructions"))
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT, verbose_name=_("kind"))
+    reference_text = models.TextField(
+        blank=True,
+        help_text=_("what the student should say or write; scored"),
+        verbose_name=_("reference text"),
+    )
+    due_at = models.DateTimeField(db_index=True, verbose_name=_("due at"))
+    max_score = models.PositiveSmallIntegerField(default=100, verbose_name=_("max score"))
+    accepts_late = models.BooleanField(default=False, verbose_name=_("accepts late"))
     resources = models.ManyToManyField(
         "resources.Resource",
         blank=True,
         related_name="homework",
-        help_text="materials of its group, lessons or course",
+        help_text=_("materials of its group, lessons or course"),
+        verbose_name=_("resources"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
+        verbose_name = _("homework")
         ordering = ["-due_at", "-id"]
-        verbose_name_plural = "homework"
+        verbose_name_plural = _("homework")
         constraints = [models.CheckConstraint(condition=Q(max_score__gt=0), name="homework_max_score_pos")]
         indexes = [models.Index(fields=["group", "due_at"])]
 
@@ -66,46 +84,75 @@ class Submission(TimeStamped):
     `is_current` on the previous one; exactly one current attempt per (homework, student)."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        TRANSCRIBING = "transcribing", "Transcribing"
-        TRANSCRIBED = "transcribed", "Transcribed"
-        SCORED = "scored", "Scored"
-        REVIEWED = "reviewed", "Reviewed"
-        FAILED = "failed", "Failed"
+        SUBMITTED = "submitted", _("Submitted")
+        TRANSCRIBING = "transcribing", _("Transcribing")
+        TRANSCRIBED = "transcribed", _("Transcribed")
+        SCORED = "scored", _("Scored")
+        REVIEWED = "reviewed", _("Reviewed")
+        FAILED = "failed", _("Failed")
 
-    homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="submissions")
+    homework = models.ForeignKey(
+        Homework, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("homework")
+    )
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="homework_submissions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="homework_submissions",
+        verbose_name=_("student"),
     )
-    attempt = models.PositiveSmallIntegerField(default=1)
-    is_current = models.BooleanField(default=True)
-    text = models.TextField(blank=True)
-    file = models.FileField(upload_to=upload_file, blank=True, max_length=255)
-    file_name = models.CharField(max_length=255, blank=True, help_text="the name the student uploaded")
+    attempt = models.PositiveSmallIntegerField(default=1, verbose_name=_("attempt"))
+    is_current = models.BooleanField(default=True, verbose_name=_("is current"))
+    text = models.TextField(blank=True, verbose_name=_("text"))
+    file = models.FileField(upload_to=upload_file, blank=True, max_length=255, verbose_name=_("file"))
+    file_name = models.CharField(
+        max_length=255, blank=True, help_text=_("the name the student uploaded"), verbose_name=_("file name")
+    )
     file_content_type = models.CharField(
-        max_length=100, blank=True, help_text="sniffed from the content at upload; served on download"
+        max_length=100,
+        blank=True,
+        help_text=_("sniffed from the content at upload; served on download"),
+        verbose_name=_("file content type"),
     )
-    audio = models.FileField(upload_to=upload_audio, blank=True, max_length=255)
-    audio_format = models.CharField(max_length=8, blank=True)
-    audio_seconds = models.FloatField(null=True, blank=True)
-    submitted_at = models.DateTimeField()
-    is_late = models.BooleanField(default=False)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
-    status_changed_at = models.DateTimeField(null=True, blank=True)
-    failure_reason = models.CharField(max_length=500, blank=True)
-    needs_manual_review = models.BooleanField(default=False)
-    manual_review_reason = models.CharField(max_length=300, blank=True)
-    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    auto_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    wer = models.FloatField(null=True, blank=True)
-    diff = models.JSONField(null=True, blank=True)
-    feedback = models.TextField(blank=True)
+    audio = models.FileField(upload_to=upload_audio, blank=True, max_length=255, verbose_name=_("audio"))
+    audio_format = models.CharField(max_length=8, blank=True, verbose_name=_("audio format"))
+    audio_seconds = models.FloatField(null=True, blank=True, verbose_name=_("audio seconds"))
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"))
+    is_late = models.BooleanField(default=False, verbose_name=_("is late"))
+    status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        default=Status.SUBMITTED,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("status changed at"))
+    failure_reason = models.CharField(max_length=500, blank=True, verbose_name=_("failure reason"))
+    needs_manual_review = models.BooleanField(default=False, verbose_name=_("needs manual review"))
+    manual_review_reason = models.CharField(
+        max_length=300, blank=True, verbose_name=_("manual review reason")
+    )
+    score = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("score")
+    )
+    auto_score = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("auto score")
+    )
+    wer = models.FloatField(null=True, blank=True, verbose_name=_("word error rate"))
+    diff = models.JSONField(null=True, blank=True, verbose_name=_("diff"))
+    feedback = models.TextField(blank=True, verbose_name=_("feedback"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
 
     class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
         ordering = ["-submitted_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -128,17 +175,25 @@ class Submission(TimeStamped):
 
 
 class HomeworkTranscript(TimeStamped):
-    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="transcript")
-    text = models.TextField(blank=True)
-    language = models.CharField(max_length=16, blank=True)
-    duration = models.FloatField(null=True, blank=True)
-    segments = models.JSONField(default=list, blank=True)
-    words = models.JSONField(default=list, blank=True)
-    model = models.CharField(max_length=80, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    attempt_log = models.JSONField(default=list, blank=True, help_text="one entry per provider call")
-    last_error = models.CharField(max_length=500, blank=True)
-    transcribed_at = models.DateTimeField(null=True, blank=True)
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="transcript", verbose_name=_("submission")
+    )
+    text = models.TextField(blank=True, verbose_name=_("text"))
+    language = models.CharField(max_length=16, blank=True, verbose_name=_("language"))
+    duration = models.FloatField(null=True, blank=True, verbose_name=_("duration"))
+    segments = models.JSONField(default=list, blank=True, verbose_name=_("segments"))
+    words = models.JSONField(default=list, blank=True, verbose_name=_("words"))
+    model = models.CharField(max_length=80, blank=True, verbose_name=_("model"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    attempt_log = models.JSONField(
+        default=list, blank=True, help_text=_("one entry per provider call"), verbose_name=_("attempt log")
+    )
+    last_error = models.CharField(max_length=500, blank=True, verbose_name=_("last error"))
+    transcribed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("transcribed at"))
+
+    class Meta:
+        verbose_name = _("homework transcript")
+        verbose_name_plural = _("homework transcripts")
 
     def __str__(self) -> str:
         return f"transcript of {self.submission_id}"
@@ -148,16 +203,22 @@ class DeadlineReminder(models.Model):
     """A deadline notice sent to one student: the unique key makes each kind go out at most once."""
 
     class Kind(models.TextChoices):
-        DUE_24H = "due_24h", "24 hours left"
-        DUE_2H = "due_2h", "2 hours left"
-        MISSED = "missed", "Deadline missed"
+        DUE_24H = "due_24h", _("24 hours left")
+        DUE_2H = "due_2h", _("2 hours left")
+        MISSED = "missed", _("Deadline missed")
 
-    homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="reminders")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    homework = models.ForeignKey(
+        Homework, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("homework")
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("student")
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("kind"))
+    sent_at = models.DateTimeField(auto_now_add=True, verbose_name=_("sent at"))
 
     class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
         constraints = [
             models.UniqueConstraint(fields=["homework", "student", "kind"], name="uniq_deadline_reminder")
         ]

@@ -3,6 +3,8 @@ selectors load group, homework and their teacher ids)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from core.permissions import IsAdmin, IsStudent, IsTeacher, Predicate
 from modules.courses.models import Group
 from modules.homework.models import Homework, Submission
@@ -20,7 +22,7 @@ def _teaches(user, obj) -> bool:
     return obj is not None and _group_of(obj).teacher_id == user.pk
 
 
-IsGroupTeacher = IsTeacher & Predicate(_teaches, "Only the group's teacher can do this.")
+IsGroupTeacher = IsTeacher & Predicate(_teaches, _("Only the group's teacher can do this."))
 CAN_MANAGE_HOMEWORK = IsAdmin | IsGroupTeacher
 CAN_REVIEW = IsAdmin | IsGroupTeacher
 CAN_RETRY = IsAdmin | IsGroupTeacher

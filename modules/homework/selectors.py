@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from core.ordering import order_by
@@ -41,7 +42,7 @@ def _viewer_submissions(user: User) -> list[Prefetch]:
 def homework_get(user: User, homework_id: int) -> Homework:
     homework = homework_visible_to(user).filter(pk=homework_id).first()
     if homework is None:
-        raise NotFound("Homework not found.")
+        raise NotFound(_("Homework not found."))
     return homework
 
 
@@ -75,7 +76,7 @@ def homework_list(
 def group_get(user: User, group_id: int) -> Group:
     group = groups_visible_to(user).filter(pk=group_id).first()
     if group is None:
-        raise NotFound("Group not found.")
+        raise NotFound(_("Group not found."))
     return group
 
 
@@ -95,7 +96,7 @@ def submissions_visible_to(user: User) -> QuerySet[Submission]:
 def submission_get(user: User, submission_id: int) -> Submission:
     submission = submissions_visible_to(user).filter(pk=submission_id).first()
     if submission is None:
-        raise NotFound("Submission not found.")
+        raise NotFound(_("Submission not found."))
     return submission
 
 
@@ -146,7 +147,7 @@ def student_submissions(
 ) -> QuerySet[Submission]:
     """A student's history, as far as `user` may see it (a teacher: their groups' homework)."""
     if not can_see_student(user, student_id):
-        raise NotFound("Student not found.")
+        raise NotFound(_("Student not found."))
     qs = submissions_visible_to(user).filter(student_id=student_id)
     if not all_attempts:
         qs = qs.filter(is_current=True)
@@ -190,5 +191,5 @@ def submission_attachment(user: User, submission_id: int, field: str) -> Submiss
     """A visible submission that has an uploaded `field` ("audio" or "file"), else 404."""
     submission = submission_get(user, submission_id)
     if not getattr(submission, field):
-        raise NotFound(f"This submission has no {field}.")
+        raise NotFound(_("This submission has no {field}.").format(field=field))
     return submission

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
@@ -33,12 +34,12 @@ class LessonAdmin(LargeTableMixin, ModelAdmin):
     inlines = [RescheduleInline]
 
     @display(
-        description="Status",
+        description=_("Status"),
         ordering="status",
         label={"scheduled": "info", "completed": "success", "cancelled": "danger"},
     )
-    def status_badge(self, obj: Lesson) -> str:
-        return obj.status
+    def status_badge(self, obj: Lesson) -> tuple[str, str]:
+        return obj.status, obj.get_status_display()
 
 
 @admin.register(LessonReschedule)
@@ -65,6 +66,6 @@ class CalendarFeedAdmin(ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # tokens are shown once to their owner through the API
 
-    @action(description="Revoke the selected feeds")
+    @action(description=_("Revoke the selected feeds"))
     def revoke(self, request, queryset):
         queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())

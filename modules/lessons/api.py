@@ -2,6 +2,7 @@
 reschedule history, generation for a group, and the private calendar feed."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from core.exceptions import NotFound
@@ -178,7 +179,7 @@ def revoke_calendar_feed(request):
 def get_calendar_ics(request, token: str):
     feed = selectors.calendar_feed_by_token(token)
     if feed is None:
-        raise NotFound("Unknown or revoked calendar feed.")
+        raise NotFound(_("Unknown or revoked calendar feed."))
     response = HttpResponse(calendar.calendar_render(feed=feed), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LessonsConfig(AppConfig):
     name = "modules.lessons"
     label = "lessons"
-    verbose_name = "Lessons"
+    verbose_name = _("Lessons")

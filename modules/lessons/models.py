@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
 from modules.center.selectors import center_zone
@@ -13,24 +14,37 @@ class Lesson(TimeStamped):
     changes, so regeneration recognises a rescheduled lesson and never recreates its old slot."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Kind(models.TextChoices):
-        REGULAR = "regular", "Regular"
-        MAKEUP = "makeup", "Make-up"
+        REGULAR = "regular", _("Regular")
+        MAKEUP = "makeup", _("Make-up")
 
     # group, teacher and room need no single-column index of their own: the (x, starts_at) indexes
     # below serve every lookup by them, and each index less makes bulk generation faster
     group = models.ForeignKey(
-        "courses.Group", on_delete=models.CASCADE, related_name="lessons", db_index=False
+        "courses.Group",
+        on_delete=models.CASCADE,
+        related_name="lessons",
+        db_index=False,
+        verbose_name=_("group"),
     )
     schedule = models.ForeignKey(
-        "courses.LessonSchedule", on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons"
+        "courses.LessonSchedule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        verbose_name=_("schedule"),
     )
     teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="taught_lessons", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="taught_lessons",
+        db_index=False,
+        verbose_name=_("teacher"),
     )
     room = models.ForeignKey(
         "courses.Room",
@@ -39,21 +53,36 @@ class Lesson(TimeStamped):
         blank=True,
         related_name="lessons",
         db_index=False,
+        verbose_name=_("room"),
     )
-    starts_at = models.DateTimeField()  # indexed with id below: lists order by (starts_at, id)
-    ends_at = models.DateTimeField()
-    original_starts_at = models.DateTimeField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
+    starts_at = models.DateTimeField(
+        verbose_name=_("starts at")
+    )  # indexed with id below: lists order by (starts_at, id)
+    ends_at = models.DateTimeField(verbose_name=_("ends at"))
+    original_starts_at = models.DateTimeField(verbose_name=_("original starts at"))
+    status = models.CharField(
+        max_length=16,
+        choices=Status.choices,
+        default=Status.SCHEDULED,
+        db_index=True,
+        verbose_name=_("status"),
+    )
     # a make-up lesson's roster is its MakeupSeat rows, not the group's memberships. The database
     # default serves bulk inserts that name their columns (lesson generation's raw INSERT).
     kind = models.CharField(
-        max_length=16, choices=Kind.choices, default=Kind.REGULAR, db_default=Kind.REGULAR
+        max_length=16,
+        choices=Kind.choices,
+        default=Kind.REGULAR,
+        db_default=Kind.REGULAR,
+        verbose_name=_("kind"),
     )
-    topic = models.CharField(max_length=255, blank=True)
-    notes = models.TextField(blank=True)
-    cancel_reason = models.CharField(max_length=255, blank=True)
+    topic = models.CharField(max_length=255, blank=True, verbose_name=_("topic"))
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
+    cancel_reason = models.CharField(max_length=255, blank=True, verbose_name=_("cancel reason"))
 
     class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
         ordering = ["starts_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["group", "original_starts_at"], name="uniq_lesson_slot"),
@@ -77,15 +106,27 @@ class MakeupSeat(models.Model):
     """A student absent from `original` who makes it up at `lesson`: a make-up lesson of the same
     group, or another group's lesson of the same course. One make-up per missed lesson and student."""
 
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="makeup_seats")
-    original = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="made_up_at")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="makeup_seats", verbose_name=_("lesson")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    original = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="made_up_at", verbose_name=_("original")
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("student")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("make-up seat")
+        verbose_name_plural = _("make-up seats")
         ordering = ["lesson", "student"]
         constraints = [
             models.UniqueConstraint(fields=["lesson", "student"], name="uniq_makeup_seat"),
@@ -100,22 +141,40 @@ class MakeupSeat(models.Model):
 class LessonReschedule(models.Model):
     """Append-only history of a lesson's moves."""
 
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="reschedules")
-    from_starts_at = models.DateTimeField()
-    to_starts_at = models.DateTimeField()
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="reschedules", verbose_name=_("lesson")
+    )
+    from_starts_at = models.DateTimeField(verbose_name=_("from starts at"))
+    to_starts_at = models.DateTimeField(verbose_name=_("to starts at"))
     from_room = models.ForeignKey(
-        "courses.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "courses.Room",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from room"),
     )
     to_room = models.ForeignKey(
-        "courses.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "courses.Room",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to room"),
     )
-    reason = models.CharField(max_length=255)
+    reason = models.CharField(max_length=255, verbose_name=_("reason"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("lesson reschedule")
+        verbose_name_plural = _("lesson reschedules")
         ordering = ["created_at", "id"]
 
 
@@ -124,14 +183,19 @@ class CalendarFeed(models.Model):
     once, when made. Revoking (or making a new one) kills the old URL."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name=_("user"),
     )
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
 
     class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from core.permissions import IsAdmin, Predicate
 
 
@@ -11,7 +13,7 @@ def _teaches(user, lesson) -> bool:
     return lesson.teacher_id == user.pk or lesson.group.teacher_id == user.pk
 
 
-IsLessonTeacher = Predicate(_teaches, "Only the lesson's teacher or an admin may do this.")
+IsLessonTeacher = Predicate(_teaches, _("Only the lesson's teacher or an admin may do this."))
 
 CAN_EDIT_LESSON = IsAdmin | IsLessonTeacher  # topic, notes, complete, reschedule
 CAN_CANCEL_LESSON = IsAdmin

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.ordering import order_by
 from modules.accounts.models import User
@@ -292,7 +293,7 @@ def lesson_for(user: User, lesson_id: int) -> Lesson:
 
     lesson = with_relations(lessons_visible_to(user)).filter(pk=lesson_id).first()
     if lesson is None:
-        raise NotFound("Lesson not found.")
+        raise NotFound(_("Lesson not found."))
     return lesson
 
 

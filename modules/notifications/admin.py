@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 
 from core.admin_perf import LargeTableMixin
@@ -44,10 +46,15 @@ class NotificationLogAdmin(LargeTableMixin, ModelAdmin):
     readonly_fields = [f.name for f in NotificationLog._meta.fields]
     actions = ["resend"]
 
-    @admin.action(description="Resend failed or skipped deliveries")
+    @admin.action(description=_("Resend failed or skipped deliveries"))
     def resend(self, request, queryset):
         count = sum(services.log_resend(log=log) for log in queryset)
-        messages.info(request, f"{count} deliveries queued again (sent ones are never resent).")
+        message = ngettext(
+            "%(count)d delivery queued again (sent ones are never resent).",
+            "%(count)d deliveries queued again (sent ones are never resent).",
+            count,
+        )
+        messages.info(request, message % {"count": count})
 
     def has_add_permission(self, request):
         return False

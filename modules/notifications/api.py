@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
 
@@ -143,13 +144,13 @@ def telegram_webhook(request):
     secret = settings.TELEGRAM_WEBHOOK_SECRET
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not secret or not constant_time_compare(given, secret):
-        raise NotAuthenticated("Wrong or missing webhook secret.", code="bad_webhook_secret")
+        raise NotAuthenticated(_("Wrong or missing webhook secret."), code="bad_webhook_secret")
     try:
         update = load_json(request.body or b"{}")
     except ValueError as exc:
-        raise ValidationFailed("The body is not JSON.", code="invalid_json") from exc
+        raise ValidationFailed(_("The body is not JSON."), code="invalid_json") from exc
     if not isinstance(update, dict):
-        raise ValidationFailed("An update must be a JSON object.", code="invalid_update")
+        raise ValidationFailed(_("An update must be a JSON object."), code="invalid_update")
     return services.telegram_webhook_handle(update=update)
 
 
@@ -162,7 +163,7 @@ def telegram_webhook(request):
 )
 def eskiz_delivery_callback(request, token: str = ""):
     if not sms_callback.token_valid(token):
-        raise NotAuthenticated("Wrong callback token.", code="bad_callback_token")
+        raise NotAuthenticated(_("Wrong callback token."), code="bad_callback_token")
     report = _form_or_json(request)
     log = services.sms_delivery_report(
         request_id=str(report.get("request_id") or ""),
@@ -177,12 +178,12 @@ def _form_or_json(request) -> dict:
         try:
             body = load_json(request.body or b"{}")
         except ValueError as exc:
-            raise ValidationFailed("The body is not JSON.", code="invalid_json") from exc
+            raise ValidationFailed(_("The body is not JSON."), code="invalid_json") from exc
         report = body if isinstance(body, dict) else {}
     else:
         report = request.POST.dict()
     if any("\x00" in str(value) for value in report.values()):
-        raise ValidationFailed("The report must not contain NUL characters.", code="invalid_report")
+        raise ValidationFailed(_("The report must not contain NUL characters."), code="invalid_report")
     return report
 
 

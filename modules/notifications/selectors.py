@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from modules.notifications.kinds import ACCOUNT_KINDS, Channel, Kind
@@ -23,7 +24,7 @@ def notification_get(*, user, notification_id: int) -> Notification:
     """One of the user's own notifications; anybody else's is a 404."""
     notification = Notification.objects.filter(user=user, pk=notification_id).first()
     if notification is None:
-        raise NotFound("Notification not found.")
+        raise NotFound(_("Notification not found."))
     return notification
 
 
@@ -46,7 +47,12 @@ def preference_matrix(*, user) -> list[dict]:
         overrides = custom.get(kind.value, {})
         channels = {c: overrides.get(c, c in defaults) for c in Channel.values}
         rows.append(
-            {"kind": kind.value, "label": kind.label, "channels": channels, "customized": sorted(overrides)}
+            {
+                "kind": kind.value,
+                "label": str(kind.label),
+                "channels": channels,
+                "customized": sorted(overrides),
+            }
         )
     return rows
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.tasks import enqueue
@@ -77,13 +78,13 @@ def telegram_link_create(*, user) -> tuple[str, int]:
 
 class ProviderDisabledError(Conflict):
     def __init__(self):
-        super().__init__("Telegram is not configured on this server.", code="provider_disabled")
+        super().__init__(_("Telegram is not configured on this server."), code="provider_disabled")
 
 
 def telegram_unlink(*, user) -> None:
-    deleted, _ = TelegramLink.objects.filter(user=user).delete()
+    deleted, _by_model = TelegramLink.objects.filter(user=user).delete()
     if not deleted:
-        raise NotFound("No Telegram chat is linked.", code="not_linked")
+        raise NotFound(_("No Telegram chat is linked."), code="not_linked")
 
 
 def telegram_webhook_handle(*, update: dict) -> dict:
@@ -161,7 +162,7 @@ def sms_delivery_report(*, request_id: str, status: str, status_date: str = "") 
     """Applies an Eskiz callback to the log with that request id. Repeats change nothing."""
     log = NotificationLog.objects.filter(channel=Channel.SMS, provider_message_id=request_id).first()
     if not request_id or log is None:
-        raise NotFound("Unknown request id.")
+        raise NotFound(_("Unknown request id."))
     status = (status or "").upper()
     fields: dict = {"provider_status": status, "updated_at": timezone.now()}
     if status in sms_callback.DELIVERED:
@@ -204,17 +205,17 @@ def broadcast_create(
     """Stores the announcement and queues its fan-out; the recipient count is known at once."""
     if sender.role != "admin":
         if sender.role != "teacher":
-            raise PermissionDenied("Only staff can send announcements.")
+            raise PermissionDenied(_("Only staff can send announcements."))
         if group_id is None:
-            raise ValidationFailed.field("group_id", "Teachers announce to one of their own groups.")
+            raise ValidationFailed.field("group_id", _("Teachers announce to one of their own groups."))
     if group_id is not None:
         from modules.courses.selectors import groups_visible_to
 
         group = groups_visible_to(sender).filter(pk=group_id).first()
         if group is None:
-            raise NotFound("Group not found.")
+            raise NotFound(_("Group not found."))
         if sender.role == "teacher" and group.teacher_id != sender.pk:
-            raise PermissionDenied("You can only announce to groups you teach.")
+            raise PermissionDenied(_("You can only announce to groups you teach."))
     audience = audiences.broadcast_audience(sender_id=sender.pk, group_id=group_id, roles=roles)
     with transaction.atomic():
         broadcast = Broadcast.objects.create(

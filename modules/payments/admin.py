@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
@@ -129,11 +131,11 @@ class PaymentAdmin(LargeTableMixin, SomAdminMixin, ModelAdmin):
         )
         obj.pk = created.pk
 
-    @display(description="Status", ordering="status", label=STATUS_LABELS)
-    def status_badge(self, obj: Payment) -> str:
-        return obj.status
+    @display(description=_("Status"), ordering="status", label=STATUS_LABELS)
+    def status_badge(self, obj: Payment) -> tuple[str, str]:
+        return obj.status, obj.get_status_display()
 
-    @action(description="Confirm as paid in cash")
+    @action(description=_("Confirm as paid in cash"))
     def confirm_cash(self, request, queryset):
         self._apply(
             request,
@@ -141,7 +143,7 @@ class PaymentAdmin(LargeTableMixin, SomAdminMixin, ModelAdmin):
             lambda p: services.payment_confirm(payment=p, method="cash", actor=request.user, source="admin"),
         )
 
-    @action(description="Cancel the selected invoices")
+    @action(description=_("Cancel the selected invoices"))
     def cancel_invoices(self, request, queryset):
         self._apply(
             request,
@@ -160,7 +162,8 @@ class PaymentAdmin(LargeTableMixin, SomAdminMixin, ModelAdmin):
             except ApplicationError as exc:
                 failed.append(f"#{payment.pk}: {exc.detail}")
         if done:
-            self.message_user(request, f"{done} invoice(s) updated.", messages.SUCCESS)
+            message = ngettext("%(count)d invoice updated.", "%(count)d invoices updated.", done)
+            self.message_user(request, message % {"count": done}, messages.SUCCESS)
         for line in failed:
             self.message_user(request, line, messages.WARNING)
 

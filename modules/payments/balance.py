@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from core.tasks import enqueue
@@ -50,12 +51,12 @@ def balance_add(
     """One ledger row and the cache, idempotent on `key` (a repeat returns None and changes nothing).
     A debit that would take the balance below zero is a Conflict."""
     if amount == 0:
-        raise ValidationFailed.field("amount", "A balance entry cannot be zero.")
+        raise ValidationFailed.field("amount", _("A balance entry cannot be zero."))
     account = _locked_account(student_id)
     if BalanceEntry.objects.filter(idempotency_key=key[:160]).exists():
         return None
     if account.balance + amount < 0:
-        raise Conflict("The student's balance is too small for this.", code="balance_insufficient")
+        raise Conflict(_("The student's balance is too small for this."), code="balance_insufficient")
     entry = BalanceEntry.objects.create(
         student_id=student_id,
         amount=amount,
@@ -76,7 +77,7 @@ def balance_credit(*, student_id: int, amount: int, key: str, note: str, actor: 
     """A credit the center grants (a freeze refund, goodwill): lands on the balance and is applied
     to open invoices. Idempotent on `key`, so a retried task credits once."""
     if amount <= 0:
-        raise ValidationFailed.field("amount", "A credit must be positive.")
+        raise ValidationFailed.field("amount", _("A credit must be positive."))
     invoices = _lock_open_invoices(student_id)
     entry = balance_add(
         student_id=student_id, amount=amount, kind=Kind.CREDIT, key=key, note=note, actor=actor
@@ -99,11 +100,11 @@ def balance_deposit(
     """A prepayment at the desk: a payment record (no invoice) and a balance entry, then applied to
     the student's open invoices, oldest due first."""
     if student.role != User.Role.STUDENT:
-        raise ValidationFailed.field("student_id", "Only students have a balance.")
+        raise ValidationFailed.field("student_id", _("Only students have a balance."))
     if method not in services.MANUAL_METHODS:
-        raise ValidationFailed.field("method", "Deposit cash, card or transfer payments.")
+        raise ValidationFailed.field("method", _("Deposit cash, card or transfer payments."))
     if amount <= 0:
-        raise ValidationFailed.field("amount", "The amount must be a positive number of tiyin.")
+        raise ValidationFailed.field("amount", _("The amount must be a positive number of tiyin."))
     invoices = _lock_open_invoices(student.pk)
     record = record_money(
         student_id=student.pk,
@@ -133,11 +134,11 @@ def balance_withdraw(
 ) -> PaymentRecord:
     """Money on the balance handed back to the family: a refund record and a debit."""
     if method not in services.MANUAL_METHODS:
-        raise ValidationFailed.field("method", "Pay back in cash, card or transfer.")
+        raise ValidationFailed.field("method", _("Pay back in cash, card or transfer."))
     if amount <= 0:
-        raise ValidationFailed.field("amount", "The amount must be a positive number of tiyin.")
+        raise ValidationFailed.field("amount", _("The amount must be a positive number of tiyin."))
     if balance_of(student.pk) < amount:
-        raise Conflict("The student's balance is too small for this.", code="balance_insufficient")
+        raise Conflict(_("The student's balance is too small for this."), code="balance_insufficient")
     record = record_money(
         kind=PaymentRecord.Kind.REFUND,
         student_id=student.pk,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentRecord(models.Model):
@@ -14,27 +15,45 @@ class PaymentRecord(models.Model):
     `amount` is always positive and `kind` gives the direction."""
 
     class Kind(models.TextChoices):
-        PAYMENT = "payment", "Payment"
-        REFUND = "refund", "Refund"
+        PAYMENT = "payment", _("Payment")
+        REFUND = "refund", _("Refund")
 
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PAYMENT)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PAYMENT, verbose_name=_("kind"))
     payment = models.ForeignKey(
-        "payments.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="records"
+        "payments.Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("payment"),
     )
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    method = models.CharField(max_length=16)
-    amount = models.BigIntegerField(help_text="tiyin, positive")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("student")
+    )
+    method = models.CharField(max_length=16, verbose_name=_("method"))
+    amount = models.BigIntegerField(help_text=_("tiyin, positive"), verbose_name=_("amount"))
     cashier = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cashier"),
     )
-    receipt_number = models.CharField(max_length=32, unique=True, null=True, blank=True)
-    external_reference = models.CharField(max_length=100, blank=True)
-    source = models.CharField(max_length=16, default="api")
-    note = models.CharField(max_length=255, blank=True)
-    occurred_at = models.DateTimeField(help_text="when the money moved (the cash desk's day)")
-    created_at = models.DateTimeField(auto_now_add=True)
+    receipt_number = models.CharField(
+        max_length=32, unique=True, null=True, blank=True, verbose_name=_("receipt number")
+    )
+    external_reference = models.CharField(max_length=100, blank=True, verbose_name=_("external reference"))
+    source = models.CharField(max_length=16, default="api", verbose_name=_("source"))
+    note = models.CharField(max_length=255, blank=True, verbose_name=_("note"))
+    occurred_at = models.DateTimeField(
+        help_text=_("when the money moved (the cash desk's day)"), verbose_name=_("occurred at")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("payment record")
+        verbose_name_plural = _("payment records")
         ordering = ["occurred_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_record_amount_pos")]
         indexes = [
@@ -52,34 +71,53 @@ class BalanceEntry(models.Model):
     back is negative. `idempotency_key` makes a repeated task or request write nothing twice."""
 
     class Kind(models.TextChoices):
-        PREPAYMENT = "prepayment", "Prepayment"
-        OVERPAYMENT = "overpayment", "Overpayment"
-        CREDIT = "credit", "Credit (freeze, goodwill)"
-        INVOICE_CANCELLED = "invoice_cancelled", "Paid part of a cancelled invoice"
-        APPLIED = "applied", "Applied to an invoice"
-        WITHDRAWAL = "withdrawal", "Paid back to the family"
+        PREPAYMENT = "prepayment", _("Prepayment")
+        OVERPAYMENT = "overpayment", _("Overpayment")
+        CREDIT = "credit", _("Credit (freeze, goodwill)")
+        INVOICE_CANCELLED = "invoice_cancelled", _("Paid part of a cancelled invoice")
+        APPLIED = "applied", _("Applied to an invoice")
+        WITHDRAWAL = "withdrawal", _("Paid back to the family")
 
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="balance_entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="balance_entries",
+        verbose_name=_("student"),
     )
-    amount = models.BigIntegerField(help_text="signed tiyin")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount = models.BigIntegerField(help_text=_("signed tiyin"), verbose_name=_("amount"))
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     payment = models.ForeignKey(
-        "payments.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="balance_entries"
+        "payments.Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="balance_entries",
+        verbose_name=_("payment"),
     )
     record = models.ForeignKey(
-        PaymentRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="balance_entries"
+        PaymentRecord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="balance_entries",
+        verbose_name=_("record"),
     )
-    idempotency_key = models.CharField(max_length=160, unique=True)
-    note = models.CharField(max_length=255, blank=True)
+    idempotency_key = models.CharField(max_length=160, unique=True, verbose_name=_("idempotency key"))
+    note = models.CharField(max_length=255, blank=True, verbose_name=_("note"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("balance entry")
         ordering = ["created_at", "id"]
-        verbose_name_plural = "balance entries"
+        verbose_name_plural = _("balance entries")
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="balance_entry_nonzero")]
         indexes = [models.Index(fields=["student", "created_at"], name="balance_entry_student")]
 
@@ -92,12 +130,18 @@ class StudentBalance(models.Model):
     Never negative: the balance is money the center holds for the student."""
 
     student = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="money_balance"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="money_balance",
+        verbose_name=_("student"),
     )
-    balance = models.BigIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    balance = models.BigIntegerField(default=0, verbose_name=_("balance"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("student balance")
+        verbose_name_plural = _("student balances")
         constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="student_balance_nonneg")]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
 
@@ -15,15 +16,24 @@ class PaymentSchedule(TimeStamped):
     membership's discount, computed when each invoice is generated."""
 
     membership = models.ForeignKey(
-        "courses.Membership", on_delete=models.CASCADE, related_name="payment_schedules"
+        "courses.Membership",
+        on_delete=models.CASCADE,
+        related_name="payment_schedules",
+        verbose_name=_("membership"),
     )
-    amount = models.BigIntegerField(null=True, blank=True, help_text="tiyin; empty = group price - discount")
-    due_day = models.PositiveSmallIntegerField(default=5, help_text="day of month, 1-28")
-    active_from = models.DateField()
-    active_to = models.DateField(null=True, blank=True)
-    is_active = models.BooleanField(default=True, db_index=True)
+    amount = models.BigIntegerField(
+        null=True, blank=True, help_text=_("tiyin; empty = group price - discount"), verbose_name=_("amount")
+    )
+    due_day = models.PositiveSmallIntegerField(
+        default=5, help_text=_("day of month, 1-28"), verbose_name=_("due day")
+    )
+    active_from = models.DateField(verbose_name=_("active from"))
+    active_to = models.DateField(null=True, blank=True, verbose_name=_("active to"))
+    is_active = models.BooleanField(default=True, db_index=True, verbose_name=_("is active"))
 
     class Meta:
+        verbose_name = _("payment schedule")
+        verbose_name_plural = _("payment schedules")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(due_day__gte=1, due_day__lte=28), name="schedule_due_day_ok"),
@@ -49,21 +59,21 @@ class Payment(TimeStamped):
     (refunded only from paid)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        PARTIALLY_PAID = "partially_paid", "Partially paid"
-        PAID = "paid", "Paid"
-        OVERDUE = "overdue", "Overdue"
-        CANCELLED = "cancelled", "Cancelled"
-        REFUNDED = "refunded", "Refunded"
+        PENDING = "pending", _("Pending")
+        PARTIALLY_PAID = "partially_paid", _("Partially paid")
+        PAID = "paid", _("Paid")
+        OVERDUE = "overdue", _("Overdue")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
 
     class Method(models.TextChoices):
-        PAYME = "payme", "Payme"
-        CLICK = "click", "Click"
-        UZUM = "uzum", "Uzum Bank"
-        CASH = "cash", "Cash"
-        CARD = "card", "Card"
-        TRANSFER = "transfer", "Bank transfer"
-        BALANCE = "balance", "Student balance"
+        PAYME = "payme", _("Payme")
+        CLICK = "click", _("Click")
+        UZUM = "uzum", _("Uzum Bank")
+        CASH = "cash", _("Cash")
+        CARD = "card", _("Card")
+        TRANSFER = "transfer", _("Bank transfer")
+        BALANCE = "balance", _("Student balance")
 
     PAYABLE = (Status.PENDING, Status.OVERDUE, Status.PARTIALLY_PAID)
 
@@ -71,7 +81,11 @@ class Payment(TimeStamped):
     # row. The composite indexes below cover student, group and status lookups and the default order;
     # the partial unique index covers schedule lookups.
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        db_index=False,
+        verbose_name=_("student"),
     )
     group = models.ForeignKey(
         "courses.Group",
@@ -80,18 +94,25 @@ class Payment(TimeStamped):
         blank=True,
         related_name="payments",
         db_index=False,
+        verbose_name=_("group"),
     )
-    amount = models.BigIntegerField(help_text="tiyin")
-    amount_paid = models.BigIntegerField(default=0, help_text="tiyin received so far (parts)")
-    currency = models.CharField(max_length=3, default="UZS")
-    description = models.CharField(max_length=255, blank=True)
-    period = models.DateField(null=True, blank=True, help_text="first day of the billed month")
-    due_date = models.DateField()
+    amount = models.BigIntegerField(help_text=_("tiyin"), verbose_name=_("amount"))
+    amount_paid = models.BigIntegerField(
+        default=0, help_text=_("tiyin received so far (parts)"), verbose_name=_("amount paid")
+    )
+    currency = models.CharField(max_length=3, default="UZS", verbose_name=_("currency"))
+    description = models.CharField(max_length=255, blank=True, verbose_name=_("description"))
+    period = models.DateField(
+        null=True, blank=True, help_text=_("first day of the billed month"), verbose_name=_("period")
+    )
+    due_date = models.DateField(verbose_name=_("due date"))
     # indexed by (status, due_date) below; a second index on status alone only slows bulk updates
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    method = models.CharField(max_length=16, choices=Method.choices, blank=True)
-    external_reference = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, verbose_name=_("status")
+    )
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paid at"))
+    method = models.CharField(max_length=16, choices=Method.choices, blank=True, verbose_name=_("method"))
+    external_reference = models.CharField(max_length=100, blank=True, verbose_name=_("external reference"))
     schedule = models.ForeignKey(
         PaymentSchedule,
         on_delete=models.SET_NULL,
@@ -99,6 +120,7 @@ class Payment(TimeStamped):
         blank=True,
         related_name="payments",
         db_index=False,
+        verbose_name=_("schedule"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,13 +129,19 @@ class Payment(TimeStamped):
         blank=True,
         related_name="+",
         db_index=False,
+        verbose_name=_("created by"),
     )
     billed_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="billable days of the month when generated (freeze credits use it)"
+        null=True,
+        blank=True,
+        help_text=_("billable days of the month when generated (freeze credits use it)"),
+        verbose_name=_("billed days"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         ordering = ["-due_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_pos"),
@@ -168,9 +196,11 @@ class PaymentHistory(models.Model):
     """One status change of an invoice. `actor` null means the system (a task or Payme);
     `from_status` empty means the invoice was created."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="history", verbose_name=_("payment")
+    )
+    from_status = models.CharField(max_length=16, blank=True, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=16, verbose_name=_("to status"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -178,16 +208,22 @@ class PaymentHistory(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        verbose_name=_("actor"),
     )
-    source = models.CharField(max_length=16, default="system", help_text="api, admin, system or payme")
-    reason = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)  # always read through payment_id
+    source = models.CharField(
+        max_length=16, default="system", help_text=_("api, admin, system or payme"), verbose_name=_("source")
+    )
+    reason = models.CharField(max_length=255, blank=True, verbose_name=_("reason"))
+    created_at = models.DateTimeField(
+        auto_now_add=True, verbose_name=_("created at")
+    )  # always read through payment_id
 
     objects = PaymentHistoryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("payment history")
         ordering = ["created_at", "id"]
-        verbose_name_plural = "payment history"
+        verbose_name_plural = _("payment history")
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -201,16 +237,22 @@ class PaymentCredit(models.Model):
     lowered by `amount` (or the invoice cancelled when nothing was left); otherwise the invoice was
     paid or being paid through Payme, and `amount` is owed back to the student. Append-only."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="credits")
-    amount = models.BigIntegerField(help_text="tiyin")
-    days = models.PositiveSmallIntegerField(help_text="days of the month credited")
-    adjusted = models.BooleanField(help_text="the invoice's amount was lowered by this credit")
-    reason = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="credits", verbose_name=_("payment")
+    )
+    amount = models.BigIntegerField(help_text=_("tiyin"), verbose_name=_("amount"))
+    days = models.PositiveSmallIntegerField(help_text=_("days of the month credited"), verbose_name=_("days"))
+    adjusted = models.BooleanField(
+        help_text=_("the invoice's amount was lowered by this credit"), verbose_name=_("adjusted")
+    )
+    reason = models.CharField(max_length=255, blank=True, verbose_name=_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = PaymentHistoryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("payment credit")
+        verbose_name_plural = _("payment credits")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="payment_credit_amount_nonneg")
@@ -225,11 +267,15 @@ class PaymentCredit(models.Model):
 class PaymentReminder(models.Model):
     """Marks that the `days`-before-due reminder of an invoice was sent, so it goes out once."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="reminders")
-    days = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("payment")
+    )
+    days = models.PositiveSmallIntegerField(verbose_name=_("days"))
+    sent_at = models.DateTimeField(auto_now_add=True, verbose_name=_("sent at"))
 
     class Meta:
+        verbose_name = _("payment reminder")
+        verbose_name_plural = _("payment reminders")
         constraints = [models.UniqueConstraint(fields=["payment", "days"], name="uniq_payment_reminder")]
 
 
@@ -238,26 +284,32 @@ class PaymeTransaction(models.Model):
     each written once so repeated calls answer identically."""
 
     class State(models.IntegerChoices):
-        CREATED = 1, "Created"
-        PERFORMED = 2, "Performed"
-        CANCELLED = -1, "Cancelled"
-        CANCELLED_AFTER_PERFORM = -2, "Cancelled after perform (refund)"
+        CREATED = 1, _("Created")
+        PERFORMED = 2, _("Performed")
+        CANCELLED = -1, _("Cancelled")
+        CANCELLED_AFTER_PERFORM = -2, _("Cancelled after perform (refund)")
 
-    payme_id = models.CharField(max_length=24, unique=True)
-    payme_time = models.BigIntegerField(db_index=True)
-    amount = models.BigIntegerField(help_text="tiyin")
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="payme_transactions")
-    state = models.SmallIntegerField(choices=State.choices, default=State.CREATED)
-    reason = models.SmallIntegerField(null=True, blank=True)
-    create_time = models.BigIntegerField()
-    perform_time = models.BigIntegerField(default=0)
-    cancel_time = models.BigIntegerField(default=0)
-    receivers = models.JSONField(null=True, blank=True)
-    fiscal_data = models.JSONField(default=dict, blank=True, help_text="SetFiscalData by type")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    payme_id = models.CharField(max_length=24, unique=True, verbose_name=_("payme id"))
+    payme_time = models.BigIntegerField(db_index=True, verbose_name=_("payme time"))
+    amount = models.BigIntegerField(help_text=_("tiyin"), verbose_name=_("amount"))
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="payme_transactions", verbose_name=_("payment")
+    )
+    state = models.SmallIntegerField(choices=State.choices, default=State.CREATED, verbose_name=_("state"))
+    reason = models.SmallIntegerField(null=True, blank=True, verbose_name=_("reason"))
+    create_time = models.BigIntegerField(verbose_name=_("create time"))
+    perform_time = models.BigIntegerField(default=0, verbose_name=_("perform time"))
+    cancel_time = models.BigIntegerField(default=0, verbose_name=_("cancel time"))
+    receivers = models.JSONField(null=True, blank=True, verbose_name=_("receivers"))
+    fiscal_data = models.JSONField(
+        default=dict, blank=True, help_text=_("SetFiscalData by type"), verbose_name=_("fiscal data")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("Payme transaction")
+        verbose_name_plural = _("Payme transactions")
         ordering = ["-payme_time"]
         constraints = [
             # one live (created or performed) transaction per invoice, enforced by the database too

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.center.selectors import get_system_settings
@@ -14,7 +15,7 @@ from modules.payments.models import PaymentSchedule
 
 def _validate_range(active_from: date, active_to: date | None) -> None:
     if active_to is not None and active_to < active_from:
-        raise ValidationFailed.field("active_to", "active_to must not be before active_from.")
+        raise ValidationFailed.field("active_to", _("active_to must not be before active_from."))
 
 
 def _save(schedule: PaymentSchedule) -> PaymentSchedule:
@@ -23,7 +24,7 @@ def _save(schedule: PaymentSchedule) -> PaymentSchedule:
             schedule.save()
     except IntegrityError as exc:
         raise Conflict(
-            "This membership already has an active billing schedule.", code="schedule_exists"
+            _("This membership already has an active billing schedule."), code="schedule_exists"
         ) from exc
     return schedule
 
@@ -37,9 +38,9 @@ def schedule_create(
     active_to: date | None = None,
 ) -> PaymentSchedule:
     if membership.status == Membership.Status.LEFT:
-        raise Conflict("The student has left this group.", code="membership_left")
+        raise Conflict(_("The student has left this group."), code="membership_left")
     if not 1 <= due_day <= 28:
-        raise ValidationFailed.field("due_day", "due_day must be between 1 and 28.")
+        raise ValidationFailed.field("due_day", _("due_day must be between 1 and 28."))
     active_from = active_from or membership.joined_on
     _validate_range(active_from, active_to)
     return _save(
@@ -62,7 +63,7 @@ def schedule_update(*, schedule: PaymentSchedule, **changes) -> PaymentSchedule:
             setattr(schedule, name, value)
     _validate_range(schedule.active_from, schedule.active_to)
     if schedule.is_active and schedule.membership.status == Membership.Status.LEFT:
-        raise Conflict("The student has left this group.", code="membership_left")
+        raise Conflict(_("The student has left this group."), code="membership_left")
     return _save(schedule)
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, NotFound, ValidationFailed
 from modules.accounts.models import User
@@ -49,7 +50,7 @@ def lock_payment(payment_id: int) -> Payment:
     """The invoice row, locked for the rest of the transaction (state changes are serialized)."""
     payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
     if payment is None:
-        raise NotFound("Invoice not found.")
+        raise NotFound(_("Invoice not found."))
     return payment
 
 
@@ -70,11 +71,13 @@ def payment_create(
     source: str = "api",
 ) -> Payment:
     if student.role != User.Role.STUDENT:
-        raise ValidationFailed.field("student_id", "Invoices are issued to students.")
+        raise ValidationFailed.field("student_id", _("Invoices are issued to students."))
     if amount <= 0:
-        raise ValidationFailed.field("amount", "The amount must be a positive number of tiyin.")
+        raise ValidationFailed.field("amount", _("The amount must be a positive number of tiyin."))
     if group is not None and not Membership.objects.filter(group=group, student=student).exists():
-        raise ValidationFailed.field("group_id", "The student is not (and never was) a member of this group.")
+        raise ValidationFailed.field(
+            "group_id", _("The student is not (and never was) a member of this group.")
+        )
     payment = Payment.objects.create(
         student=student,
         group=group,
@@ -99,11 +102,11 @@ def payment_update(*, payment: Payment, actor: User | None = None, **changes) ->
     """Amount, due date and description of an invoice nobody has paid or started paying."""
     payment = lock_payment(payment.pk)
     if not payment.is_payable:
-        raise Conflict("Only a pending or overdue invoice can be changed.", code="payment_not_editable")
+        raise Conflict(_("Only a pending or overdue invoice can be changed."), code="payment_not_editable")
     if "amount" in changes and changes["amount"] != payment.amount and payme_in_progress(payment):
-        raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
+        raise Conflict(_("A Payme payment of this invoice is in progress."), code="payme_in_progress")
     if changes.get("amount") is not None and changes["amount"] <= payment.amount_paid:
-        raise ValidationFailed.field("amount", "The amount must stay above what was already paid.")
+        raise ValidationFailed.field("amount", _("The amount must stay above what was already paid."))
     for name in ("amount", "due_date", "description"):
         if name in changes and changes[name] is not None:
             setattr(payment, name, changes[name])
@@ -131,19 +134,24 @@ def payment_confirm(
     due; less leaves the invoice partially paid, more puts the rest on the student's balance."""
     if method not in MANUAL_METHODS:
         raise ValidationFailed.field(
-            "method", "Confirm cash, card or transfer payments; Payme confirms its own."
+            "method", _("Confirm cash, card or transfer payments; Payme confirms its own.")
         )
     if amount is not None and amount <= 0:
-        raise ValidationFailed.field("amount", "The amount must be a positive number of tiyin.")
+        raise ValidationFailed.field("amount", _("The amount must be a positive number of tiyin."))
     now = timezone.now()
     if paid_at is not None and paid_at > now:
-        raise ValidationFailed.field("paid_at", "The payment time cannot be in the future.")
+        raise ValidationFailed.field("paid_at", _("The payment time cannot be in the future."))
     payment = lock_payment(payment.pk)
     if not payment.is_payable:
-        raise Conflict(f"The invoice is {payment.status}; it cannot be paid.", code="payment_not_payable")
+        raise Conflict(
+            _("The invoice is {status}; it cannot be paid.").format(
+                status=payment.get_status_display().lower()
+            ),
+            code="payment_not_payable",
+        )
     if has_live_online_payment(payment):
         raise Conflict(
-            "An online payment of this invoice is in progress; wait for it to finish or time out.",
+            _("An online payment of this invoice is in progress; wait for it to finish or time out."),
             code="payme_in_progress",
         )
     return payment_take_part(
@@ -267,11 +275,13 @@ def payment_cancel(*, payment: Payment, actor: User | None, reason: str = "", so
     payment = lock_payment(payment.pk)
     if not payment.is_payable:
         raise Conflict(
-            f"The invoice is {payment.status}; only pending or overdue invoices can be cancelled.",
+            _("The invoice is {status}; only pending or overdue invoices can be cancelled.").format(
+                status=payment.get_status_display().lower()
+            ),
             code="payment_not_cancellable",
         )
     if payme_in_progress(payment):
-        raise Conflict("A Payme payment of this invoice is in progress.", code="payme_in_progress")
+        raise Conflict(_("A Payme payment of this invoice is in progress."), code="payme_in_progress")
     return _mark_cancelled(payment, actor=actor, source=source, reason=reason or "cancelled")
 
 
@@ -294,7 +304,10 @@ def payment_refund(*, payment: Payment, actor: User | None, reason: str, source:
     payment = lock_payment(payment.pk)
     if payment.status != Payment.Status.PAID:
         raise Conflict(
-            f"The invoice is {payment.status}; only a paid invoice can be refunded.", code="payment_not_paid"
+            _("The invoice is {status}; only a paid invoice can be refunded.").format(
+                status=payment.get_status_display().lower()
+            ),
+            code="payment_not_paid",
         )
     return _mark_refunded(payment, actor=actor, source=source, reason=reason)
 

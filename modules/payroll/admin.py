@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
@@ -86,7 +87,7 @@ class PayrollRunAdmin(SomAdminMixin, ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return obj is None or obj.status == PayrollRun.Status.DRAFT
 
-    def _each(self, request, queryset, fn, verb: str) -> None:
+    def _each(self, request, queryset, fn, done_message) -> None:
         done = 0
         for run in queryset:
             try:
@@ -94,14 +95,22 @@ class PayrollRunAdmin(SomAdminMixin, ModelAdmin):
                 done += 1
             except ApplicationError as exc:
                 self.message_user(request, f"{run}: {exc.detail}", messages.WARNING)
-        self.message_user(request, f"{done} run(s) {verb}.")
+        self.message_user(request, done_message(done))
 
-    @action(description="Recompute draft runs")
+    @action(description=_("Recompute draft runs"))
     def recompute(self, request, queryset):
-        self._each(request, queryset, lambda run: services.run_recompute(run=run), "recomputed")
+        self._each(
+            request,
+            queryset,
+            lambda run: services.run_recompute(run=run),
+            lambda n: ngettext("%(count)d run recomputed.", "%(count)d runs recomputed.", n) % {"count": n},
+        )
 
-    @action(description="Approve draft runs (they are frozen from then on)")
+    @action(description=_("Approve draft runs (they are frozen from then on)"))
     def approve(self, request, queryset):
         self._each(
-            request, queryset, lambda run: services.run_approve(run=run, actor=request.user), "approved"
+            request,
+            queryset,
+            lambda run: services.run_approve(run=run, actor=request.user),
+            lambda n: ngettext("%(count)d run approved.", "%(count)d runs approved.", n) % {"count": n},
         )

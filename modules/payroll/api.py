@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from core.exceptions import NotFound, ValidationFailed
@@ -29,14 +30,14 @@ router = Router(tags=["payroll"])
 def _run(run_id: int):
     run = selectors.run_detail(run_id)
     if run is None:
-        raise NotFound("Payroll run not found.")
+        raise NotFound(_("Payroll run not found."))
     return run
 
 
 def _teacher(teacher_id: int):
     teacher = selectors.teacher_get(teacher_id)
     if teacher is None:
-        raise ValidationFailed.field("teacher_id", "No such teacher.")
+        raise ValidationFailed.field("teacher_id", _("No such teacher."))
     return teacher
 
 
@@ -60,11 +61,11 @@ def create_pay_rate(request, payload: RateCreateIn):
     if payload.course_id is not None:
         data["course"] = Course.objects.filter(pk=payload.course_id).first()
         if data["course"] is None:
-            raise ValidationFailed.field("course_id", "No such course.")
+            raise ValidationFailed.field("course_id", _("No such course."))
     if payload.group_id is not None:
         data["group"] = Group.objects.filter(pk=payload.group_id).first()
         if data["group"] is None:
-            raise ValidationFailed.field("group_id", "No such group.")
+            raise ValidationFailed.field("group_id", _("No such group."))
     rate = services.rate_create(teacher=_teacher(payload.teacher_id), **data)
     return Status(201, selectors.rate_list().get(pk=rate.pk))
 
@@ -91,7 +92,7 @@ def create_payroll_run(request, payload: RunCreateIn):
 
         branch = Branch.objects.filter(pk=payload.branch_id).first()
         if branch is None:
-            raise ValidationFailed.field("branch_id", "No such branch.")
+            raise ValidationFailed.field("branch_id", _("No such branch."))
     run, created = services.run_create(period=payload.month(), branch=branch, actor=request.auth)
     return Status(201 if created else 200, _run(run.pk))
 
@@ -179,5 +180,5 @@ def get_payroll_statement(request, statement_id: int):
     check(CAN_READ_STATEMENTS, request.auth)
     statement = selectors.statements_visible_to(request.auth).filter(pk=statement_id).first()
     if statement is None:
-        raise NotFound("Statement not found.")
+        raise NotFound(_("Statement not found."))
     return statement

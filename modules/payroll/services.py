@@ -9,6 +9,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
@@ -20,14 +21,14 @@ Status = PayrollRun.Status
 
 def rate_create(*, teacher: User, kind: str, amount: int, active_from: date, **fields) -> PayRate:
     if teacher.role != User.Role.TEACHER:
-        raise ValidationFailed.field("teacher_id", "Rates are for teachers.")
+        raise ValidationFailed.field("teacher_id", _("Rates are for teachers."))
     if kind == PayRate.Kind.REVENUE_PERCENT and amount > 10_000:
-        raise ValidationFailed.field("amount", "A percentage is at most 10000 basis points (100 %).")
+        raise ValidationFailed.field("amount", _("A percentage is at most 10000 basis points (100 %)."))
     if fields.get("group") is not None and fields.get("course") is not None:
-        raise ValidationFailed.field("group_id", "A rate is for a group or a course, not both.")
+        raise ValidationFailed.field("group_id", _("A rate is for a group or a course, not both."))
     active_to = fields.get("active_to")
     if active_to is not None and active_to < active_from:
-        raise ValidationFailed.field("active_to", "active_to must not be before active_from.")
+        raise ValidationFailed.field("active_to", _("active_to must not be before active_from."))
     return PayRate.objects.create(
         teacher=teacher, kind=kind, amount=amount, active_from=active_from, **fields
     )
@@ -70,7 +71,7 @@ def run_create(*, period: date, branch=None, actor: User | None) -> tuple[Payrol
 def run_recompute(*, run: PayrollRun) -> PayrollRun:
     run = _lock(run.pk)
     if run.status != Status.DRAFT:
-        raise Conflict("An approved run is frozen; it is never recomputed.", code="payroll_run_frozen")
+        raise Conflict(_("An approved run is frozen; it is never recomputed."), code="payroll_run_frozen")
     return _recompute(run)
 
 
@@ -78,7 +79,10 @@ def run_recompute(*, run: PayrollRun) -> PayrollRun:
 def run_approve(*, run: PayrollRun, actor: User) -> PayrollRun:
     run = _lock(run.pk)
     if run.status != Status.DRAFT:
-        raise Conflict(f"The run is already {run.status}.", code="payroll_run_frozen")
+        raise Conflict(
+            _("The run is already {status}.").format(status=run.get_status_display().lower()),
+            code="payroll_run_frozen",
+        )
     run.status, run.approved_by, run.approved_at = Status.APPROVED, actor, timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     return run
@@ -88,7 +92,7 @@ def run_approve(*, run: PayrollRun, actor: User) -> PayrollRun:
 def run_pay(*, run: PayrollRun, paid_on: date, method: str) -> PayrollRun:
     run = _lock(run.pk)
     if run.status != Status.APPROVED:
-        raise Conflict("Only an approved run can be paid.", code="payroll_run_not_approved")
+        raise Conflict(_("Only an approved run can be paid."), code="payroll_run_not_approved")
     run.status, run.paid_on, run.paid_method = Status.PAID, paid_on, method
     run.save(update_fields=["status", "paid_on", "paid_method", "updated_at"])
     return run
@@ -101,13 +105,13 @@ def adjustment_add(
     """A bonus or penalty on a draft run; the teacher's statement total follows at once."""
     run = _lock(run.pk)
     if run.status != Status.DRAFT:
-        raise Conflict("An approved run is frozen; adjust before approving.", code="payroll_run_frozen")
+        raise Conflict(_("An approved run is frozen; adjust before approving."), code="payroll_run_frozen")
     if teacher.role != User.Role.TEACHER:
-        raise ValidationFailed.field("teacher_id", "Adjustments are for teachers.")
+        raise ValidationFailed.field("teacher_id", _("Adjustments are for teachers."))
     adjustment = PayrollAdjustment.objects.create(
         run=run, teacher=teacher, kind=kind, amount=amount, reason=reason, created_by=actor
     )
-    statement, _ = PayrollStatement.objects.get_or_create(run=run, teacher=teacher)
+    statement, _created = PayrollStatement.objects.get_or_create(run=run, teacher=teacher)
     statement.adjustments_amount = _adjustments(run).get(teacher.pk, 0)
     statement.total = statement.base_amount + statement.adjustments_amount
     statement.save(update_fields=["adjustments_amount", "total"])

@@ -1,6 +1,7 @@
 from django.core.files.storage import Storage
 from django.http import FileResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, UploadedFile
 
 from core.idempotency import idempotent
@@ -11,10 +12,10 @@ from modules.resources import permissions, selectors, services
 from modules.resources.schemas import ResourceFilter, ResourceOut, ResourceUpdateIn, ResourceUploadIn
 
 CAN_UPLOAD = Predicate(
-    permissions.can_upload_to, "Only the group's teacher or an admin may add materials here."
+    permissions.can_upload_to, _("Only the group's teacher or an admin may add materials here.")
 )
 CAN_MANAGE = Predicate(
-    permissions.can_manage, "Only the group's teacher or an admin may change this material."
+    permissions.can_manage, _("Only the group's teacher or an admin may change this material.")
 )
 
 router = Router(tags=["resources"])

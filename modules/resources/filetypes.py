@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import IO
 
 import filetype
+from django.utils.translation import gettext as _
 
 from core.exceptions import UnsupportedMediaType
 
@@ -173,14 +174,21 @@ def require_type(upload: IO[bytes], allowed=RESOURCE_EXTENSIONS, *, check_name: 
     name (when `check_name` and the name claims a known type) agrees with its content."""
     found = sniff(upload)
     if found is None or found.extension not in allowed:
-        what = f"a {found.extension} file" if found else "not a recognised file type"
+        what = (
+            _("a {extension} file").format(extension=found.extension)
+            if found
+            else _("not a recognised file type")
+        )
         raise UnsupportedMediaType(
-            f"The file is {what}; allowed: {describe(allowed)}.", extra={"allowed": sorted(allowed)}
+            _("The file is {what}; allowed: {allowed}.").format(what=what, allowed=describe(allowed)),
+            extra={"allowed": sorted(allowed)},
         )
     claimed = claimed_extension(getattr(upload, "name", None)) if check_name else None
     if claimed is not None and claimed != _family(found.extension):
         raise UnsupportedMediaType(
-            f"The file is named as {claimed} but its content is {found.extension}.",
+            _("The file is named as {claimed} but its content is {extension}.").format(
+                claimed=claimed, extension=found.extension
+            ),
             code="file_type_mismatch",
             extra={"allowed": sorted(allowed), "detected": found.extension},
         )

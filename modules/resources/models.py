@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
 
@@ -19,34 +20,58 @@ class Resource(TimeStamped):
     GET /resources/{id}/download."""
 
     class Kind(models.TextChoices):
-        DOCUMENT = "document", "Document"
-        AUDIO = "audio", "Audio"
-        VIDEO = "video", "Video"
-        IMAGE = "image", "Image"
+        DOCUMENT = "document", _("Document")
+        AUDIO = "audio", _("Audio")
+        VIDEO = "video", _("Video")
+        IMAGE = "image", _("Image")
 
     lesson = models.ForeignKey(
-        "lessons.Lesson", on_delete=models.CASCADE, null=True, blank=True, related_name="resources"
+        "lessons.Lesson",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("lesson"),
     )
     group = models.ForeignKey(
-        "courses.Group", on_delete=models.CASCADE, null=True, blank=True, related_name="resources"
+        "courses.Group",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("group"),
     )
     course = models.ForeignKey(
-        "courses.Course", on_delete=models.CASCADE, null=True, blank=True, related_name="resources"
+        "courses.Course",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("course"),
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    file = models.FileField(upload_to=resource_path, max_length=255)
-    original_name = models.CharField(max_length=255, blank=True)
-    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
-    content_type = models.CharField(max_length=120)
-    extension = models.CharField(max_length=8)
-    size = models.BigIntegerField(help_text="bytes")
-    duration_seconds = models.FloatField(null=True, blank=True, help_text="audio only")
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    file = models.FileField(upload_to=resource_path, max_length=255, verbose_name=_("file"))
+    original_name = models.CharField(max_length=255, blank=True, verbose_name=_("original name"))
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True, verbose_name=_("kind"))
+    content_type = models.CharField(max_length=120, verbose_name=_("content type"))
+    extension = models.CharField(max_length=8, verbose_name=_("extension"))
+    size = models.BigIntegerField(help_text=_("bytes"), verbose_name=_("size"))
+    duration_seconds = models.FloatField(
+        null=True, blank=True, help_text=_("audio only"), verbose_name=_("duration seconds")
+    )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
 
     class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(

@@ -6,6 +6,7 @@ import logging
 import os
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.exceptions import PayloadTooLarge
 from modules.accounts.models import User
@@ -22,7 +23,8 @@ def ensure_size(upload) -> None:
     limit_mb = get_system_settings().max_upload_mb
     if upload.size > limit_mb * 1024 * 1024:
         raise PayloadTooLarge(
-            f"The file is larger than the {limit_mb} MB limit.", extra={"max_upload_mb": limit_mb}
+            _("The file is larger than the {limit_mb} MB limit.").format(limit_mb=limit_mb),
+            extra={"max_upload_mb": limit_mb},
         )
 
 

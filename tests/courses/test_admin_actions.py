@@ -22,4 +22,4 @@ def test_admin_generate_action_queues_the_lessons_task(admin, teacher, run_on_co
         model_admin.generate_lessons(request, Group.objects.filter(pk__in=[group.pk, finished.pk]))
     assert Lesson.objects.filter(group=group).count() >= 3  # a weekly slot over the 4-week horizon
     assert not Lesson.objects.filter(group=finished).exists()
-    assert messages == ["Lesson generation queued for 1 groups."]
+    assert messages == ["Lesson generation queued for 1 group."]

@@ -278,5 +278,5 @@ def test_admin_retry_action_calls_the_service(
     assert failed.status == "scored"
     assert Submission.objects.get(pk=done.pk).status == "scored"
     messages = [str(m) for m in response.context["messages"]]
-    assert any("1 submission(s) queued" in m for m in messages)
+    assert any("1 submission queued" in m for m in messages)
     assert any(f"#{done.pk}" in m for m in messages)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.courses.models import Branch, Course, Holiday, Room
@@ -37,7 +38,10 @@ def _delete(obj, *, what: str) -> None:
         with transaction.atomic():
             obj.delete()
     except (ProtectedError, IntegrityError) as exc:
-        raise Conflict(f"This {what} is in use; deactivate it instead.", code=IN_USE_CODES[what]) from exc
+        raise Conflict(
+            _("This {what} is in use; deactivate it instead.").format(what=obj._meta.verbose_name),
+            code=IN_USE_CODES[what],
+        ) from exc
 
 
 # --- branches ----------------------------------------------------------------------------------------
@@ -45,12 +49,12 @@ def _delete(obj, *, what: str) -> None:
 
 def branch_create(*, name: str, address: str = "", phone: str = "", is_active: bool = True) -> Branch:
     branch = Branch(name=name, address=address, phone=phone, is_active=is_active)
-    return _save(branch, conflict=Conflict("A branch with this name exists.", code="branch_exists"))
+    return _save(branch, conflict=Conflict(_("A branch with this name exists."), code="branch_exists"))
 
 
 def branch_update(*, branch: Branch, **changes: Any) -> Branch:
     return _save(
-        _apply(branch, changes), conflict=Conflict("A branch with this name exists.", code="branch_exists")
+        _apply(branch, changes), conflict=Conflict(_("A branch with this name exists."), code="branch_exists")
     )
 
 
@@ -99,14 +103,14 @@ def course_delete(*, course: Course) -> None:
 def room_create(*, branch: Branch, name: str, capacity: int = 12, is_active: bool = True) -> Room:
     room = Room(branch=branch, name=name, capacity=capacity, is_active=is_active)
     return _save(
-        room, conflict=Conflict("This branch already has a room with this name.", code="room_exists")
+        room, conflict=Conflict(_("This branch already has a room with this name."), code="room_exists")
     )
 
 
 def room_update(*, room: Room, **changes: Any) -> Room:
     return _save(
         _apply(room, changes),
-        conflict=Conflict("This branch already has a room with this name.", code="room_exists"),
+        conflict=Conflict(_("This branch already has a room with this name."), code="room_exists"),
     )
 
 
@@ -119,9 +123,9 @@ def room_delete(*, room: Room) -> None:
 
 def _check_holiday_range(start: date, end: date) -> None:
     if end < start:
-        raise ValidationFailed.field("end_date", "end_date must not be before start_date")
+        raise ValidationFailed.field("end_date", _("end_date must not be before start_date"))
     if (end - start).days > 366:
-        raise ValidationFailed.field("end_date", "a holiday lasts at most a year")
+        raise ValidationFailed.field("end_date", _("a holiday lasts at most a year"))
 
 
 def holiday_create(
@@ -130,13 +134,13 @@ def holiday_create(
     end = end_date or start_date
     _check_holiday_range(start_date, end)
     holiday = Holiday(name=name, start_date=start_date, end_date=end, is_public=is_public)
-    return _save(holiday, conflict=Conflict("This holiday already exists.", code="holiday_exists"))
+    return _save(holiday, conflict=Conflict(_("This holiday already exists."), code="holiday_exists"))
 
 
 def holiday_update(*, holiday: Holiday, **changes: Any) -> Holiday:
     _apply(holiday, changes)
     _check_holiday_range(holiday.start_date, holiday.end_date)
-    return _save(holiday, conflict=Conflict("This holiday already exists.", code="holiday_exists"))
+    return _save(holiday, conflict=Conflict(_("This holiday already exists."), code="holiday_exists"))
 
 
 def holiday_delete(*, holiday: Holiday) -> None:
@@ -149,7 +153,7 @@ def holidays_load(*, rows: list[tuple[str, date, date]]) -> tuple[int, int]:
     created = 0
     with transaction.atomic():
         for name, start, end in rows:
-            _, made = Holiday.objects.get_or_create(
+            _holiday, made = Holiday.objects.get_or_create(
                 name=name, start_date=start, defaults={"end_date": end, "is_public": True}
             )
             created += int(made)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from core.tasks import enqueue
@@ -16,19 +17,19 @@ from modules.courses.selectors import open_member_count
 
 def _check_teacher(teacher: User) -> None:
     if teacher.role != User.Role.TEACHER or not teacher.is_active:
-        raise ValidationFailed.field("teacher_id", "not an active teacher", code="not_a_teacher")
+        raise ValidationFailed.field("teacher_id", _("not an active teacher"), code="not_a_teacher")
 
 
 def _check_room(room: Room | None, branch_id: int) -> None:
     if room is not None and room.branch_id != branch_id:
         raise ValidationFailed.field(
-            "room_id", "the room belongs to another branch", code="room_other_branch"
+            "room_id", _("the room belongs to another branch"), code="room_other_branch"
         )
 
 
 def _check_dates(start: date, end: date | None) -> None:
     if end is not None and end < start:
-        raise ValidationFailed.field("end_date", "end_date must not be before start_date")
+        raise ValidationFailed.field("end_date", _("end_date must not be before start_date"))
 
 
 def group_create(
@@ -89,7 +90,7 @@ def group_update(
     _check_dates(group.start_date, group.end_date)
     if "capacity" in changes and open_member_count(group.pk) > group.capacity:
         raise Conflict(
-            "The group already has more students than this capacity.", code="capacity_below_roster"
+            _("The group already has more students than this capacity."), code="capacity_below_roster"
         )
     group.save()
     if activated:  # its lessons up to the horizon, after commit, by the worker

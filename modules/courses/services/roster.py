@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
@@ -22,23 +23,23 @@ def _locked_group(group_id: int) -> Group:
 
 def _check_can_join(group: Group, student: User, on: date) -> None:
     if student.role != User.Role.STUDENT:
-        raise ValidationFailed.field("student_id", "only students can join a group", code="not_a_student")
+        raise ValidationFailed.field("student_id", _("only students can join a group"), code="not_a_student")
     if not student.is_active:
         raise ValidationFailed.field(
-            "student_id", "the student's account is deactivated", code="inactive_student"
+            "student_id", _("the student's account is deactivated"), code="inactive_student"
         )
     if group.status == Group.Status.FINISHED:
-        raise Conflict("The group has finished.", code="group_finished")
+        raise Conflict(_("The group has finished."), code="group_finished")
     if group.end_date is not None and on > group.end_date:
-        raise ValidationFailed.field("joined_on", "after the group's end date", code="outside_group_dates")
+        raise ValidationFailed.field("joined_on", _("after the group's end date"), code="outside_group_dates")
     if (
         Membership.objects.filter(group=group, student=student)
         .exclude(status=Membership.Status.LEFT)
         .exists()
     ):
-        raise Conflict("The student is already in this group.", code="already_member")
+        raise Conflict(_("The student is already in this group."), code="already_member")
     if open_member_count(group.pk) >= group.capacity:
-        raise Conflict("The group is full.", code="group_full")
+        raise Conflict(_("The group is full."), code="group_full")
 
 
 def _open(group: Group, student: User, on: date, **extra) -> Membership:
@@ -46,7 +47,7 @@ def _open(group: Group, student: User, on: date, **extra) -> Membership:
         with transaction.atomic():
             return Membership.objects.create(group=group, student=student, joined_on=on, **extra)
     except IntegrityError as exc:  # the partial unique index caught a concurrent join
-        raise Conflict("The student is already in this group.", code="already_member") from exc
+        raise Conflict(_("The student is already in this group."), code="already_member") from exc
 
 
 @transaction.atomic
@@ -63,7 +64,7 @@ def membership_add(
     on = joined_on or max(timezone.localdate(), group.start_date)
     _check_can_join(group, student, on)
     if discount_type == Membership.DiscountType.PERCENT and discount_value > 100:
-        raise ValidationFailed.field("discount_value", "a percent discount is at most 100")
+        raise ValidationFailed.field("discount_value", _("a percent discount is at most 100"))
     membership = _open(group, student, on, discount_type=discount_type, discount_value=discount_value)
     _announce(membership, "joined", actor)
     return membership
@@ -71,7 +72,7 @@ def membership_add(
 
 def _close(membership: Membership, on: date) -> None:
     if on < membership.joined_on:
-        raise ValidationFailed.field("left_on", "before the student joined", code="before_joined")
+        raise ValidationFailed.field("left_on", _("before the student joined"), code="before_joined")
     membership.status = Membership.Status.LEFT
     membership.left_on = on
     membership.save(update_fields=["status", "left_on", "updated_at"])
@@ -84,7 +85,7 @@ def membership_remove(
     """The student leaves: `left_on` is the first day they are no longer in the group."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status == Membership.Status.LEFT:
-        raise Conflict("The student already left this group.", code="already_left")
+        raise Conflict(_("The student already left this group."), code="already_left")
     _close(membership, left_on or timezone.localdate())
     _announce(membership, "left", actor)
     return membership
@@ -98,9 +99,11 @@ def membership_move(
     a new one opens with the same discount, pointing back through moved_from. Returns the new one."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status == Membership.Status.LEFT:
-        raise Conflict("The student already left this group.", code="already_left")
+        raise Conflict(_("The student already left this group."), code="already_left")
     if to_group.pk == membership.group_id:
-        raise ValidationFailed.field("to_group_id", "the student is already in this group", code="same_group")
+        raise ValidationFailed.field(
+            "to_group_id", _("the student is already in this group"), code="same_group"
+        )
     day = on or timezone.localdate()
     target = _locked_group(to_group.pk)
     _check_can_join(target, membership.student, max(day, target.start_date))
@@ -129,13 +132,13 @@ def membership_freeze(
     """Pauses a student for [start_date, end_date]: off those lessons' rosters and not billed."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status == Membership.Status.LEFT:
-        raise Conflict("The student left this group.", code="already_left")
+        raise Conflict(_("The student left this group."), code="already_left")
     if end_date < start_date:
-        raise ValidationFailed.field("end_date", "end_date must not be before start_date")
+        raise ValidationFailed.field("end_date", _("end_date must not be before start_date"))
     if start_date < membership.joined_on:
-        raise ValidationFailed.field("start_date", "before the student joined", code="before_joined")
+        raise ValidationFailed.field("start_date", _("before the student joined"), code="before_joined")
     if membership.freezes.filter(start_date__lte=end_date, end_date__gte=start_date).exists():
-        raise Conflict("This overlaps another freeze of the student.", code="freeze_overlap")
+        raise Conflict(_("This overlaps another freeze of the student."), code="freeze_overlap")
     FreezePeriod.objects.create(
         membership=membership, start_date=start_date, end_date=end_date, reason=reason
     )
@@ -152,7 +155,7 @@ def membership_unfreeze(*, membership: Membership, actor: User | None, on: date 
     day = on or timezone.localdate()
     current = list(membership.freezes.filter(end_date__gte=day))
     if not current:
-        raise Conflict("The student has no freeze from this day on.", code="not_frozen")
+        raise Conflict(_("The student has no freeze from this day on."), code="not_frozen")
     for freeze in current:
         if freeze.start_date >= day:
             freeze.delete()

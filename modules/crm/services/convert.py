@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
@@ -42,7 +43,10 @@ def _student_for(lead: Lead) -> User:
             language=lead.language,
         )
     if user.role != User.Role.STUDENT:
-        raise Conflict(f"The lead's phone belongs to a {user.role} account.", code="phone_not_a_student")
+        raise Conflict(
+            _("The lead's phone belongs to a {role} account.").format(role=user.get_role_display().lower()),
+            code="phone_not_a_student",
+        )
     return user
 
 
@@ -59,7 +63,9 @@ def _parent_for(item: dict, index: int) -> User:
         )
     if user.role != User.Role.PARENT:
         raise ValidationFailed.field(
-            f"parents.{index}.phone", f"this phone belongs to a {user.role} account", code="not_a_parent"
+            f"parents.{index}.phone",
+            _("this phone belongs to a {role} account").format(role=user.get_role_display().lower()),
+            code="not_a_parent",
         )
     return user
 
@@ -88,7 +94,7 @@ def lead_convert(
     if lead.status == Status.WON and lead.membership_id:
         return Converted(student=lead.student, membership=lead.membership)
     if lead.status == Status.LOST:
-        raise Conflict("The lead was lost; a new enquiry opens a new lead.", code="lead_closed")
+        raise Conflict(_("The lead was lost; a new enquiry opens a new lead."), code="lead_closed")
     student = _student_for(lead)
     membership = _membership_for(
         student, group, actor, joined_on=joined_on, discount_type=discount_type, discount_value=discount_value

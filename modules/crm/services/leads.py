@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from core.tasks import enqueue
@@ -53,7 +54,7 @@ def phone_of(raw: str, field: str = "phone") -> str:
 
 def ensure_assignable(user: User | None) -> None:
     if user is not None and (user.role not in (User.Role.ADMIN, User.Role.TEACHER) or not user.is_active):
-        raise ValidationFailed.field("assignee_id", "leads are assigned to active staff", code="not_staff")
+        raise ValidationFailed.field("assignee_id", _("leads are assigned to active staff"), code="not_staff")
 
 
 def event(lead: Lead, kind: str, actor: User | None, **fields) -> LeadEvent:
@@ -115,7 +116,7 @@ def lead_capture(*, data: LeadInput, actor: User | None) -> tuple[Lead, bool]:
             lead = _open_lead(data.phone)
             if lead is None:  # ... and was closed in the meantime
                 raise Conflict(
-                    "This phone's lead changed meanwhile; try again.", code="lead_changed"
+                    _("This phone's lead changed meanwhile; try again."), code="lead_changed"
                 ) from None
     changed = _apply_enquiry(lead, data)
     event(lead, LeadEvent.Kind.ENQUIRY, actor, note=data.notes or "", data={"source": data.source, **changed})
@@ -146,7 +147,9 @@ def _check_transition(lead: Lead, to: str) -> None:
     allowed = TRANSITIONS[lead.status]
     if to not in allowed:
         raise Conflict(
-            f"A {lead.status} lead cannot be moved to {to} here.",
+            _("A {status} lead cannot be moved to {to} here.").format(
+                status=lead.get_status_display().lower(), to=Status(to).label.lower()
+            ),
             code="invalid_transition",
             extra={"allowed": sorted(allowed)},
         )
@@ -177,7 +180,7 @@ def lead_update(
         if status == Status.LOST:
             if not (lost_reason or "").strip():
                 raise ValidationFailed.field(
-                    "lost_reason", "required when the status is lost", code="lost_reason_required"
+                    "lost_reason", _("required when the status is lost"), code="lost_reason_required"
                 )
             lead.lost_reason = lost_reason.strip()
         if lead.status == Status.TRIAL_SCHEDULED or status == Status.LOST:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
 from modules.accounts.models import User
@@ -23,7 +24,10 @@ def lead_book_trial(*, lead: Lead, lesson: Lesson, actor: User | None) -> TrialV
     another lesson is given up. The lead becomes trial_scheduled."""
     lead = locked(lead)
     if not lead.is_open:
-        raise Conflict(f"The lead is already {lead.status}.", code="lead_closed")
+        raise Conflict(
+            _("The lead is already {status}.").format(status=lead.get_status_display().lower()),
+            code="lead_closed",
+        )
     trial_guests_cancel(lead_id=lead.pk)
     visit = trial_guest_add(
         lesson_id=lesson.pk,

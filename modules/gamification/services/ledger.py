@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
 from modules.gamification import events
@@ -40,7 +41,7 @@ def coins_post(
     idempotency key returns the first transaction and changes nothing. A balance may only go below
     zero with allow_negative (an admin's explicit override)."""
     if amount == 0:
-        raise Conflict("A coin transaction needs a non-zero amount.", code="zero_amount")
+        raise Conflict(_("A coin transaction needs a non-zero amount."), code="zero_amount")
     row = {
         "student_id": student_id,
         "amount": amount,
@@ -100,7 +101,7 @@ def _move_balance_slow(row: dict, allow_negative: bool) -> int:
         if CoinTransaction.objects.filter(idempotency_key=row["idempotency_key"]).exists():
             raise IntegrityError("idempotency key already used")
         raise Conflict(
-            f"Not enough coins: the balance is {account.balance}.",
+            _("Not enough coins: the balance is {balance}.").format(balance=account.balance),
             code="insufficient_coins",
             extra={"balance": account.balance},
         )

@@ -8,6 +8,7 @@ import uuid
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from modules.accounts.models import User
@@ -26,9 +27,9 @@ def _check_group(*, actor: User, student: User, group_id: int | None) -> None:
         status=Membership.Status.LEFT
     )
     if group is None or not in_group.exists():
-        raise ValidationFailed.field("group_id", "The student is not in this group.")
+        raise ValidationFailed.field("group_id", _("The student is not in this group."))
     if actor.role == User.Role.TEACHER and group.teacher_id != actor.pk:
-        raise ValidationFailed.field("group_id", "You do not teach this group.")
+        raise ValidationFailed.field("group_id", _("You do not teach this group."))
 
 
 def teacher_awarded_today(teacher: User) -> int:
@@ -46,7 +47,9 @@ def _check_daily_limit(teacher: User, amount: int) -> None:
     used = teacher_awarded_today(teacher)
     if used + amount > limit:
         raise Conflict(
-            f"Daily award limit reached: {used} of {limit} coins given today.",
+            _("Daily award limit reached: {used} of {limit} coins given today.").format(
+                used=used, limit=limit
+            ),
             code="daily_limit_exceeded",
             extra={"limit": limit, "used": used},
         )
@@ -62,7 +65,7 @@ def coins_award(
     idempotency_key: str | None = None,
 ) -> tuple[CoinTransaction, bool]:
     if amount <= 0:
-        raise ValidationFailed.field("amount", "Must be positive.")
+        raise ValidationFailed.field("amount", _("Must be positive."))
     replay = _replay(actor, student, amount, idempotency_key)
     if replay is not None:
         return replay, False
@@ -85,9 +88,9 @@ def coins_deduct(
     allow_negative: bool = False,
 ) -> tuple[CoinTransaction, bool]:
     if amount <= 0:
-        raise ValidationFailed.field("amount", "Must be positive.")
+        raise ValidationFailed.field("amount", _("Must be positive."))
     if allow_negative and actor.role != User.Role.ADMIN:
-        raise PermissionDenied("Only an admin may take a balance below zero.", code="override_not_allowed")
+        raise PermissionDenied(_("Only an admin may take a balance below zero."), code="override_not_allowed")
     replay = _replay(actor, student, -amount, idempotency_key)
     if replay is not None:
         return replay, False
@@ -108,13 +111,13 @@ def _replay(actor: User, student: User, amount: int, key: str | None) -> CoinTra
         return None
     tx = CoinTransaction.objects.filter(idempotency_key=_full_key(actor, key)).first()
     if tx is not None and (tx.student_id != student.pk or tx.amount != amount):
-        raise Conflict("This idempotency key was used for another request.", code="idempotency_key_reused")
+        raise Conflict(_("This idempotency key was used for another request."), code="idempotency_key_reused")
     return tx
 
 
 def _post(actor, student, amount, reason, note, group_id, key, allow_negative):
     if student.role != User.Role.STUDENT:
-        raise ValidationFailed.field("student_id", "Coins are for students only.")
+        raise ValidationFailed.field("student_id", _("Coins are for students only."))
     return coins_post(
         student_id=student.pk,
         amount=amount,

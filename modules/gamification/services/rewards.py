@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
 from modules.accounts.models import User
@@ -41,7 +42,7 @@ def reward_update(*, reward: Reward, **fields) -> Reward:
 def reward_delete(*, reward: Reward) -> None:
     if reward.redemptions.exists():
         raise Conflict(
-            "This reward has redemptions; deactivate it instead (is_active: false).", code="reward_in_use"
+            _("This reward has redemptions; deactivate it instead (is_active: false)."), code="reward_in_use"
         )
     reward.delete()
 
@@ -49,15 +50,17 @@ def reward_delete(*, reward: Reward) -> None:
 @transaction.atomic
 def reward_redeem(*, student: User, reward: Reward) -> Redemption:
     if student.role != User.Role.STUDENT:
-        raise Conflict("Only students can redeem rewards.", code="not_a_student")
+        raise Conflict(_("Only students can redeem rewards."), code="not_a_student")
     # lock order everywhere: the student's balance, then the reward row (no deadlocks)
     account = account_lock(student.pk)
     reward = Reward.objects.get(pk=reward.pk)
     if not reward.is_active:
-        raise Conflict("This reward is not available.", code="reward_inactive")
+        raise Conflict(_("This reward is not available."), code="reward_inactive")
     if account.balance < reward.price:
         raise Conflict(
-            f"Not enough coins: {reward.price} needed, {account.balance} available.",
+            _("Not enough coins: {price} needed, {balance} available.").format(
+                price=reward.price, balance=account.balance
+            ),
             code="insufficient_coins",
             extra={"balance": account.balance, "price": reward.price},
         )
@@ -65,7 +68,7 @@ def reward_redeem(*, student: User, reward: Reward) -> Redemption:
         stock=F("stock") - 1, updated_at=timezone.now()
     )
     if not taken:
-        raise Conflict("This reward is out of stock.", code="out_of_stock")
+        raise Conflict(_("This reward is out of stock."), code="out_of_stock")
     redemption = Redemption.objects.create(reward=reward, student=student, price=reward.price)
     coins_post(
         student_id=student.pk,
@@ -86,7 +89,10 @@ def reward_redeem(*, student: User, reward: Reward) -> Redemption:
 def _lock_pending(redemption: Redemption) -> Redemption:
     locked = Redemption.objects.select_for_update().select_related("reward", "student").get(pk=redemption.pk)
     if locked.status != Redemption.Status.PENDING:
-        raise Conflict(f"This redemption is already {locked.status}.", code="redemption_not_pending")
+        raise Conflict(
+            _("This redemption is already {status}.").format(status=locked.get_status_display().lower()),
+            code="redemption_not_pending",
+        )
     return locked
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
@@ -27,7 +28,7 @@ def _lesson_of(group: Group, lesson_id: int | None) -> Lesson | None:
         return None
     lesson = Lesson.objects.filter(pk=lesson_id, group=group).first()
     if lesson is None:
-        raise ValidationFailed.field("lesson_id", "This lesson is not a lesson of the homework's group.")
+        raise ValidationFailed.field("lesson_id", _("This lesson is not a lesson of the homework's group."))
     return lesson
 
 
@@ -41,7 +42,7 @@ def _resources_of(group: Group, resource_ids: list[int]) -> list[Resource]:
     )
     if len(found) != len(ids):
         raise ValidationFailed.field(
-            "resource_ids", "Attach only materials of this group, its lessons or its course."
+            "resource_ids", _("Attach only materials of this group, its lessons or its course.")
         )
     return found
 
@@ -63,7 +64,7 @@ def homework_create(
 ) -> Homework:
     due_at = _aware(due_at)
     if due_at <= timezone.now():
-        raise ValidationFailed.field("due_at", "The deadline must be in the future.")
+        raise ValidationFailed.field("due_at", _("The deadline must be in the future."))
     homework = Homework.objects.create(
         group=group,
         lesson=_lesson_of(group, lesson_id),
@@ -102,7 +103,7 @@ def homework_update(*, homework: Homework, actor: User, **changes) -> Homework:
         homework.due_at = due_at
     if "kind" in changes and changes["kind"] != homework.kind and homework.submissions.exists():
         raise Conflict(
-            "The kind cannot change once students have submitted.", code="homework_has_submissions"
+            _("The kind cannot change once students have submitted."), code="homework_has_submissions"
         )
     for name, value in changes.items():
         if value is not None:
@@ -114,5 +115,5 @@ def homework_update(*, homework: Homework, actor: User, **changes) -> Homework:
 @transaction.atomic
 def homework_delete(*, homework: Homework, actor: User) -> None:
     if homework.submissions.exists():
-        raise Conflict("Students have already submitted this homework.", code="homework_has_submissions")
+        raise Conflict(_("Students have already submitted this homework."), code="homework_has_submissions")
     homework.delete()

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, PayloadTooLarge, PermissionDenied, ValidationFailed
 from core.tasks import enqueue
@@ -35,11 +36,15 @@ def _require_answer(
     homework: Homework, text: str, file: UploadedFile | None, audio: UploadedFile | None
 ) -> None:
     if len(text) > MAX_TEXT_CHARS:
-        raise ValidationFailed.field("text", f"At most {MAX_TEXT_CHARS} characters.")
+        raise ValidationFailed.field(
+            "text", _("At most {max_text_chars} characters.").format(max_text_chars=MAX_TEXT_CHARS)
+        )
     needed = {"text": bool(text.strip()), "audio": audio is not None, "file": file is not None}
     if not needed[homework.kind]:
         raise ValidationFailed.field(
-            homework.kind, f"This homework needs a {homework.kind} answer.", type="missing"
+            homework.kind,
+            _("This homework needs a {kind} answer.").format(kind=homework.get_kind_display().lower()),
+            type="missing",
         )
 
 
@@ -49,23 +54,25 @@ def _validate_file(upload: UploadedFile) -> str:
 
     limit_mb = get_system_settings().max_upload_mb
     if upload.size > limit_mb * 1024 * 1024:
-        raise PayloadTooLarge(f"Files may be at most {limit_mb} MB.", code="file_too_large")
+        raise PayloadTooLarge(
+            _("Files may be at most {limit_mb} MB.").format(limit_mb=limit_mb), code="file_too_large"
+        )
     return require_type(upload, DOCUMENT_EXTENSIONS | IMAGE_EXTENSIONS).mime
 
 
 def _check_attempt_allowed(homework: Homework, previous: Submission | None, late: bool) -> None:
     if late and not homework.accepts_late:
         raise Conflict(
-            "The deadline has passed and this homework does not accept late work.", code="deadline_passed"
+            _("The deadline has passed and this homework does not accept late work."), code="deadline_passed"
         )
     if previous is None:
         return
     if not get_system_settings().homework_resubmission_allowed:
-        raise Conflict("Resubmission is turned off.", code="resubmission_disabled")
+        raise Conflict(_("Resubmission is turned off."), code="resubmission_disabled")
     if previous.status == Submission.Status.REVIEWED:
-        raise Conflict("Your submission has already been reviewed.", code="already_reviewed")
+        raise Conflict(_("Your submission has already been reviewed."), code="already_reviewed")
     if late:
-        raise Conflict("Resubmission is possible only until the deadline.", code="resubmission_closed")
+        raise Conflict(_("Resubmission is possible only until the deadline."), code="resubmission_closed")
 
 
 def _after_submit(submission: Submission, homework: Homework) -> None:
@@ -92,7 +99,7 @@ def submission_create(
     """A student's (re)submission. Late: after due_at, only when the homework accepts late work.
     Resubmission (when the settings allow it): until the deadline and while not reviewed."""
     if not is_group_member(student.pk, homework.group_id):
-        raise PermissionDenied("Only students of the group can submit.", code="not_group_member")
+        raise PermissionDenied(_("Only students of the group can submit."), code="not_group_member")
     text = text or ""
     _require_answer(homework, text, file, audio)
     info: AudioInfo | None = None
@@ -133,7 +140,9 @@ def submission_create(
         for stored in (submission.audio, submission.file):
             if stored:
                 stored.delete(save=False)  # no row will ever point at them
-        raise Conflict("Another submission is being saved; try again.", code="submission_conflict") from exc
+        raise Conflict(
+            _("Another submission is being saved; try again."), code="submission_conflict"
+        ) from exc
     # A new submission has no transcript yet: say so, so serializing it does not query for one.
     Submission.transcript.related.set_cached_value(submission, None)
     events.submission_updated(submission)
@@ -148,13 +157,15 @@ def submission_review(
     """A teacher's verdict: the final score (overriding the automatic one) and feedback."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if not locked.is_current:
-        raise Conflict("A newer attempt exists; review that one.", code="superseded")
+        raise Conflict(_("A newer attempt exists; review that one."), code="superseded")
     if locked.status == Submission.Status.TRANSCRIBING and not is_stuck(locked):
-        raise Conflict("The recording is still being transcribed.", code="transcribing")
+        raise Conflict(_("The recording is still being transcribed."), code="transcribing")
     max_score = submission.homework.max_score
     score = Decimal(str(score)).quantize(Decimal("0.01"))
     if score < 0 or score > max_score:
-        raise ValidationFailed.field("score", f"The score must be between 0 and {max_score}.")
+        raise ValidationFailed.field(
+            "score", _("The score must be between 0 and {max_score}.").format(max_score=max_score)
+        )
     previous_score = locked.score if locked.reviewed_at else None
     submission.refresh_from_db()
     submission.score, submission.feedback = score, feedback.strip()
@@ -180,7 +191,7 @@ def submission_retry_transcription(*, submission: Submission, actor: User) -> Su
     provider again. A transcribed one never is."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if not locked.audio:
-        raise Conflict("This submission has no recording.", code="no_audio")
+        raise Conflict(_("This submission has no recording."), code="no_audio")
     retryable = (
         locked.status == Submission.Status.FAILED
         or (locked.status == Submission.Status.SUBMITTED and locked.needs_manual_review)
@@ -188,10 +199,13 @@ def submission_retry_transcription(*, submission: Submission, actor: User) -> Su
     )
     if not retryable:
         raise Conflict(
-            f"The submission is {locked.status}; only failed or stuck ones are retried.", code="not_retryable"
+            _("The submission is {status}; only failed or stuck ones are retried.").format(
+                status=locked.get_status_display().lower()
+            ),
+            code="not_retryable",
         )
     if not transcription.is_configured():
-        raise Conflict("Automatic transcription is not configured.", code="transcription_disabled")
+        raise Conflict(_("Automatic transcription is not configured."), code="transcription_disabled")
     submission.refresh_from_db()
     submission.failure_reason = ""
     submission.needs_manual_review, submission.manual_review_reason = False, ""

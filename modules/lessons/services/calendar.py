@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from core.exceptions import Conflict, PermissionDenied
@@ -25,7 +26,7 @@ FUTURE_DAYS = 183
 def calendar_feed_create(*, user: User) -> tuple[CalendarFeed, str]:
     """Makes a new feed URL token (revoking any live one). Returns the feed and the raw token."""
     if user.role not in FEED_ROLES:
-        raise PermissionDenied("Calendar feeds are for students, parents and teachers.")
+        raise PermissionDenied(_("Calendar feeds are for students, parents and teachers."))
     CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     raw = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(user=user, token_hash=hashlib.sha256(raw.encode()).hexdigest())
@@ -37,7 +38,7 @@ def calendar_feed_revoke(*, user: User) -> None:
         revoked_at=timezone.now()
     )
     if not revoked:
-        raise Conflict("You have no calendar feed.", code="no_calendar_feed")
+        raise Conflict(_("You have no calendar feed."), code="no_calendar_feed")
 
 
 def _summary(lesson: Lesson) -> str:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Func, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from modules.courses.models import Group, LessonSchedule
 from modules.courses.selectors import holidays_between
@@ -264,10 +265,10 @@ def lessons_generate_for_group(*, group: Group, date_from: date, date_to: date) 
     from core.exceptions import Conflict, ValidationFailed
 
     if group.status == Group.Status.FINISHED:
-        raise Conflict("The group has finished.", code="group_finished")
+        raise Conflict(_("The group has finished."), code="group_finished")
     if date_to < group.start_date or (group.end_date is not None and date_from > group.end_date):
         raise ValidationFailed.field(
-            "date_from", "the range is outside the group's dates", code="outside_group_dates"
+            "date_from", _("the range is outside the group's dates"), code="outside_group_dates"
         )
     return lessons_generate(groups=[group], date_from=date_from, date_to=date_to)
 

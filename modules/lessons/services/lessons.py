@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
@@ -25,12 +27,19 @@ NOT_SCHEDULED_CODES = {
     Lesson.Status.COMPLETED: "lesson_completed",
     Lesson.Status.CANCELLED: "lesson_cancelled",
 }
+# One whole sentence per action, so a translation never has to splice an English verb in.
+_REFUSALS = {
+    "rescheduled": gettext_lazy("A {status} lesson cannot be rescheduled."),
+    "cancelled": gettext_lazy("A {status} lesson cannot be cancelled."),
+    "completed": gettext_lazy("A {status} lesson cannot be completed."),
+}
 
 
 def _require_scheduled(lesson: Lesson, action: str) -> None:
     if lesson.status != Lesson.Status.SCHEDULED:
         raise Conflict(
-            f"A {lesson.status} lesson cannot be {action}.", code=NOT_SCHEDULED_CODES[lesson.status]
+            str(_REFUSALS[action]).format(status=lesson.get_status_display().lower()),
+            code=NOT_SCHEDULED_CODES[lesson.status],
         )
 
 
@@ -58,12 +67,14 @@ def _check_new_time(lesson: Lesson, starts_at: datetime) -> datetime:
     day = timezone.localtime(starts_at).date()
     group = lesson.group
     if day < group.start_date or (group.end_date is not None and day > group.end_date):
-        raise ValidationFailed.field("starts_at", "outside the group's dates", code="outside_group_dates")
+        raise ValidationFailed.field("starts_at", _("outside the group's dates"), code="outside_group_dates")
     holiday = Holiday.objects.filter(start_date__lte=day, end_date__gte=day).first()
     if holiday is not None:
-        raise ValidationFailed.field("starts_at", f"the center is closed ({holiday.name})", code="holiday")
+        raise ValidationFailed.field(
+            "starts_at", _("the center is closed ({name})").format(name=holiday.name), code="holiday"
+        )
     if starts_at == lesson.starts_at:
-        raise ValidationFailed.field("starts_at", "the lesson already starts then", code="same_time")
+        raise ValidationFailed.field("starts_at", _("the lesson already starts then"), code="same_time")
     return starts_at
 
 
@@ -78,7 +89,7 @@ def lesson_reschedule(
     starts_at = _check_new_time(lesson, starts_at)
     if room is not None and room.branch_id != lesson.group.branch_id:
         raise ValidationFailed.field(
-            "room_id", "the room belongs to another branch", code="room_other_branch"
+            "room_id", _("the room belongs to another branch"), code="room_other_branch"
         )
     new_room_id = room.pk if room is not None else lesson.room_id
     ends_at = starts_at + (lesson.ends_at - lesson.starts_at)
@@ -91,7 +102,7 @@ def lesson_reschedule(
     )
     if clashes:
         raise Conflict(
-            "The teacher or the room is busy at that time.",
+            _("The teacher or the room is busy at that time."),
             code="lesson_clash",
             extra={"clashes": clash_payload(clashes)},
         )
@@ -130,7 +141,7 @@ def lesson_complete(*, lesson: Lesson, actor: User | None) -> Lesson:
     lesson = _locked(lesson)
     _require_scheduled(lesson, "completed")
     if lesson.starts_at > timezone.now() + timedelta(minutes=15):
-        raise Conflict("The lesson has not started yet.", code="lesson_not_started")
+        raise Conflict(_("The lesson has not started yet."), code="lesson_not_started")
     lesson.status = Lesson.Status.COMPLETED
     lesson.save(update_fields=["status", "updated_at"])
     announce_lesson_change(lesson=lesson, change="completed", actor=actor)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from modules.accounts.models import User
@@ -27,22 +28,26 @@ def _aware(starts_at: datetime) -> datetime:
 
 def _check_time(original: Lesson, starts_at: datetime, now: datetime) -> None:
     if starts_at <= now:
-        raise ValidationFailed.field("starts_at", "a make-up is scheduled in the future", code="in_the_past")
+        raise ValidationFailed.field(
+            "starts_at", _("a make-up is scheduled in the future"), code="in_the_past"
+        )
     day = timezone.localtime(starts_at).date()
     holiday = Holiday.objects.filter(start_date__lte=day, end_date__gte=day).first()
     if holiday is not None:
-        raise ValidationFailed.field("starts_at", f"the center is closed ({holiday.name})", code="holiday")
+        raise ValidationFailed.field(
+            "starts_at", _("the center is closed ({name})").format(name=holiday.name), code="holiday"
+        )
     # (group, original_starts_at) identifies a generated slot: a make-up must not take one
     if Lesson.objects.filter(group_id=original.group_id, original_starts_at=starts_at).exists():
-        raise Conflict("The group already has a lesson at that time.", code="group_lesson_at_that_time")
+        raise Conflict(_("The group already has a lesson at that time."), code="group_lesson_at_that_time")
 
 
 def _check_people(original: Lesson, teacher: User, room: Room | None) -> None:
     if teacher.role != User.Role.TEACHER or not teacher.is_active:
-        raise ValidationFailed.field("teacher_id", "not an active teacher", code="not_a_teacher")
+        raise ValidationFailed.field("teacher_id", _("not an active teacher"), code="not_a_teacher")
     if room is not None and room.branch_id != original.group.branch_id:
         raise ValidationFailed.field(
-            "room_id", "the room belongs to another branch", code="room_other_branch"
+            "room_id", _("the room belongs to another branch"), code="room_other_branch"
         )
 
 
@@ -59,7 +64,7 @@ def _seat(lesson: Lesson, original: Lesson, student_ids: list[int], actor: User 
             MakeupSeat.objects.bulk_create(seats)
     except IntegrityError as exc:
         raise Conflict(
-            "A chosen student already has a make-up for this lesson.", code="already_made_up"
+            _("A chosen student already has a make-up for this lesson."), code="already_made_up"
         ) from exc
     return seats
 
@@ -100,7 +105,7 @@ def makeup_lesson_create(
     )
     if clashes:
         raise Conflict(
-            "The teacher or the room is busy at that time.",
+            _("The teacher or the room is busy at that time."),
             code="lesson_clash",
             extra={"clashes": clash_payload(clashes)},
         )
@@ -127,11 +132,11 @@ def makeup_seats_add(
     """Seats for these students in another scheduled, future lesson of the same course."""
     lesson = Lesson.objects.select_for_update(of=("self",)).select_related("group").get(pk=lesson.pk)
     if lesson.pk == original.pk:
-        raise ValidationFailed.field("lesson_id", "that is the missed lesson itself", code="same_lesson")
+        raise ValidationFailed.field("lesson_id", _("that is the missed lesson itself"), code="same_lesson")
     if lesson.group.course_id != original.group.course_id:
-        raise ValidationFailed.field("lesson_id", "a lesson of another course", code="other_course")
+        raise ValidationFailed.field("lesson_id", _("a lesson of another course"), code="other_course")
     if lesson.status != Lesson.Status.SCHEDULED or lesson.starts_at <= timezone.now():
-        raise Conflict("Only a scheduled future lesson can take make-ups.", code="lesson_not_open")
+        raise Conflict(_("Only a scheduled future lesson can take make-ups."), code="lesson_not_open")
     seats = _seat(lesson, original, student_ids, actor)
     _announce(lesson, original, student_ids, actor)
     return seats

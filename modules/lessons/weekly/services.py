@@ -8,6 +8,7 @@ from datetime import date, time
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, ValidationFailed
 from core.tasks import enqueue
@@ -17,20 +18,20 @@ from modules.lessons.clashes import clash_payload, schedule_clashes, schedule_pa
 
 def _validate(schedule: LessonSchedule, group: Group) -> None:
     if not 0 <= schedule.weekday <= 6:
-        raise ValidationFailed.field("weekday", "weekday is 0 (Monday) to 6 (Sunday)")
+        raise ValidationFailed.field("weekday", _("weekday is 0 (Monday) to 6 (Sunday)"))
     if schedule.duration_minutes <= 0:
-        raise ValidationFailed.field("duration_minutes", "duration must be positive")
+        raise ValidationFailed.field("duration_minutes", _("duration must be positive"))
     if schedule.valid_to is not None and schedule.valid_to < schedule.valid_from:
-        raise ValidationFailed.field("valid_to", "valid_to must not be before valid_from")
+        raise ValidationFailed.field("valid_to", _("valid_to must not be before valid_from"))
     if schedule.valid_from < group.start_date or (
         group.end_date is not None and (schedule.valid_to is None or schedule.valid_to > group.end_date)
     ):
         raise ValidationFailed.field(
-            "valid_from", "the schedule must lie within the group's dates", code="outside_group_dates"
+            "valid_from", _("the schedule must lie within the group's dates"), code="outside_group_dates"
         )
     if schedule.room is not None and schedule.room.branch_id != group.branch_id:
         raise ValidationFailed.field(
-            "room_id", "the room belongs to another branch", code="room_other_branch"
+            "room_id", _("the room belongs to another branch"), code="room_other_branch"
         )
 
 
@@ -50,7 +51,7 @@ def _refuse_clashes(schedule: LessonSchedule, group: Group) -> None:
     slots = schedule_slot_clashes(**args)
     if lessons or slots:
         raise Conflict(
-            "The teacher or the room is busy at that time.",
+            _("The teacher or the room is busy at that time."),
             code="schedule_clash",
             extra={"clashes": clash_payload(lessons), "clashing_schedules": schedule_payload(slots)},
         )

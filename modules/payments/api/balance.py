@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from core.exceptions import NotFound
@@ -15,7 +16,7 @@ router = Router(tags=["balances"])
 def _student(request, student_id: int):
     student = selectors.balance_student_visible(request.auth, student_id)
     if student is None:
-        raise NotFound("Student not found.")
+        raise NotFound(_("Student not found."))
     return student
 
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from core.exceptions import NotFound, ValidationFailed
@@ -29,14 +30,14 @@ router = Router(tags=["payments"])
 def _visible(request, payment_id: int):
     payment = selectors.payment_visible(request.auth, payment_id)
     if payment is None:
-        raise NotFound("Invoice not found.")
+        raise NotFound(_("Invoice not found."))
     return payment
 
 
 def _detail(request, payment_id: int):
     payment = selectors.payment_detail(request.auth, payment_id)
     if payment is None:
-        raise NotFound("Invoice not found.")
+        raise NotFound(_("Invoice not found."))
     return payment
 
 
@@ -60,12 +61,12 @@ def create_payment(request, payload: PaymentCreateIn):
     check(CAN_MANAGE_PAYMENTS, request.auth)
     student = selectors.student_for_invoice(payload.student_id)
     if student is None:
-        raise ValidationFailed.field("student_id", "No such student.")
+        raise ValidationFailed.field("student_id", _("No such student."))
     group = None
     if payload.group_id is not None:
         group = selectors.group_for_invoice(payload.group_id)
         if group is None:
-            raise ValidationFailed.field("group_id", "No such group.")
+            raise ValidationFailed.field("group_id", _("No such group."))
     payment = services.payment_create(
         student=student,
         group=group,

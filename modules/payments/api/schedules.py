@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from core.exceptions import NotFound, ValidationFailed
@@ -21,7 +22,7 @@ router = Router(tags=["payment schedules"])
 def _schedule(schedule_id: int):
     schedule = selectors.schedule_get(schedule_id)
     if schedule is None:
-        raise NotFound("Billing schedule not found.")
+        raise NotFound(_("Billing schedule not found."))
     return schedule
 
 
@@ -46,7 +47,7 @@ def create_payment_schedule(request, payload: BillingScheduleCreateIn):
     check(CAN_MANAGE_SCHEDULES, request.auth)
     membership = selectors.membership_for_schedule(payload.membership_id)
     if membership is None:
-        raise ValidationFailed.field("membership_id", "No such membership.")
+        raise ValidationFailed.field("membership_id", _("No such membership."))
     data = payload.dict(exclude={"membership_id"})
     schedule = schedule_services.schedule_create(membership=membership, **data)
     return Status(201, _schedule(schedule.pk))

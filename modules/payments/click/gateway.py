@@ -89,7 +89,7 @@ class ClickGateway(Gateway):
                 external_id=str(tx.click_trans_id),
                 payment_id=tx.payment_id,
                 amount=tx.amount,
-                state=ClickTransaction.State(tx.state).label,
+                state=str(ClickTransaction.State(tx.state).label),
                 created_ms=tx.prepare_time,
                 performed_ms=tx.complete_time or None,
                 cancelled_ms=tx.cancel_time or None,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from modules.payments import services
 from modules.payments.models import Payment
@@ -103,7 +104,7 @@ def frontend_return_url(payment: Payment, return_url: str | None) -> str:
     if not return_url:
         return f"{base}/payments/{payment.pk}"
     if not (return_url == base or return_url.startswith(base + "/")):
-        raise ValidationFailed.field("return_url", f"The return URL must be on {base}.")
+        raise ValidationFailed.field("return_url", _("The return URL must be on {base}.").format(base=base))
     return return_url
 
 

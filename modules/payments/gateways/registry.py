@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import Conflict
 from modules.payments.click.gateway import ClickGateway
 from modules.payments.gateways.base import Gateway, frontend_return_url
@@ -27,10 +29,16 @@ def checkout_link(*, name: str, payment, user, language: str | None, return_url:
     gw = gateway(name)
     if not gw.is_configured():
         raise Conflict(
-            f"{name.capitalize()} is not configured on this server.", code=NOT_CONFIGURED_CODES[name]
+            _("{provider} is not configured on this server.").format(provider=name.capitalize()),
+            code=NOT_CONFIGURED_CODES[name],
         )
     if not payment.is_payable:
-        raise Conflict(f"The invoice is {payment.status}; it cannot be paid.", code="payment_not_payable")
+        raise Conflict(
+            _("The invoice is {status}; it cannot be paid.").format(
+                status=payment.get_status_display().lower()
+            ),
+            code="payment_not_payable",
+        )
     target = frontend_return_url(payment, return_url)
     lang = language if language in LANGUAGES else getattr(user, "language", "uz")
     url = gw.checkout_url(payment=payment, language=lang, return_url=target)

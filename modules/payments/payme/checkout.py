@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 LANGUAGES = ("uz", "ru", "en")
 
@@ -29,14 +30,21 @@ def payme_link_for(*, payment, user, language: str | None, return_url: str | Non
 
     if not is_configured():
         raise Conflict(
-            "Payme is not configured on this server (PAYME_MERCHANT_ID).", code="payme_not_configured"
+            _("Payme is not configured on this server (PAYME_MERCHANT_ID)."), code="payme_not_configured"
         )
     if not payment.is_payable:
-        raise Conflict(f"The invoice is {payment.status}; it cannot be paid.", code="payment_not_payable")
+        raise Conflict(
+            _("The invoice is {status}; it cannot be paid.").format(
+                status=payment.get_status_display().lower()
+            ),
+            code="payment_not_payable",
+        )
     base = settings.FRONTEND_URL.rstrip("/")
     if return_url:
         if not (return_url == base or return_url.startswith(base + "/")) or ";" in return_url:
-            raise ValidationFailed.field("return_url", f"The return URL must be on {base}.")
+            raise ValidationFailed.field(
+                "return_url", _("The return URL must be on {base}.").format(base=base)
+            )
     else:
         return_url = f"{base}/payments/{payment.pk}"
     lang = language or getattr(user, "language", "uz")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class UzumTransaction(models.Model):
@@ -9,25 +10,32 @@ class UzumTransaction(models.Model):
     every repeat and every `status` call answers the same."""
 
     class Status(models.TextChoices):
-        CREATED = "CREATED", "Created"
-        CONFIRMED = "CONFIRMED", "Confirmed"
-        REVERSED = "REVERSED", "Reversed"
-        FAILED = "FAILED", "Failed"
+        CREATED = "CREATED", _("Created")
+        CONFIRMED = "CONFIRMED", _("Confirmed")
+        REVERSED = "REVERSED", _("Reversed")
+        FAILED = "FAILED", _("Failed")
 
-    trans_id = models.CharField(max_length=64, unique=True)
+    trans_id = models.CharField(max_length=64, unique=True, verbose_name=_("trans id"))
     payment = models.ForeignKey(
-        "payments.Payment", on_delete=models.PROTECT, related_name="uzum_transactions"
+        "payments.Payment",
+        on_delete=models.PROTECT,
+        related_name="uzum_transactions",
+        verbose_name=_("payment"),
     )
-    amount = models.BigIntegerField(help_text="tiyin")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CREATED)
-    trans_time = models.BigIntegerField()
-    confirm_time = models.BigIntegerField(null=True, blank=True)
-    reverse_time = models.BigIntegerField(null=True, blank=True)
-    params = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    amount = models.BigIntegerField(help_text=_("tiyin"), verbose_name=_("amount"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.CREATED, verbose_name=_("status")
+    )
+    trans_time = models.BigIntegerField(verbose_name=_("trans time"))
+    confirm_time = models.BigIntegerField(null=True, blank=True, verbose_name=_("confirm time"))
+    reverse_time = models.BigIntegerField(null=True, blank=True, verbose_name=_("reverse time"))
+    params = models.JSONField(default=dict, blank=True, verbose_name=_("params"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("Uzum transaction")
+        verbose_name_plural = _("Uzum transactions")
         app_label = "payments"
         ordering = ["-trans_time", "-id"]
         constraints = [
