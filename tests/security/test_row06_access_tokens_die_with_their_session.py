@@ -73,10 +73,13 @@ def test_row06_reset_and_deactivation_kill_every_session(api, victim, run_on_com
     assert me(api, again["access"]) == 401
 
 
-def test_row06_refresh_reuse_kills_the_access_token(api, victim, run_on_commit):
+def test_row06_refresh_reuse_kills_the_access_token(api, victim, run_on_commit, settings, time_machine):
+    time_machine.move_to("2026-10-01T09:00:00Z", tick=False)
     first = login(api)
     with run_on_commit():
         rotated = api().post("/auth/refresh", {"refresh": first["refresh"]}).json()
+        # past the two-tab grace window (docs/frontend-auth.md), a reuse is a stolen token
+        time_machine.shift(settings.JWT_REFRESH_REUSE_GRACE.total_seconds() + 1)
         assert api().post("/auth/refresh", {"refresh": first["refresh"]}).status_code == 401  # reused
     assert me(api, rotated["access"]) == 401
 
