@@ -69,3 +69,44 @@ def report_branches(user: User, branch: int | None) -> frozenset[int] | None:
     if ids is not None and branch not in ids:
         raise NotFound("Branch not found.")
     return frozenset({branch})
+
+
+# --- added for money, the front office, payroll and the admin site ------------------------------
+
+BRANCH_FORBIDDEN = "branch_forbidden"
+
+
+def ensure_branch_allowed(user: User, branch_id: int | None, field: str) -> None:
+    """A request body naming a group, room or branch of another branch: 422 `branch_forbidden`.
+
+    An object in the URL is a 404 instead; a body is the caller's input, so this is bad input."""
+    from core.exceptions import ValidationFailed
+
+    if branch_id is not None and not in_scope(user, branch_id):
+        raise ValidationFailed.field(field, "This belongs to another branch.", code=BRANCH_FORBIDDEN)
+
+
+def default_branch_id(user: User) -> int | None:
+    """The branch a branch admin's new record goes to when the body names none: their only one."""
+    ids = branch_ids_of(user)
+    return next(iter(ids)) if ids is not None and len(ids) == 1 else None
+
+
+def students_of_branches(ids) -> QuerySet:
+    """Student ids with a membership (current or past) in a group of these branches, as a subquery."""
+    from modules.courses.models import Membership
+
+    return Membership.objects.filter(group__branch_id__in=ids).values("student_id")
+
+
+def teachers_of_branches(ids) -> QuerySet:
+    """Teacher ids of these branches (on Branch.staff, or teaching a group there), as a subquery."""
+    from django.db import models
+
+    from modules.courses.models import Branch, Group
+
+    staff = Branch.staff.through.objects.filter(branch_id__in=ids).values("user_id")
+    taught = Group.objects.filter(branch_id__in=ids).values("teacher_id")
+    return User.objects.filter(role=User.Role.TEACHER).filter(
+        models.Q(pk__in=staff) | models.Q(pk__in=taught)
+    ).values("pk")

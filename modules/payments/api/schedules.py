@@ -12,8 +12,8 @@ CAN_MANAGE_SCHEDULES = IsAdmin
 router = Router(tags=["payment schedules"])
 
 
-def _schedule(schedule_id: int):
-    schedule = selectors.schedule_get(schedule_id)
+def _schedule(request, schedule_id: int):
+    schedule = selectors.schedule_get(request.auth, schedule_id)
     if schedule is None:
         raise NotFound("Billing schedule not found.")
     return schedule
@@ -27,7 +27,7 @@ def _schedule(schedule_id: int):
 @paginate
 def list_payment_schedules(request, filters: Query[ScheduleFilter]):
     check(CAN_MANAGE_SCHEDULES, request.auth)
-    return selectors.schedule_list(**filters.dict())
+    return selectors.schedule_list(request.auth, **filters.dict())
 
 
 @router.post(
@@ -37,12 +37,12 @@ def list_payment_schedules(request, filters: Query[ScheduleFilter]):
 )
 def create_payment_schedule(request, payload: ScheduleCreateIn):
     check(CAN_MANAGE_SCHEDULES, request.auth)
-    membership = selectors.membership_for_schedule(payload.membership_id)
+    membership = selectors.membership_for_schedule(request.auth, payload.membership_id)
     if membership is None:
         raise ValidationFailed.field("membership_id", "No such membership.")
     data = payload.dict(exclude={"membership_id"})
     schedule = schedule_services.schedule_create(membership=membership, **data)
-    return Status(201, _schedule(schedule.pk))
+    return Status(201, _schedule(request, schedule.pk))
 
 
 @router.get(
@@ -52,7 +52,7 @@ def create_payment_schedule(request, payload: ScheduleCreateIn):
 )
 def get_payment_schedule(request, schedule_id: int):
     check(CAN_MANAGE_SCHEDULES, request.auth)
-    return _schedule(schedule_id)
+    return _schedule(request, schedule_id)
 
 
 @router.patch(
@@ -62,9 +62,9 @@ def get_payment_schedule(request, schedule_id: int):
 )
 def update_payment_schedule(request, schedule_id: int, payload: ScheduleUpdateIn):
     check(CAN_MANAGE_SCHEDULES, request.auth)
-    schedule = _schedule(schedule_id)
+    schedule = _schedule(request, schedule_id)
     schedule_services.schedule_update(schedule=schedule, **payload.dict(exclude_unset=True))
-    return _schedule(schedule_id)
+    return _schedule(request, schedule_id)
 
 
 @router.delete(
@@ -74,5 +74,5 @@ def update_payment_schedule(request, schedule_id: int, payload: ScheduleUpdateIn
 )
 def delete_payment_schedule(request, schedule_id: int):
     check(CAN_MANAGE_SCHEDULES, request.auth)
-    schedule_services.schedule_delete(schedule=_schedule(schedule_id))
+    schedule_services.schedule_delete(schedule=_schedule(request, schedule_id))
     return Status(204, None)
