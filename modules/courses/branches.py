@@ -107,6 +107,8 @@ def teachers_of_branches(ids) -> QuerySet:
 
     staff = Branch.staff.through.objects.filter(branch_id__in=ids).values("user_id")
     taught = Group.objects.filter(branch_id__in=ids).values("teacher_id")
-    return User.objects.filter(role=User.Role.TEACHER).filter(
-        models.Q(pk__in=staff) | models.Q(pk__in=taught)
-    ).values("pk")
+    return (
+        User.objects.filter(role=User.Role.TEACHER)
+        .filter(models.Q(pk__in=staff) | models.Q(pk__in=taught))
+        .values("pk")
+    )
