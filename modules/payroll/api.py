@@ -4,6 +4,7 @@ from core.exceptions import NotFound, ValidationFailed
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsTeacher, check
 from core.schemas import errors
+from modules.courses.branches import default_branch_id, ensure_branch_allowed, is_branch_admin
 from modules.payroll import selectors, services
 from modules.payroll.schemas import (
     AdjustmentIn,
@@ -13,6 +14,7 @@ from modules.payroll.schemas import (
     RateOut,
     RunCreateIn,
     RunDetailOut,
+    RunFilter,
     RunOut,
     RunPayIn,
     StatementFilter,
@@ -25,18 +27,35 @@ CAN_READ_STATEMENTS = IsAdmin | IsTeacher
 router = Router(tags=["payroll"])
 
 
-def _run(run_id: int):
-    run = selectors.run_detail(run_id)
+def _run(request, run_id: int):
+    run = selectors.run_detail(request.auth, run_id)
     if run is None:
         raise NotFound("Payroll run not found.")
     return run
 
 
-def _teacher(teacher_id: int):
-    teacher = selectors.teacher_get(teacher_id)
+def _teacher(request, teacher_id: int):
+    teacher = selectors.teacher_get(request.auth, teacher_id)
     if teacher is None:
         raise ValidationFailed.field("teacher_id", "No such teacher.")
     return teacher
+
+
+def _run_branch(request, branch_id: int | None):
+    """The branch of a new run: the one named, or a branch admin's only branch. A branch admin never
+    runs the whole center's payroll (that run is the director's)."""
+    from modules.courses.models import Branch
+
+    branch_id = branch_id if branch_id is not None else default_branch_id(request.auth)
+    if branch_id is None:
+        if is_branch_admin(request.auth):
+            raise ValidationFailed.field("branch_id", "Name one of your branches.", code="branch_required")
+        return None
+    branch = Branch.objects.filter(pk=branch_id).first()
+    if branch is None:
+        raise ValidationFailed.field("branch_id", "No such branch.")
+    ensure_branch_allowed(request.auth, branch.pk, "branch_id")
+    return branch
 
 
 @router.get(
@@ -45,7 +64,7 @@ def _teacher(teacher_id: int):
 @paginate
 def list_pay_rates(request, filters: Query[RateFilter]):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    return selectors.rate_list(teacher=filters.teacher)
+    return selectors.rate_list(request.auth, teacher=filters.teacher)
 
 
 @router.post(
@@ -64,17 +83,20 @@ def create_pay_rate(request, payload: RateCreateIn):
         data["group"] = Group.objects.filter(pk=payload.group_id).first()
         if data["group"] is None:
             raise ValidationFailed.field("group_id", "No such group.")
-    rate = services.rate_create(teacher=_teacher(payload.teacher_id), **data)
-    return Status(201, selectors.rate_list().get(pk=rate.pk))
+        ensure_branch_allowed(request.auth, data["group"].branch_id, "group_id")
+    rate = services.rate_create(teacher=_teacher(request, payload.teacher_id), **data)
+    return Status(201, selectors.rate_list(request.auth).get(pk=rate.pk))
 
 
 @router.get(
-    "/payroll/runs", response={200: list[RunOut], **errors(401, 403, 422, 429)}, summary="List payroll runs"
+    "/payroll/runs",
+    response={200: list[RunOut], **errors(401, 403, 404, 422, 429)},
+    summary="List payroll runs (a branch admin: their branches'; ?branch= one branch)",
 )
 @paginate
-def list_payroll_runs(request):
+def list_payroll_runs(request, filters: Query[RunFilter]):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    return selectors.run_list()
+    return selectors.run_list(request.auth, branch=filters.branch)
 
 
 @router.post(
@@ -84,15 +106,10 @@ def list_payroll_runs(request):
 )
 def create_payroll_run(request, payload: RunCreateIn):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    branch = None
-    if payload.branch_id is not None:
-        from modules.courses.models import Branch
-
-        branch = Branch.objects.filter(pk=payload.branch_id).first()
-        if branch is None:
-            raise ValidationFailed.field("branch_id", "No such branch.")
-    run, created = services.run_create(period=payload.month(), branch=branch, actor=request.auth)
-    return Status(201 if created else 200, _run(run.pk))
+    run, created = services.run_create(
+        period=payload.month(), branch=_run_branch(request, payload.branch_id), actor=request.auth
+    )
+    return Status(201 if created else 200, _run(request, run.pk))
 
 
 @router.get(
@@ -102,7 +119,7 @@ def create_payroll_run(request, payload: RunCreateIn):
 )
 def get_payroll_run(request, run_id: int):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    return _run(run_id)
+    return _run(request, run_id)
 
 
 @router.post(
@@ -112,8 +129,8 @@ def get_payroll_run(request, run_id: int):
 )
 def recompute_payroll_run(request, run_id: int):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    services.run_recompute(run=_run(run_id))
-    return _run(run_id)
+    services.run_recompute(run=_run(request, run_id))
+    return _run(request, run_id)
 
 
 @router.post(
@@ -123,8 +140,8 @@ def recompute_payroll_run(request, run_id: int):
 )
 def approve_payroll_run(request, run_id: int):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    services.run_approve(run=_run(run_id), actor=request.auth)
-    return _run(run_id)
+    services.run_approve(run=_run(request, run_id), actor=request.auth)
+    return _run(request, run_id)
 
 
 @router.post(
@@ -134,10 +151,10 @@ def approve_payroll_run(request, run_id: int):
 )
 def add_payroll_adjustment(request, run_id: int, payload: AdjustmentIn):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    run = _run(run_id)
+    run = _run(request, run_id)
     adjustment = services.adjustment_add(
         run=run,
-        teacher=_teacher(payload.teacher_id),
+        teacher=_teacher(request, payload.teacher_id),
         kind=payload.kind,
         amount=payload.amount,
         reason=payload.reason,
@@ -153,8 +170,8 @@ def add_payroll_adjustment(request, run_id: int, payload: AdjustmentIn):
 )
 def pay_payroll_run(request, run_id: int, payload: RunPayIn):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    services.run_pay(run=_run(run_id), paid_on=payload.paid_on, method=payload.method)
-    return _run(run_id)
+    services.run_pay(run=_run(request, run_id), paid_on=payload.paid_on, method=payload.method)
+    return _run(request, run_id)
 
 
 @router.get(
