@@ -1,5 +1,7 @@
 """The admin dashboard's figures, one small function each, read from the modules' models. Days,
-weeks (Monday first) and months are the center's, in its time zone."""
+weeks (Monday first) and months are the center's, in its time zone. Each takes `branches`: the branch
+ids it counts (None: the whole center), which the page takes from ?branch= and the viewer's branches
+(modules/courses/branches.py, report_branches)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from modules.center.selectors import center_zone
 from modules.homework.models import Submission
 from modules.lessons.models import Lesson
 from modules.notifications.models import NotificationLog
+from modules.payments.branches import narrow
 from modules.payments.models import Payment
 
 ATTENDED = (AttendanceRecord.Status.PRESENT, AttendanceRecord.Status.LATE)
@@ -59,30 +62,42 @@ def format_uzs(tiyin: int) -> str:
 # --- lessons ----------------------------------------------------------------------------------------
 
 
-def _lessons_today():
+def in_branches(qs, branches, path: str):
+    """`qs` limited to `branches` through `path` (a lookup ending at a branch id); None: unlimited."""
+    return qs if branches is None else qs.filter(**{f"{path}__in": branches})
+
+
+def _lessons_today(branches=None):
     span = day_period(center_today())
-    return Lesson.objects.filter(starts_at__gte=span.start, starts_at__lt=span.end).exclude(
+    qs = Lesson.objects.filter(starts_at__gte=span.start, starts_at__lt=span.end).exclude(
         status=Lesson.Status.CANCELLED
     )
+    return in_branches(qs, branches, "group__branch_id")
 
 
-def lessons_today_count() -> int:
+def lessons_today_count(branches=None) -> int:
     """Lessons starting today that are not cancelled."""
-    return _lessons_today().count()
+    return _lessons_today(branches).count()
 
 
-def lessons_today(limit: int = 12) -> list[Lesson]:
-    return list(_lessons_today().select_related("group", "teacher", "room").order_by("starts_at")[:limit])
+def lessons_today(limit: int = 12, branches=None) -> list[Lesson]:
+    qs = _lessons_today(branches).select_related("group", "teacher", "room")
+    return list(qs.order_by("starts_at")[:limit])
 
 
 # --- attendance ---------------------------------------------------------------------------------
 
 
-def attendance_rate(span: Period) -> int | None:
+def _records(branches):
+    return in_branches(AttendanceRecord.objects.all(), branches, "lesson__group__branch_id")
+
+
+def attendance_rate(span: Period, branches=None) -> int | None:
     """Percent of marked students who came (present or late) to lessons in the span; excused
     absences are left out. None when nothing was marked."""
     counts = (
-        AttendanceRecord.objects.filter(lesson__starts_at__gte=span.start, lesson__starts_at__lt=span.end)
+        _records(branches)
+        .filter(lesson__starts_at__gte=span.start, lesson__starts_at__lt=span.end)
         .exclude(status=AttendanceRecord.Status.EXCUSED)
         .aggregate(total=Count("id"), came=Count("id", filter=Q(status__in=ATTENDED)))
     )
@@ -91,10 +106,11 @@ def attendance_rate(span: Period) -> int | None:
     return round(100 * counts["came"] / counts["total"])
 
 
-def attendance_by_week(weeks: int = 8) -> list[tuple[date, int | None]]:
+def attendance_by_week(weeks: int = 8, branches=None) -> list[tuple[date, int | None]]:
     first = week_period(center_today()).start - timedelta(weeks=weeks - 1)
     rows = (
-        AttendanceRecord.objects.filter(lesson__starts_at__gte=first)
+        _records(branches)
+        .filter(lesson__starts_at__gte=first)
         .exclude(status=AttendanceRecord.Status.EXCUSED)
         .annotate(week=TruncWeek("lesson__starts_at", tzinfo=center_zone()))
         .values("week")
@@ -107,26 +123,38 @@ def attendance_by_week(weeks: int = 8) -> list[tuple[date, int | None]]:
 # --- payments -----------------------------------------------------------------------------------
 
 
-def revenue(span: Period) -> int:
+def _invoices(branches):
+    """Invoices of `branches` by the payments module's own rule (the group's branch, else the student's)."""
+    return narrow(Payment.objects.all(), branches)
+
+
+def revenue(span: Period, branches=None) -> int:
     """Tiyin received in the span (payments paid in it and not refunded since)."""
-    total = Payment.objects.filter(
-        status=Payment.Status.PAID, paid_at__gte=span.start, paid_at__lt=span.end
-    ).aggregate(s=Sum("amount"))["s"]
+    total = (
+        _invoices(branches)
+        .filter(status=Payment.Status.PAID, paid_at__gte=span.start, paid_at__lt=span.end)
+        .aggregate(s=Sum("amount"))["s"]
+    )
     return total or 0
 
 
-def overdue_total() -> tuple[int, int]:
+def overdue_total(branches=None) -> tuple[int, int]:
     """(tiyin, invoices) owed past their due date, whether or not the overdue job has run yet."""
-    row = Payment.objects.filter(
-        Q(status=Payment.Status.OVERDUE) | Q(status=Payment.Status.PENDING, due_date__lt=center_today())
-    ).aggregate(s=Sum("amount"), n=Count("id"))
+    row = (
+        _invoices(branches)
+        .filter(
+            Q(status=Payment.Status.OVERDUE) | Q(status=Payment.Status.PENDING, due_date__lt=center_today())
+        )
+        .aggregate(s=Sum("amount"), n=Count("id"))
+    )
     return row["s"] or 0, row["n"]
 
 
-def revenue_by_week(weeks: int = 8) -> list[tuple[date, int]]:
+def revenue_by_week(weeks: int = 8, branches=None) -> list[tuple[date, int]]:
     first = week_period(center_today()).start - timedelta(weeks=weeks - 1)
     rows = (
-        Payment.objects.filter(status=Payment.Status.PAID, paid_at__gte=first)
+        _invoices(branches)
+        .filter(status=Payment.Status.PAID, paid_at__gte=first)
         .annotate(week=TruncWeek("paid_at", tzinfo=center_zone()))
         .values("week")
         .annotate(total=Sum("amount"))
@@ -138,8 +166,9 @@ def revenue_by_week(weeks: int = 8) -> list[tuple[date, int]]:
 # --- homework and notifications -----------------------------------------------------------------
 
 
-def submissions_awaiting_review() -> int:
-    return Submission.objects.filter(is_current=True, status__in=AWAITING_REVIEW).count()
+def submissions_awaiting_review(branches=None) -> int:
+    qs = Submission.objects.filter(is_current=True, status__in=AWAITING_REVIEW)
+    return in_branches(qs, branches, "homework__group__branch_id").count()
 
 
 def failed_deliveries(window: timedelta = FAILED_WINDOW) -> int:
