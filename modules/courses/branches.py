@@ -112,3 +112,22 @@ def teachers_of_branches(ids) -> QuerySet:
         .filter(models.Q(pk__in=staff) | models.Q(pk__in=taught))
         .values("pk")
     )
+
+
+def users_of_branches(ids) -> QuerySet:
+    """Ids of the people of these branches, as a subquery: students by a membership there, teachers
+    (teachers_of_branches), parents by a child among those students, admins on those branches' staff."""
+    from django.db import models
+
+    from modules.accounts.models import Guardianship
+    from modules.courses.models import Branch
+
+    students = students_of_branches(ids)
+    parents = Guardianship.objects.filter(student_id__in=students).values("parent_id")
+    admins = Branch.staff.through.objects.filter(branch_id__in=ids, user__role=User.Role.ADMIN)
+    return User.objects.filter(
+        models.Q(pk__in=students, role=User.Role.STUDENT)
+        | models.Q(pk__in=teachers_of_branches(ids))
+        | models.Q(pk__in=parents, role=User.Role.PARENT)
+        | models.Q(pk__in=admins.values("user_id"))
+    ).values("pk")
