@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from realtime import registry
 from realtime.conf import limit
 from realtime.db import run_db
-from realtime.groups import DASHBOARD, group_name, is_valid_channel, user_channel
+from realtime.groups import group_name, is_valid_channel, user_channel
 
 logger = logging.getLogger("markaz.realtime")
 
@@ -39,9 +39,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             self.user = None
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        own = [user_channel(self.user.pk)]
-        if getattr(self.user, "role", None) == "admin":
-            own.append(DASHBOARD)
+        own = await run_db(registry.channels_on_connect, self.user)
         for channel in own:
             await self._join(channel)
         await self._send({"type": "welcome", "data": {"user_id": self.user.pk, "channels": own}})

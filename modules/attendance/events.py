@@ -1,14 +1,14 @@
 """Real-time events of the attendance module (sent after commit by realtime.publish_on_commit).
 
 Audiences: a lesson's full sheet (names, phones, statuses, the teacher's notes) goes only to staff,
-on `group_staff:<id>` and `dashboard`. The group's own channel is heard by every student and parent
+on `group_staff:<id>`, `dashboard` and the branch's `dashboard:<branch id>`. The group's own channel is heard by every student and parent
 of the group, so it carries only the fact that the sheet changed (`records` is empty); a student or
 parent then reads GET /lessons/{id}/attendance, which shows them their own line."""
 
 from __future__ import annotations
 
 from realtime import publish_on_commit
-from realtime.groups import DASHBOARD, group_channel, group_staff_channel
+from realtime.groups import dashboard_channels, group_channel, group_staff_channel
 
 ATTENDANCE_UPDATED = "attendance.updated"
 
@@ -38,5 +38,6 @@ def attendance_updated(*, lesson, rows) -> None:
     signal = {"lesson_id": lesson.pk, "group_id": lesson.group_id, "records": []}
     sheet = {**signal, "records": [_row_data(row) for row in rows]}
     publish_on_commit(channel=group_channel(lesson.group_id), type=ATTENDANCE_UPDATED, data=signal)
-    for channel in (group_staff_channel(lesson.group_id), DASHBOARD):
+    staff = [group_staff_channel(lesson.group_id), *dashboard_channels(lesson.group.branch_id)]
+    for channel in staff:
         publish_on_commit(channel=channel, type=ATTENDANCE_UPDATED, data=sheet)

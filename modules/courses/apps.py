@@ -7,6 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = "Courses"
 
     def ready(self) -> None:
+        from modules.courses.branches import can_subscribe_dashboard, dashboards_of, register_user_scope
         from modules.courses.models import Group, Membership
         from modules.courses.selectors import (
             can_subscribe_group,
@@ -22,3 +23,8 @@ class CoursesConfig(AppConfig):
         # a member leaving or a teacher replaced: open sockets re-check those channels
         registry.recheck_when_changed(Membership, group_channels_of)
         registry.recheck_when_changed(Group, group_channels_of)
+        # `dashboard` for the director, `dashboard:<branch id>` for that branch's admins
+        registry.register("dashboard", can_subscribe_dashboard)
+        registry.join_on_connect(dashboards_of)
+        # the users endpoints (accounts, below us) ask who a branch admin sees and store branch_ids
+        register_user_scope()

@@ -71,19 +71,179 @@ def report_branches(user: User, branch: int | None) -> frozenset[int] | None:
     return frozenset({branch})
 
 
-# --- added for money, the front office, payroll and the admin site ------------------------------
+# --- references in a request body -------------------------------------------------------------------
 
 BRANCH_FORBIDDEN = "branch_forbidden"
 
 
-def ensure_branch_allowed(user: User, branch_id: int | None, field: str) -> None:
-    """A request body naming a group, room or branch of another branch: 422 `branch_forbidden`.
-
-    An object in the URL is a 404 instead; a body is the caller's input, so this is bad input."""
+def refuse_other_branch(user: User, branch_id: int | None, field: str) -> None:
+    """A body naming another branch's branch, room, group or person is refused with one 422 code,
+    `branch_forbidden`, whatever the module (the object itself, in a URL, is a 404)."""
     from core.exceptions import ValidationFailed
 
     if branch_id is not None and not in_scope(user, branch_id):
         raise ValidationFailed.field(field, "This belongs to another branch.", code=BRANCH_FORBIDDEN)
+
+
+def branch_of(obj) -> int | None:
+    """The branch an object a body refers to belongs to: a Branch itself, or its `branch_id`
+    (rooms, groups)."""
+    from modules.courses.models import Branch
+
+    return obj.pk if isinstance(obj, Branch) else getattr(obj, "branch_id", None)
+
+
+def director_only(user: User, what: str) -> None:
+    """403 unless `user` is the director (an admin without branches)."""
+    from core.exceptions import PermissionDenied
+
+    if not is_director(user):
+        raise PermissionDenied(
+            f"Only the director (an admin without branches) may {what}.", code="director_only"
+        )
+
+
+# --- people of a branch ------------------------------------------------------------------------------
+# Students by a membership (past ones included: their history is the branch's) in a group of the
+# branch; teachers by Branch.staff or by teaching a group there; parents by a child of the branch;
+# admins: themselves and the admins of their branches. A student, parent or teacher tied to no branch
+# at all (a student who signed up and was never enrolled, a teacher not yet assigned) is in every
+# branch admin's pool, so that any branch can enroll or assign them. The director is never in it.
+
+
+def student_ids_in(ids) -> QuerySet:
+    from modules.courses.models import Membership
+
+    return Membership.objects.filter(group__branch_id__in=ids).values("student_id")
+
+
+def _users_visible(viewer: User, qs: QuerySet[User]) -> QuerySet[User]:
+    from django.db.models import Exists, OuterRef, Q
+
+    from modules.accounts.models import Guardianship
+    from modules.courses.models import Branch, Group, Membership
+
+    ids = branch_ids_of(viewer)
+    if ids is None:
+        return qs
+    any_membership = Membership.objects.filter(student=OuterRef("pk"))
+    enrolled_child = Guardianship.objects.filter(parent=OuterRef("pk"), student__memberships__isnull=False)
+    branch_child = Guardianship.objects.filter(student_id__in=student_ids_in(ids)).values("parent_id")
+    staff_here = Branch.staff.through.objects.filter(branch_id__in=ids).values("user_id")
+    teaching_here = Group.objects.filter(branch_id__in=ids).values("teacher_id")
+    tied_teacher = Q(staff_branches__isnull=False) | Q(taught_groups__isnull=False)
+    unassigned_teachers = User.objects.filter(role=User.Role.TEACHER).exclude(tied_teacher).values("pk")
+    return qs.filter(
+        Q(role=User.Role.STUDENT, pk__in=student_ids_in(ids))
+        | Q(role=User.Role.STUDENT) & ~Exists(any_membership)
+        | Q(role=User.Role.PARENT, pk__in=branch_child)
+        | Q(role=User.Role.PARENT) & ~Exists(enrolled_child)
+        | Q(role=User.Role.TEACHER, pk__in=staff_here)
+        | Q(role=User.Role.TEACHER, pk__in=teaching_here)
+        | Q(role=User.Role.TEACHER, pk__in=unassigned_teachers)
+        | Q(role=User.Role.ADMIN, pk__in=staff_here)
+        | Q(pk=viewer.pk)
+    )
+
+
+def refuse_other_branch_user(viewer: User, user: User | None, field: str) -> None:
+    """A body naming a person the branch admin cannot see (a teacher or student of another branch)."""
+    from core.exceptions import ValidationFailed
+
+    if user is None or branch_ids_of(viewer) is None:
+        return
+    if not _users_visible(viewer, User.objects.filter(pk=user.pk)).exists():
+        raise ValidationFailed.field(field, "This person belongs to another branch.", code=BRANCH_FORBIDDEN)
+
+
+# --- branch_ids of admins and teachers (the users endpoints, through accounts' registry) -------------
+
+
+def _staff_branch_ids(users) -> dict[int, list[int]]:
+    from modules.courses.models import Branch
+
+    rows = Branch.staff.through.objects.filter(user_id__in=[u.pk for u in users]).order_by("branch_id")
+    found: dict[int, list[int]] = {}
+    for user_id, branch_id in rows.values_list("user_id", "branch_id"):
+        found.setdefault(user_id, []).append(branch_id)
+    return found
+
+
+def _check_assignment(actor: User, *, role: str, branch_ids: list[int] | None, creating: bool) -> None:
+    """Before anything is written: only the director sets branch_ids or makes an admin, and only
+    staff work in branches."""
+    from core.exceptions import ValidationFailed
+    from modules.courses.models import Branch
+
+    if branch_ids is not None:
+        director_only(actor, "set branch_ids")
+        if role not in (User.Role.ADMIN, User.Role.TEACHER):
+            raise ValidationFailed.field("branch_ids", "Only admins and teachers work in branches.")
+        missing = set(branch_ids) - set(Branch.objects.filter(pk__in=branch_ids).values_list("pk", flat=True))
+        if missing:
+            raise ValidationFailed.field(
+                "branch_ids", f"no branch with id {min(missing)}", code="unknown_reference"
+            )
+    if creating and role == User.Role.ADMIN:
+        director_only(actor, "create admins")
+
+
+def _assign(actor: User, user: User, branch_ids: list[int] | None, *, creating: bool) -> None:
+    """Writes the staff member's branches. A teacher a branch admin creates works in that admin's
+    branches (so it is theirs to see), derived, never typed."""
+    from modules.courses.models import Branch
+
+    if branch_ids is None and creating and user.role == User.Role.TEACHER:
+        branch_ids = sorted(branch_ids_of(actor) or ())
+    if branch_ids is None:
+        return
+    user.staff_branches.set(Branch.objects.filter(pk__in=branch_ids))
+    forget_branches(user)
+
+
+def _may_change(actor: User, user: User) -> None:
+    """A branch admin changes the people of their branches, never another admin (the director does)."""
+    if user.role == User.Role.ADMIN and user.pk != actor.pk:
+        director_only(actor, "change another admin")
+
+
+def register_user_scope() -> None:
+    """Called from CoursesConfig.ready(): accounts asks these through its registry."""
+    from modules.accounts import branch_scope
+
+    branch_scope.register(
+        branch_scope.UserBranchScope(
+            visible=_users_visible,
+            branch_ids_of=_staff_branch_ids,
+            check_assignment=_check_assignment,
+            assign=_assign,
+            may_change=_may_change,
+        )
+    )
+
+
+# --- the dashboard channels -------------------------------------------------------------------------
+
+
+def dashboards_of(user: User) -> list[str]:
+    """The dashboards a socket joins on connect: the director `dashboard`, a branch admin
+    `dashboard:<id>` of each branch (never the whole one), nobody else any."""
+    if getattr(user, "role", None) != User.Role.ADMIN:
+        return []
+    ids = branch_ids_of(user)
+    return ["dashboard"] if ids is None else [f"dashboard:{i}" for i in sorted(ids)]
+
+
+def can_subscribe_dashboard(user: User, key: str) -> bool:
+    """`dashboard`: the director; `dashboard:<branch id>`: the director and that branch's admins."""
+    if getattr(user, "role", None) != User.Role.ADMIN or not getattr(user, "is_active", False):
+        return False
+    if not key:
+        return is_director(user)
+    return key.isdigit() and in_scope(user, int(key))
+
+
+# --- for money, the front office, payroll and the admin site -----------------------------------------
 
 
 def default_branch_id(user: User) -> int | None:
@@ -92,42 +252,6 @@ def default_branch_id(user: User) -> int | None:
     return next(iter(ids)) if ids is not None and len(ids) == 1 else None
 
 
-def students_of_branches(ids) -> QuerySet:
-    """Student ids with a membership (current or past) in a group of these branches, as a subquery."""
-    from modules.courses.models import Membership
-
-    return Membership.objects.filter(group__branch_id__in=ids).values("student_id")
-
-
-def teachers_of_branches(ids) -> QuerySet:
-    """Teacher ids of these branches (on Branch.staff, or teaching a group there), as a subquery."""
-    from django.db import models
-
-    from modules.courses.models import Branch, Group
-
-    staff = Branch.staff.through.objects.filter(branch_id__in=ids).values("user_id")
-    taught = Group.objects.filter(branch_id__in=ids).values("teacher_id")
-    return (
-        User.objects.filter(role=User.Role.TEACHER)
-        .filter(models.Q(pk__in=staff) | models.Q(pk__in=taught))
-        .values("pk")
-    )
-
-
-def users_of_branches(ids) -> QuerySet:
-    """Ids of the people of these branches, as a subquery: students by a membership there, teachers
-    (teachers_of_branches), parents by a child among those students, admins on those branches' staff."""
-    from django.db import models
-
-    from modules.accounts.models import Guardianship
-    from modules.courses.models import Branch
-
-    students = students_of_branches(ids)
-    parents = Guardianship.objects.filter(student_id__in=students).values("parent_id")
-    admins = Branch.staff.through.objects.filter(branch_id__in=ids, user__role=User.Role.ADMIN)
-    return User.objects.filter(
-        models.Q(pk__in=students, role=User.Role.STUDENT)
-        | models.Q(pk__in=teachers_of_branches(ids))
-        | models.Q(pk__in=parents, role=User.Role.PARENT)
-        | models.Q(pk__in=admins.values("user_id"))
-    ).values("pk")
+def users_visible_to(viewer: User, qs: QuerySet[User] | None = None) -> QuerySet[User]:
+    """The people of `qs` (all users by default) the viewer may see by the branch rule above."""
+    return _users_visible(viewer, User.objects.all() if qs is None else qs)

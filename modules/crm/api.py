@@ -9,7 +9,7 @@ from core.permissions import check
 from core.schemas import errors
 from modules.accounts.models import User
 from modules.attendance.exports import OPENAPI_DOWNLOADS
-from modules.courses.branches import branch_ids_of, default_branch_id, ensure_branch_allowed, report_branches
+from modules.courses.branches import branch_ids_of, default_branch_id, refuse_other_branch, report_branches
 from modules.courses.models import Branch, Course, Group
 from modules.courses.schemas import MembershipOut
 from modules.courses.selectors import group_memberships, ref
@@ -50,7 +50,7 @@ def _lead(request, lead_id: int):
 
 def _branch(request, branch_id: int | None):
     """The branch a body names, checked against the caller's; a branch admin's default is their own."""
-    ensure_branch_allowed(request.auth, branch_id, "branch_id")
+    refuse_other_branch(request.auth, branch_id, "branch_id")
     return ref(Branch, branch_id, "branch_id")
 
 
@@ -156,7 +156,7 @@ def book_lead_trial(request, lead_id: int, payload: TrialIn):
         raise ValidationFailed.field(
             "lesson_id", f"no lesson with id {payload.lesson_id}", code="unknown_reference"
         )
-    ensure_branch_allowed(request.auth, lesson.group.branch_id, "lesson_id")
+    refuse_other_branch(request.auth, lesson.group.branch_id, "lesson_id")
     trials.lead_book_trial(lead=lead, lesson=lesson, actor=request.auth)
     return selectors.lead_detail(request.auth, lead.pk)
 
@@ -170,7 +170,7 @@ def convert_lead(request, lead_id: int, payload: ConvertIn):
     check(CAN_CONVERT, request.auth)
     lead = selectors.lead_get(request.auth, lead_id)
     group = ref(Group, payload.group_id, "group_id")
-    ensure_branch_allowed(request.auth, group.branch_id, "group_id")
+    refuse_other_branch(request.auth, group.branch_id, "group_id")
     done = convert.lead_convert(
         lead=lead,
         group=group,

@@ -7,14 +7,14 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from modules.accounts.models import User
-from modules.courses.branches import branch_ids_of, students_of_branches
+from modules.courses.branches import branch_ids_of, student_ids_in
 
 
 def in_branches(ids, *, group: str = "group", student: str = "student_id") -> Q:
     """Rows whose invoice lies in `ids`: `group` is the path to the invoice's group, `student` to the
     student (for a balance record without an invoice the group path is null, so the student decides)."""
     return Q(**{f"{group}__branch_id__in": ids}) | Q(
-        **{f"{group}__isnull": True, f"{student}__in": students_of_branches(ids)}
+        **{f"{group}__isnull": True, f"{student}__in": student_ids_in(ids)}
     )
 
 

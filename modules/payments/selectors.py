@@ -10,7 +10,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 
 from modules.accounts.models import User
-from modules.courses.branches import branch_ids_of, ensure_branch_allowed, students_of_branches
+from modules.courses.branches import branch_ids_of, refuse_other_branch, student_ids_in
 from modules.courses.selectors import visible_student_ids
 from modules.payments.branches import scope_money
 from modules.payments.ledger_models import PaymentRecord
@@ -128,7 +128,7 @@ def _students_of(user: User) -> QuerySet[User]:
     """Students whose money the caller handles: all for the director, a branch's for its admin."""
     qs = User.objects.filter(role=User.Role.STUDENT)
     ids = branch_ids_of(user)
-    return qs if ids is None else qs.filter(pk__in=students_of_branches(ids))
+    return qs if ids is None else qs.filter(pk__in=student_ids_in(ids))
 
 
 def student_for_invoice(user: User, student_id: int) -> User | None:
@@ -142,7 +142,7 @@ def group_for_invoice(user: User, group_id: int):
 
     group = Group.objects.filter(pk=group_id).first()
     if group is not None:
-        ensure_branch_allowed(user, group.branch_id, "group_id")
+        refuse_other_branch(user, group.branch_id, "group_id")
     return group
 
 
@@ -151,7 +151,7 @@ def membership_for_schedule(user: User, membership_id: int):
 
     membership = Membership.objects.select_related("group", "student").filter(pk=membership_id).first()
     if membership is not None:
-        ensure_branch_allowed(user, membership.group.branch_id, "membership_id")
+        refuse_other_branch(user, membership.group.branch_id, "membership_id")
     return membership
 
 

@@ -4,7 +4,7 @@ from core.exceptions import NotFound, ValidationFailed
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsTeacher, check
 from core.schemas import errors
-from modules.courses.branches import default_branch_id, ensure_branch_allowed, is_branch_admin
+from modules.courses.branches import default_branch_id, is_branch_admin, refuse_other_branch
 from modules.payroll import selectors, services
 from modules.payroll.schemas import (
     AdjustmentIn,
@@ -54,7 +54,7 @@ def _run_branch(request, branch_id: int | None):
     branch = Branch.objects.filter(pk=branch_id).first()
     if branch is None:
         raise ValidationFailed.field("branch_id", "No such branch.")
-    ensure_branch_allowed(request.auth, branch.pk, "branch_id")
+    refuse_other_branch(request.auth, branch.pk, "branch_id")
     return branch
 
 
@@ -83,7 +83,7 @@ def create_pay_rate(request, payload: RateCreateIn):
         data["group"] = Group.objects.filter(pk=payload.group_id).first()
         if data["group"] is None:
             raise ValidationFailed.field("group_id", "No such group.")
-        ensure_branch_allowed(request.auth, data["group"].branch_id, "group_id")
+        refuse_other_branch(request.auth, data["group"].branch_id, "group_id")
     rate = services.rate_create(teacher=_teacher(request, payload.teacher_id), **data)
     return Status(201, selectors.rate_list(request.auth).get(pk=rate.pk))
 

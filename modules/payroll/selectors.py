@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from modules.accounts.models import User
-from modules.courses.branches import branch_ids_of, report_branches, scope_to_branches, teachers_of_branches
+from modules.courses.branches import branch_ids_of, report_branches, scope_to_branches, users_visible_to
 from modules.payroll.models import PayRate, PayrollAdjustment, PayrollLine, PayrollRun, PayrollStatement
 
 
@@ -15,7 +15,7 @@ def rate_list(user: User, *, teacher: int | None = None) -> QuerySet[PayRate]:
     qs = PayRate.objects.select_related("teacher").order_by("teacher_id", "id")
     ids = branch_ids_of(user)
     if ids is not None:
-        qs = qs.filter(teacher_id__in=teachers_of_branches(ids)).filter(
+        qs = qs.filter(teacher_id__in=_teachers(user).values("pk")).filter(
             Q(group__isnull=True) | Q(group__branch_id__in=ids)
         )
     return qs.filter(teacher_id=teacher) if teacher else qs
@@ -69,6 +69,9 @@ def statement_list(user: User, *, run: int | None = None, teacher: int | None = 
 
 def teacher_get(user: User, teacher_id: int) -> User | None:
     """A teacher the caller pays: any for the director, their branches' for a branch admin."""
-    qs = User.objects.filter(pk=teacher_id, role=User.Role.TEACHER)
-    ids = branch_ids_of(user)
-    return (qs if ids is None else qs.filter(pk__in=teachers_of_branches(ids))).first()
+    return _teachers(user).filter(pk=teacher_id).first()
+
+
+def _teachers(user: User) -> QuerySet[User]:
+    """Teachers the caller may see, by the users rule of modules/courses/branches.py."""
+    return users_visible_to(user, User.objects.filter(role=User.Role.TEACHER))
