@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 
 from modules.accounts.models import User
@@ -178,11 +180,15 @@ class BranchScopedAdmin(_ScopedChoices):
         return limit(super().get_queryset(request), request.user, self.branch_rule)
 
     def get_list_filter(self, request):
+        """The branch filter added; for a branch admin, every filter on a relation offers only the
+        related rows of their own changelist (a plain one would list every branch, teacher, group)."""
         filters = list(super().get_list_filter(request))
         path = getattr(self.branch_rule, "branch_path", None)
         if path and path not in filters:
-            filters.append((path, RelatedOnlyFieldListFilter))
-        return filters
+            filters.append(path)
+        if not self._limited(request):
+            return filters
+        return [(f, RelatedOnlyFieldListFilter) if _on_relation(self.model, f) else f for f in filters]
 
     def has_module_permission(self, request):
         hidden = self.branch_rule == DIRECTOR and self._limited(request)
@@ -213,6 +219,15 @@ class BranchScopedAdmin(_ScopedChoices):
         if self._limited(request):
             fields += tuple(f for f in DIRECTOR_FIELDS.get(self._label(), ()) if f not in fields)
         return fields
+
+
+def _on_relation(model, entry) -> bool:
+    if not isinstance(entry, str):
+        return False
+    try:
+        return get_fields_from_path(model, entry)[-1].is_relation
+    except (FieldDoesNotExist, NotRelationField):
+        return False
 
 
 def _scoped(cls: type, mixin: type, **attrs) -> type:
