@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.tasks import enqueue
 from modules.accounts.models import User
-from modules.courses.branches import branch_ids_of, is_branch_admin, refuse_other_branch
+from modules.courses.branches import branch_ids_of
 from modules.notifications import audiences, catalog, sms_callback
 from modules.notifications.dispatch import Outgoing, notify, schedule_deliveries
 from modules.notifications.kinds import Channel, Kind
@@ -197,15 +197,9 @@ def _parse(value: str) -> datetime | None:
 def _check_broadcast_group(sender, group_id: int) -> None:
     """The group must be the sender's to see: a branch admin naming another branch's group is a
     422 `branch_forbidden`, like any body naming another branch's object."""
-    from modules.courses.models import Group
-    from modules.courses.selectors import groups_visible_to
+    from modules.courses.selectors import visible_group_ref
 
-    group = groups_visible_to(sender).filter(pk=group_id).first()
-    if group is None and is_branch_admin(sender):
-        branch_id = Group.objects.filter(pk=group_id).values_list("branch_id", flat=True).first()
-        refuse_other_branch(sender, branch_id, "group_id")
-    if group is None:
-        raise NotFound("Group not found.")
+    group = visible_group_ref(sender, group_id)
     if sender.role == "teacher" and group.teacher_id != sender.pk:
         raise PermissionDenied("You can only announce to groups you teach.")
 
