@@ -116,7 +116,7 @@ RULES: dict[str, Rule | str] = {
     "notifications.notificationlog": people("user"),
     "notifications.notificationpreference": people("user"),
     "notifications.telegramlink": people("user"),
-    # a broadcast's audience is the whole center's until broadcasts carry their branches
+    # a broadcast row carries no branch (a branch admin sends theirs through the API, to their people)
     "notifications.broadcast": DIRECTOR,
     "crm.lead": among(leads_visible_to, branch_path="branch"),
     "crm.leadevent": among(leads_visible_to, "lead"),

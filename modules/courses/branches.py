@@ -243,6 +243,28 @@ def can_subscribe_dashboard(user: User, key: str) -> bool:
     return key.isdigit() and in_scope(user, int(key))
 
 
+def branch_people_ids(ids) -> QuerySet:
+    """Everyone who is in a branch now, as a subquery of user ids: students with an open membership
+    in its groups, their parents, its staff (Branch.staff) and the teachers of its groups. A branch
+    admin's announcement without a group goes to them."""
+    from django.db.models import Q
+
+    from modules.accounts.models import Guardianship
+    from modules.courses.models import Branch, Group, Membership
+
+    students = (
+        Membership.objects.filter(group__branch_id__in=ids)
+        .exclude(status=Membership.Status.LEFT)
+        .values("student_id")
+    )
+    return User.objects.filter(
+        Q(pk__in=students)
+        | Q(pk__in=Guardianship.objects.filter(student_id__in=students).values("parent_id"))
+        | Q(pk__in=Branch.staff.through.objects.filter(branch_id__in=ids).values("user_id"))
+        | Q(pk__in=Group.objects.filter(branch_id__in=ids).values("teacher_id"))
+    ).values("pk")
+
+
 # --- for money, the front office, payroll and the admin site -----------------------------------------
 
 

@@ -339,6 +339,22 @@ def branch_ref(user: User, model, pk: int | None, field: str):
     return obj
 
 
+def visible_group_ref(user: User, group_id: int, field: str = "group_id") -> Group:
+    """A group a body names for `user` to act on: theirs to see, else a 404 as before, except that a
+    branch admin naming another branch's group gets the 422 `branch_forbidden` of every such body."""
+    from core.exceptions import NotFound
+    from modules.courses.branches import is_branch_admin, refuse_other_branch
+
+    group = groups_visible_to(user).filter(pk=group_id).first()
+    if group is None and is_branch_admin(user):
+        refuse_other_branch(
+            user, Group.objects.filter(pk=group_id).values_list("branch_id", flat=True).first(), field
+        )
+    if group is None:
+        raise NotFound("Group not found.")
+    return group
+
+
 def person_ref(user: User, pk: int | None, field: str):
     """`ref` for a teacher or student in a body: a branch admin may name only people they can see."""
     from modules.courses.branches import refuse_other_branch_user

@@ -4,6 +4,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
+from modules.courses.selectors import visible_group_ref
 from modules.homework import selectors, services
 from modules.homework.audio import CONTENT_TYPES
 from modules.homework.permissions import (
@@ -46,7 +47,7 @@ BINARY = {
     summary="Assign homework to a group (its teacher, admins)",
 )
 def create_homework(request, payload: HomeworkCreateIn):
-    group = selectors.group_get(request.auth, payload.group_id)
+    group = visible_group_ref(request.auth, payload.group_id)
     check(CAN_MANAGE_HOMEWORK, request.auth, group)
     data = payload.dict(exclude={"group_id"})
     created = services.homework_create(actor=request.auth, group=group, **data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from modules.accounts.models import User
+from modules.courses.branches import branch_ids_of
 from modules.courses.models import Course, Group
 from modules.courses.selectors import groups_visible_to
 from modules.lessons.models import Lesson
@@ -16,7 +17,14 @@ from modules.resources.models import Resource
 def resources_visible_to(user: User) -> QuerySet[Resource]:
     qs = Resource.objects.all()
     if user.role == User.Role.ADMIN:
-        return qs
+        ids = branch_ids_of(user)
+        if ids is None:
+            return qs
+        # a branch admin: their branches' lessons and groups, and every course's materials (courses
+        # are the whole center's)
+        return qs.filter(
+            Q(lesson__group__branch_id__in=ids) | Q(group__branch_id__in=ids) | Q(course__isnull=False)
+        )
     groups = groups_visible_to(user)
     return qs.filter(
         Q(lesson__in=lessons_visible_to(user).values("pk"))
