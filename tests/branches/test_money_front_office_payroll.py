@@ -160,3 +160,25 @@ def test_the_director_runs_the_whole_centers_payroll_which_no_branch_admin_sees(
 def test_the_audit_log_is_the_directors(world: World, api):
     assert api(world.a.admin).get("/audit-logs").status_code == 403
     assert api(world.director).get("/audit-logs").status_code == 200
+
+
+@pytest.fixture
+def published(monkeypatch):
+    events = []
+    monkeypatch.setattr(
+        "modules.payments.events.publish_on_commit",
+        lambda *, channel, type, data: events.append((channel, data["id"])),
+    )
+    return events
+
+
+def test_an_invoice_event_reaches_its_branchs_dashboard_only(world: World, api, published):
+    for key in ("payment_id", "loose_payment_id"):
+        invoice = world.a.ids[key]
+        response = api(world.a.admin).post(f"/payments/{invoice}/cancel", {"reason": "moved away"})
+        assert response.status_code == 200, response.content
+        assert {channel for channel, pk in published if pk == invoice} == {
+            f"user:{world.a.ids['student_id']}",
+            "dashboard",
+            f"dashboard:{world.a.branch.pk}",
+        }
