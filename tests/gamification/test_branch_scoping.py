@@ -28,6 +28,22 @@ def test_coins_of_another_branchs_student_are_404(api, world):
     assert api(world.director).get(f"/students/{b.student.id}/coins").json()["balance"] == 5
 
 
+def test_an_award_for_another_branchs_group_is_refused(api, world):
+    from tests.factories.courses import MembershipFactory
+
+    a, b = world.a, world.b
+    MembershipFactory(group=b.group, student=a.student)  # learns in both branches
+    body = {"amount": 2, "note": "x", "group_id": b.group.id}
+    r = api(a.admin).post(f"/students/{a.student.id}/coins/award", body)
+    assert r.status_code == 422 and r.json()["code"] == "branch_forbidden"
+    assert (
+        api(a.admin)
+        .post(f"/students/{a.student.id}/coins/award", {**body, "group_id": a.group.id})
+        .status_code
+        == 201
+    )
+
+
 def test_leaderboards_follow_the_branch(api, world):
     client = api(world.a.admin)
     assert client.get(f"/groups/{world.a.group.id}/leaderboard").status_code == 200
