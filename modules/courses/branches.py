@@ -263,3 +263,21 @@ def branch_people_ids(ids) -> QuerySet:
         | Q(pk__in=Branch.staff.through.objects.filter(branch_id__in=ids).values("user_id"))
         | Q(pk__in=Group.objects.filter(branch_id__in=ids).values("teacher_id"))
     ).values("pk")
+
+
+def staff_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Someone's branches changed (Branch.staff, from either side): their open sockets re-check every
+    channel, so a branch admin moved or made director stops hearing what is no longer theirs."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    from realtime.control import recheck_on_commit
+
+    if reverse:  # user.staff_branches.add/remove/set/clear
+        user_ids = [instance.pk]
+        forget_branches(instance)
+    elif action == "pre_clear":  # branch.staff.clear(): the staff are known only before it
+        user_ids = list(instance.staff.values_list("pk", flat=True))
+    else:
+        user_ids = list(pk_set or ())
+    for user_id in user_ids:
+        recheck_on_commit(user_id=user_id)
