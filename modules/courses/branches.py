@@ -146,6 +146,11 @@ def _users_visible(viewer: User, qs: QuerySet[User]) -> QuerySet[User]:
     )
 
 
+def people_visible_to(viewer: User, qs: QuerySet[User] | None = None) -> QuerySet[User]:
+    """The users (of `qs`, default all) a branch admin may see by the rule above; everyone for others."""
+    return _users_visible(viewer, User.objects.all() if qs is None else qs)
+
+
 def refuse_other_branch_user(viewer: User, user: User | None, field: str) -> None:
     """A body naming a person the branch admin cannot see (a teacher or student of another branch)."""
     from core.exceptions import ValidationFailed

@@ -49,3 +49,14 @@ def test_the_director_reaches_every_branch(api, world, run_on_commit):
 def test_escalations_go_to_the_director_and_the_groups_branch_admins(world):
     heard = {u.pk for u in audiences.admins(branch_id=world.a.branch.id)}
     assert heard == {world.director.pk, world.a.admin.pk}
+
+
+def test_the_delivery_log_shows_a_branch_admin_their_branchs_people(api, world):
+    from tests.factories.notifications import NotificationFactory, NotificationLogFactory
+
+    mine = NotificationLogFactory(notification=NotificationFactory(user=world.a.student))
+    theirs = NotificationLogFactory(notification=NotificationFactory(user=world.b.student))
+    listed = {row["id"] for row in api(world.a.admin).get("/notifications/logs").json()["items"]}
+    assert listed == {mine.id}
+    everything = {row["id"] for row in api(world.director).get("/notifications/logs").json()["items"]}
+    assert everything == {mine.id, theirs.id}
