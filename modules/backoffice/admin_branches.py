@@ -19,7 +19,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 
 from modules.accounts.models import User
-from modules.courses.branches import branch_ids_of, is_branch_admin, scope_to_branches, users_visible_to
+from modules.courses.branches import branch_ids_of, is_branch_admin, people_visible_to, scope_to_branches
 from modules.crm.selectors import leads_visible_to
 from modules.payments.branches import scope_money
 from modules.payroll.selectors import rate_list, runs_visible_to
@@ -46,8 +46,8 @@ def through(path: str) -> Rule:
 
 
 def people(path: str) -> Rule:
-    """Rows of a person the branch admin may see (the users rule, courses.branches.users_visible_to)."""
-    return Rule(lambda qs, user: qs.filter(**{f"{path}__in": users_visible_to(user).values("pk")}))
+    """Rows of a person the branch admin may see (the users rule, courses.branches.people_visible_to)."""
+    return Rule(lambda qs, user: qs.filter(**{f"{path}__in": people_visible_to(user).values("pk")}))
 
 
 def money(**paths: str) -> Rule:

@@ -146,6 +146,11 @@ def _users_visible(viewer: User, qs: QuerySet[User]) -> QuerySet[User]:
     )
 
 
+def people_visible_to(viewer: User, qs: QuerySet[User] | None = None) -> QuerySet[User]:
+    """The users (of `qs`, default all) a branch admin may see by the rule above; everyone for others."""
+    return _users_visible(viewer, User.objects.all() if qs is None else qs)
+
+
 def refuse_other_branch_user(viewer: User, user: User | None, field: str) -> None:
     """A body naming a person the branch admin cannot see (a teacher or student of another branch)."""
     from core.exceptions import ValidationFailed
@@ -265,6 +270,24 @@ def branch_people_ids(ids) -> QuerySet:
     ).values("pk")
 
 
+def staff_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Someone's branches changed (Branch.staff, from either side): their open sockets re-check every
+    channel, so a branch admin moved or made director stops hearing what is no longer theirs."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    from realtime.control import recheck_on_commit
+
+    if reverse:  # user.staff_branches.add/remove/set/clear
+        user_ids = [instance.pk]
+        forget_branches(instance)
+    elif action == "pre_clear":  # branch.staff.clear(): the staff are known only before it
+        user_ids = list(instance.staff.values_list("pk", flat=True))
+    else:
+        user_ids = list(pk_set or ())
+    for user_id in user_ids:
+        recheck_on_commit(user_id=user_id)
+
+
 # --- for money, the front office, payroll and the admin site -----------------------------------------
 
 
@@ -272,8 +295,3 @@ def default_branch_id(user: User) -> int | None:
     """The branch a branch admin's new record goes to when the body names none: their only one."""
     ids = branch_ids_of(user)
     return next(iter(ids)) if ids is not None and len(ids) == 1 else None
-
-
-def users_visible_to(viewer: User, qs: QuerySet[User] | None = None) -> QuerySet[User]:
-    """The people of `qs` (all users by default) the viewer may see by the branch rule above."""
-    return _users_visible(viewer, User.objects.all() if qs is None else qs)

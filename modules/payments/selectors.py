@@ -9,8 +9,9 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.exceptions import ValidationFailed
 from modules.accounts.models import User
-from modules.courses.branches import branch_ids_of, refuse_other_branch, student_ids_in
+from modules.courses.branches import BRANCH_FORBIDDEN, branch_ids_of, refuse_other_branch, student_ids_in
 from modules.courses.selectors import visible_student_ids
 from modules.payments.branches import scope_money
 from modules.payments.ledger_models import PaymentRecord
@@ -132,9 +133,13 @@ def _students_of(user: User) -> QuerySet[User]:
 
 
 def student_for_invoice(user: User, student_id: int) -> User | None:
-    ids = branch_ids_of(user)
-    qs = User.objects.all() if ids is None else _students_of(user)
-    return qs.filter(pk=student_id).first()
+    """The invoice's student; a branch admin's must have a membership in their branches, or the
+    invoice would belong to no branch of theirs (422 branch_forbidden)."""
+    student = User.objects.filter(pk=student_id).first()
+    limited = branch_ids_of(user) is not None
+    if student is not None and limited and not _students_of(user).filter(pk=student.pk).exists():
+        raise ValidationFailed.field("student_id", "This student is another branch's.", code=BRANCH_FORBIDDEN)
+    return student
 
 
 def group_for_invoice(user: User, group_id: int):

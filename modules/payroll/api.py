@@ -4,7 +4,12 @@ from core.exceptions import NotFound, ValidationFailed
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsTeacher, check
 from core.schemas import errors
-from modules.courses.branches import default_branch_id, is_branch_admin, refuse_other_branch
+from modules.courses.branches import (
+    default_branch_id,
+    is_branch_admin,
+    refuse_other_branch,
+    refuse_other_branch_user,
+)
 from modules.payroll import selectors, services
 from modules.payroll.schemas import (
     AdjustmentIn,
@@ -35,9 +40,10 @@ def _run(request, run_id: int):
 
 
 def _teacher(request, teacher_id: int):
-    teacher = selectors.teacher_get(request.auth, teacher_id)
+    teacher = selectors.teacher_get(teacher_id)
     if teacher is None:
         raise ValidationFailed.field("teacher_id", "No such teacher.")
+    refuse_other_branch_user(request.auth, teacher, "teacher_id")
     return teacher
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from modules.accounts.models import User
-from modules.courses.branches import branch_ids_of, report_branches, scope_to_branches, users_visible_to
+from modules.courses.branches import branch_ids_of, people_visible_to, report_branches, scope_to_branches
 from modules.payroll.models import PayRate, PayrollAdjustment, PayrollLine, PayrollRun, PayrollStatement
 
 
@@ -67,11 +67,10 @@ def statement_list(user: User, *, run: int | None = None, teacher: int | None = 
     return qs.order_by("-run__period", "teacher_id", "id")
 
 
-def teacher_get(user: User, teacher_id: int) -> User | None:
-    """A teacher the caller pays: any for the director, their branches' for a branch admin."""
-    return _teachers(user).filter(pk=teacher_id).first()
+def teacher_get(teacher_id: int) -> User | None:
+    return User.objects.filter(pk=teacher_id, role=User.Role.TEACHER).first()
 
 
 def _teachers(user: User) -> QuerySet[User]:
     """Teachers the caller may see, by the users rule of modules/courses/branches.py."""
-    return users_visible_to(user, User.objects.filter(role=User.Role.TEACHER))
+    return people_visible_to(user, User.objects.filter(role=User.Role.TEACHER))

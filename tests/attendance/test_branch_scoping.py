@@ -56,7 +56,9 @@ def test_the_export_is_limited_the_same_way(api, world):
     a, b = world.a, world.b
     csv = _report(api(a.admin), a.student, format="csv").content.decode("utf-8-sig")
     assert a.group.name in csv and b.group.name not in csv
-    csv = _report(api(world.director), a.student, format="csv", branch=b.branch.id).content.decode("utf-8-sig")
+    csv = _report(api(world.director), a.student, format="csv", branch=b.branch.id).content.decode(
+        "utf-8-sig"
+    )
     assert b.group.name in csv and a.group.name not in csv
 
 

@@ -61,8 +61,7 @@ def test_an_invoice_for_another_branchs_group_or_student_is_refused(world: World
     client = api(world.a.admin)
     body = {"student_id": world.a.ids["student_id"], "amount": 1_000_000, "due_date": "2026-12-20"}
     _forbidden(client.post("/payments", {**body, "group_id": world.b.ids["group_id"]}), "group_id")
-    other_student = client.post("/payments", {**body, "student_id": world.b.ids["student_id"]})
-    assert other_student.status_code == 422
+    _forbidden(client.post("/payments", {**body, "student_id": world.b.ids["student_id"]}), "student_id")
     assert client.post("/payments", {**body, "group_id": world.a.ids["group_id"]}).status_code == 201
 
 
@@ -140,6 +139,19 @@ def test_a_branch_admin_runs_only_their_branchs_payroll(world: World, api):
     assert client.get(f"/payroll/runs/{world.b.ids['run_id']}").status_code == 404
     statements = client.get("/payroll/statements").json()["items"]
     assert [s["run_id"] for s in statements] == [world.a.ids["run_id"]]  # recomputed: a new statement
+
+
+def test_a_rate_or_adjustment_for_another_branchs_teacher_is_refused(world: World, api):
+    from tests.factories.accounts import TeacherFactory
+    from tests.factories.courses import GroupFactory
+
+    theirs = TeacherFactory()
+    GroupFactory(branch=world.b.branch, teacher=theirs)
+    client = api(world.a.admin)
+    rate = {"teacher_id": theirs.pk, "kind": "per_lesson", "amount": 1, "active_from": "2026-01-01"}
+    _forbidden(client.post("/payroll/rates", rate), "teacher_id")
+    adjustment = {"teacher_id": theirs.pk, "kind": "bonus", "amount": 1, "reason": "x"}
+    _forbidden(client.post(f"/payroll/runs/{world.a.ids['run_id']}/adjustments", adjustment), "teacher_id")
 
 
 def test_a_branch_admin_of_two_branches_names_the_branch_of_a_run(world: World, api):

@@ -33,7 +33,10 @@ def test_another_branchs_lesson_and_schedule_are_404(api, world):
     when = local_dt(local_today()).isoformat()
     assert client.get(f"/lessons/{b.lesson.id}").status_code == 404
     assert client.patch(f"/lessons/{b.lesson.id}", {"topic": "X"}).status_code == 404
-    assert client.post(f"/lessons/{b.lesson.id}/reschedule", {"starts_at": when, "reason": "r"}).status_code == 404
+    assert (
+        client.post(f"/lessons/{b.lesson.id}/reschedule", {"starts_at": when, "reason": "r"}).status_code
+        == 404
+    )
     assert client.post(f"/lessons/{b.lesson.id}/cancel", {"reason": "r"}).status_code == 404
     assert client.get(f"/lessons/{b.lesson.id}/reschedules").status_code == 404
     period = {"date_from": local_today().isoformat(), "date_to": local_today().isoformat()}
@@ -49,7 +52,9 @@ def test_another_branchs_room_in_a_body_is_refused(api, world):
     a, b = world.a, world.b
     client = api(a.admin)
     when = local_dt(local_today()).replace(hour=18).isoformat()
-    r = client.post(f"/lessons/{a.lesson.id}/reschedule", {"starts_at": when, "reason": "r", "room_id": b.room.id})
+    r = client.post(
+        f"/lessons/{a.lesson.id}/reschedule", {"starts_at": when, "reason": "r", "room_id": b.room.id}
+    )
     assert r.status_code == 422 and r.json()["code"] == "branch_forbidden"
     slot = {"weekday": 2, "start_time": "15:00", "room_id": b.room.id}
     r = client.post(f"/groups/{a.group.id}/schedules", slot)

@@ -62,3 +62,20 @@ async def test_teachers_hear_no_dashboard(world):
     await socket.receive()
     reply = await socket.request({"action": "subscribe", "channel": f"dashboard:{world.a.branch.pk}"})
     assert reply["code"] == "forbidden"
+
+
+def test_a_change_of_branches_rechecks_the_staff_members_sockets(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    import realtime.publish
+
+    sent = []
+    monkeypatch.setattr(realtime.publish, "group_send_now", lambda target, message: sent.append(target))
+    admin = world.a.admin
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.staff_branches.set([world.b.branch])
+    assert sent and set(sent) == {f"user:{admin.pk}"}
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.b.branch.staff.remove(world.shared_teacher)
+    assert sent == [f"user:{world.shared_teacher.pk}"]
