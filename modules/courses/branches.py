@@ -8,10 +8,13 @@ parents are scoped by their own rows, so branches never narrow them here."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from core.exceptions import NotFound
-from modules.accounts.models import User
+from core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from modules.accounts import branch_scope
+from modules.accounts.models import Guardianship, User
+from modules.courses.models import Branch, Group, Membership
+from realtime.control import recheck_on_commit
 
 _CACHE_ATTR = "_markaz_branch_ids"
 
@@ -79,8 +82,6 @@ BRANCH_FORBIDDEN = "branch_forbidden"
 def refuse_other_branch(user: User, branch_id: int | None, field: str) -> None:
     """A body naming another branch's branch, room, group or person is refused with one 422 code,
     `branch_forbidden`, whatever the module (the object itself, in a URL, is a 404)."""
-    from core.exceptions import ValidationFailed
-
     if branch_id is not None and not in_scope(user, branch_id):
         raise ValidationFailed.field(field, "This belongs to another branch.", code=BRANCH_FORBIDDEN)
 
@@ -88,15 +89,11 @@ def refuse_other_branch(user: User, branch_id: int | None, field: str) -> None:
 def branch_of(obj) -> int | None:
     """The branch an object a body refers to belongs to: a Branch itself, or its `branch_id`
     (rooms, groups)."""
-    from modules.courses.models import Branch
-
     return obj.pk if isinstance(obj, Branch) else getattr(obj, "branch_id", None)
 
 
 def director_only(user: User, what: str) -> None:
     """403 unless `user` is the director (an admin without branches)."""
-    from core.exceptions import PermissionDenied
-
     if not is_director(user):
         raise PermissionDenied(
             f"Only the director (an admin without branches) may {what}.", code="director_only"
@@ -112,17 +109,10 @@ def director_only(user: User, what: str) -> None:
 
 
 def student_ids_in(ids) -> QuerySet:
-    from modules.courses.models import Membership
-
     return Membership.objects.filter(group__branch_id__in=ids).values("student_id")
 
 
 def _users_visible(viewer: User, qs: QuerySet[User]) -> QuerySet[User]:
-    from django.db.models import Exists, OuterRef, Q
-
-    from modules.accounts.models import Guardianship
-    from modules.courses.models import Branch, Group, Membership
-
     ids = branch_ids_of(viewer)
     if ids is None:
         return qs
@@ -153,8 +143,6 @@ def people_visible_to(viewer: User, qs: QuerySet[User] | None = None) -> QuerySe
 
 def refuse_other_branch_user(viewer: User, user: User | None, field: str) -> None:
     """A body naming a person the branch admin cannot see (a teacher or student of another branch)."""
-    from core.exceptions import ValidationFailed
-
     if user is None or branch_ids_of(viewer) is None:
         return
     if not _users_visible(viewer, User.objects.filter(pk=user.pk)).exists():
@@ -165,8 +153,6 @@ def refuse_other_branch_user(viewer: User, user: User | None, field: str) -> Non
 
 
 def _staff_branch_ids(users) -> dict[int, list[int]]:
-    from modules.courses.models import Branch
-
     rows = Branch.staff.through.objects.filter(user_id__in=[u.pk for u in users]).order_by("branch_id")
     found: dict[int, list[int]] = {}
     for user_id, branch_id in rows.values_list("user_id", "branch_id"):
@@ -177,9 +163,6 @@ def _staff_branch_ids(users) -> dict[int, list[int]]:
 def _check_assignment(actor: User, *, role: str, branch_ids: list[int] | None, creating: bool) -> None:
     """Before anything is written: only the director sets branch_ids or makes an admin, and only
     staff work in branches."""
-    from core.exceptions import ValidationFailed
-    from modules.courses.models import Branch
-
     if branch_ids is not None:
         director_only(actor, "set branch_ids")
         if role not in (User.Role.ADMIN, User.Role.TEACHER):
@@ -196,8 +179,6 @@ def _check_assignment(actor: User, *, role: str, branch_ids: list[int] | None, c
 def _assign(actor: User, user: User, branch_ids: list[int] | None, *, creating: bool) -> None:
     """Writes the staff member's branches. A teacher a branch admin creates works in that admin's
     branches (so it is theirs to see), derived, never typed."""
-    from modules.courses.models import Branch
-
     if branch_ids is None and creating and user.role == User.Role.TEACHER:
         branch_ids = sorted(branch_ids_of(actor) or ())
     if branch_ids is None:
@@ -214,8 +195,6 @@ def _may_change(actor: User, user: User) -> None:
 
 def register_user_scope() -> None:
     """Called from CoursesConfig.ready(): accounts asks these through its registry."""
-    from modules.accounts import branch_scope
-
     branch_scope.register(
         branch_scope.UserBranchScope(
             visible=_users_visible,
@@ -252,11 +231,6 @@ def branch_people_ids(ids) -> QuerySet:
     """Everyone who is in a branch now, as a subquery of user ids: students with an open membership
     in its groups, their parents, its staff (Branch.staff) and the teachers of its groups. A branch
     admin's announcement without a group goes to them."""
-    from django.db.models import Q
-
-    from modules.accounts.models import Guardianship
-    from modules.courses.models import Branch, Group, Membership
-
     students = (
         Membership.objects.filter(group__branch_id__in=ids)
         .exclude(status=Membership.Status.LEFT)
@@ -275,8 +249,6 @@ def staff_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     channel, so a branch admin moved or made director stops hearing what is no longer theirs."""
     if action not in ("post_add", "post_remove", "pre_clear"):
         return
-    from realtime.control import recheck_on_commit
-
     if reverse:  # user.staff_branches.add/remove/set/clear
         user_ids = [instance.pk]
         forget_branches(instance)

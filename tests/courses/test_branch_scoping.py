@@ -107,3 +107,22 @@ def test_group_channels_follow_the_branch(world):
     assert not can_subscribe_group(a.admin, str(b.group.id))
     assert not can_subscribe_group_staff(a.admin, str(b.group.id))
     assert can_subscribe_group_staff(world.director, str(b.group.id))
+
+
+@pytest.mark.parametrize("path", ["/groups", "/rooms", "/lessons", "/users", "/homework"])
+def test_scoping_costs_one_query_a_request_not_one_a_row(api, world, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.courses import GroupFactory, MembershipFactory
+
+    def count(user) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert api(user).get(path, {"limit": 100}).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count(world.a.admin)
+    for _ in range(5):
+        MembershipFactory(group=GroupFactory(branch=world.a.branch, teacher=world.shared_teacher))
+    assert count(world.a.admin) == before  # more rows, same queries
+    assert before <= count(world.director) + 1  # the branches of the admin, read once
