@@ -36,7 +36,7 @@ from realtime.frames import (
     WelcomeFrame,
     frame_json,
 )
-from realtime.groups import DASHBOARD, group_name, user_channel
+from realtime.groups import group_name, user_channel
 from realtime.sequence import sequencer
 
 logger = logging.getLogger("markaz.realtime")
@@ -59,9 +59,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             self.user = None
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        own = [user_channel(self.user.pk)]
-        if getattr(self.user, "role", None) == "admin":
-            own.append(DASHBOARD)
+        own = await run_db(registry.channels_on_connect, self.user)
         for channel in own:
             await self._join(channel)
         self.joined_at = await run_db(sequencer().latest_many, own)

@@ -40,3 +40,9 @@ def group_staff_channel(group_id: int) -> str:
 
 
 DASHBOARD = "dashboard"
+
+
+def dashboard_channels(branch_id: int | None) -> list[str]:
+    """Where a dashboard event goes: `dashboard` (the director's, every branch) and the branch's own
+    `dashboard:<branch id>` (its branch admins'), so that no branch admin hears another branch."""
+    return [DASHBOARD] if branch_id is None else [DASHBOARD, f"{DASHBOARD}:{branch_id}"]

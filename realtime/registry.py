@@ -15,10 +15,25 @@ from collections.abc import Callable
 Authorizer = Callable[[object, str], bool]
 
 _authorizers: dict[str, Authorizer] = {}
+_joined_on_connect: Callable[[object], list[str]] | None = None
 
 
 def register(kind: str, authorizer: Authorizer) -> None:
     _authorizers[kind] = authorizer
+
+
+def join_on_connect(channels_of: Callable[[object], list[str]]) -> None:
+    """Which channels besides `user:<id>` a socket joins as it connects (the dashboards an admin
+    hears). Unregistered: every admin joins `dashboard`."""
+    global _joined_on_connect
+    _joined_on_connect = channels_of
+
+
+def channels_on_connect(user) -> list[str]:
+    own = [f"user:{user.pk}"]
+    if _joined_on_connect is not None:
+        return own + list(_joined_on_connect(user))
+    return own + (["dashboard"] if getattr(user, "role", None) == "admin" else [])
 
 
 def can_subscribe(user, channel: str) -> bool:
@@ -26,7 +41,12 @@ def can_subscribe(user, channel: str) -> bool:
     if kind == "user":
         return str(user.pk) == key
     if kind == "dashboard":
-        return getattr(user, "role", None) == "admin"
+        # `dashboard` (every branch) and `dashboard:<branch id>`: a rule registered by a module
+        # that knows branches; without one, the whole dashboard for any admin
+        authorizer = _authorizers.get(kind)
+        if authorizer is None:
+            return getattr(user, "role", None) == "admin" and not key
+        return bool(authorizer(user, key))
     authorizer = _authorizers.get(kind)
     if authorizer is None or not key:
         return False

@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
 from core.idempotency import idempotent
@@ -23,6 +22,7 @@ from modules.accounts.schemas import (
     TokenIn,
     TokenPairOut,
     UserCreateIn,
+    UserDetailOut,
     UserFilter,
     UserOut,
     UserUpdateIn,
@@ -168,7 +168,7 @@ def confirm_email(request, payload: TokenIn):
     return services.email_verification_confirm(token=payload.token)
 
 
-# --- user management (admins) --------------------------------------------------------------------
+# --- user management (admins; a branch admin sees and changes the people of their branches) ----------
 
 
 @users.get("/users", response={200: list[UserOut], **errors(401, 403, 422, 429)}, summary="List users")
@@ -176,31 +176,49 @@ def confirm_email(request, payload: TokenIn):
 def list_users(request, filters: Query[UserFilter]):
     check(CAN_MANAGE_USERS, request.auth)
     return selectors.user_list(
-        role=filters.role, is_active=filters.is_active, search=filters.search, ordering=filters.ordering
+        request.auth,
+        role=filters.role,
+        is_active=filters.is_active,
+        search=filters.search,
+        ordering=filters.ordering,
     )
 
 
-@users.post("/users", response={201: UserOut, **errors(401, 403, 409, 422, 429)}, summary="Create a user")
+@users.post(
+    "/users", response={201: UserDetailOut, **errors(401, 403, 409, 422, 429)}, summary="Create a user"
+)
 @idempotent
 def create_user(request, payload: UserCreateIn):
     check(CAN_MANAGE_USERS, request.auth)
-    return 201, services.user_create(**payload.dict())
+    user = services.user_create(actor=request.auth, **payload.dict())
+    return 201, selectors.user_detail(request.auth, user.pk)
 
 
-@users.get("/users/{user_id}", response={200: MeOut, **errors(401, 403, 404, 429)}, summary="Get a user")
+@users.get(
+    "/users/{user_id}", response={200: UserDetailOut, **errors(401, 403, 404, 429)}, summary="Get a user"
+)
 def get_user(request, user_id: int):
     check(CAN_MANAGE_USERS, request.auth)
-    return get_object_or_404(User.objects.prefetch_related("children"), pk=user_id)
+    return selectors.user_detail(request.auth, user_id)
 
 
 @users.patch(
-    "/users/{user_id}", response={200: MeOut, **errors(401, 403, 404, 409, 422, 429)}, summary="Update a user"
+    "/users/{user_id}",
+    response={200: UserDetailOut, **errors(401, 403, 404, 409, 422, 429)},
+    summary="Update a user (branch_ids: the director only)",
 )
 def update_user(request, user_id: int, payload: UserUpdateIn):
     check(CAN_MANAGE_USERS, request.auth)
-    user = get_object_or_404(User, pk=user_id)
-    services.user_update(user=user, **payload.dict(exclude_unset=True))
-    return selectors.user_with_children(user.pk)
+    user = selectors.user_visible_or_404(request.auth, user_id)
+    services.user_update(user=user, actor=request.auth, **payload.dict(exclude_unset=True))
+    return selectors.user_detail(request.auth, user.pk)
+
+
+def _changeable(request, user_id: int) -> User:
+    check(CAN_MANAGE_USERS, request.auth)
+    user = selectors.user_visible_or_404(request.auth, user_id)
+    services.user_may_change(actor=request.auth, user=user)
+    return user
 
 
 @users.post(
@@ -209,8 +227,7 @@ def update_user(request, user_id: int, payload: UserUpdateIn):
     summary="Deactivate a user (ends their sessions)",
 )
 def deactivate_user(request, user_id: int):
-    check(CAN_MANAGE_USERS, request.auth)
-    return services.user_set_active(user=get_object_or_404(User, pk=user_id), active=False)
+    return services.user_set_active(user=_changeable(request, user_id), active=False)
 
 
 @users.post(
@@ -219,8 +236,7 @@ def deactivate_user(request, user_id: int):
     summary="Reactivate a user",
 )
 def activate_user(request, user_id: int):
-    check(CAN_MANAGE_USERS, request.auth)
-    return services.user_set_active(user=get_object_or_404(User, pk=user_id), active=True)
+    return services.user_set_active(user=_changeable(request, user_id), active=True)
 
 
 @users.post(
@@ -229,9 +245,8 @@ def activate_user(request, user_id: int):
     summary="Link a student to a parent",
 )
 def link_child(request, user_id: int, payload: GuardianLinkIn):
-    check(CAN_MANAGE_USERS, request.auth)
-    parent = get_object_or_404(User, pk=user_id)
-    student = get_object_or_404(User, pk=payload.student_id)
+    parent = _changeable(request, user_id)
+    student = selectors.user_visible_or_404(request.auth, payload.student_id)
     services.guardian_link(parent=parent, student=student, relation=payload.relation)
     return selectors.user_with_children(parent.pk)
 
@@ -242,8 +257,7 @@ def link_child(request, user_id: int, payload: GuardianLinkIn):
     summary="Unlink a student from a parent",
 )
 def unlink_child(request, user_id: int, student_id: int):
-    check(CAN_MANAGE_USERS, request.auth)
-    services.guardian_unlink(parent=get_object_or_404(User, pk=user_id), student_id=student_id)
+    services.guardian_unlink(parent=_changeable(request, user_id), student_id=student_id)
     return 204, None
 
 

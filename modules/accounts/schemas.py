@@ -58,6 +58,13 @@ class MeOut(UserOut):
         return list(obj.children.all()) if obj.role == "parent" else None
 
 
+class UserDetailOut(MeOut):
+    branch_ids: list[int] = Field(
+        default_factory=list,
+        description="the branches an admin or teacher works in; an admin with none is the director",
+    )
+
+
 class LoginUserOut(Schema):
     id: int
     role: Role
@@ -133,6 +140,12 @@ class AcceptedOut(Schema):
     detail: str
 
 
+_BRANCH_IDS = (
+    "admins and teachers: the branches they work in (set by the director only); an admin with branches "
+    "is a branch admin"
+)
+
+
 class UserCreateIn(InputSchema):
     role: Role
     first_name: str = Field(..., min_length=1, max_length=80)
@@ -141,6 +154,7 @@ class UserCreateIn(InputSchema):
     email: EmailStr | None = None
     language: Language = "uz"
     password: str | None = Field(None, max_length=128, description="omit to email a set-password link")
+    branch_ids: list[int] | None = Field(None, max_length=100, description=_BRANCH_IDS)
 
     _phone = field_validator("phone")(_phone)
     _email = field_validator("email")(_email)
@@ -152,6 +166,7 @@ class UserUpdateIn(InputSchema):
     phone: str | None = Field(None, max_length=32)
     email: EmailStr | None = None
     language: Language | None = None
+    branch_ids: list[int] | None = Field(None, max_length=100, description=_BRANCH_IDS)
 
     @field_validator("phone")
     @classmethod

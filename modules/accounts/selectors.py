@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
+from core.exceptions import NotFound
 from core.ordering import order_by
+from modules.accounts.branch_scope import visible_users, with_branch_ids
 from modules.accounts.models import User
 from modules.accounts.phones import InvalidPhone, normalize_phone
 
@@ -29,6 +31,23 @@ def user_with_children(user_id: int) -> User:
     return User.objects.prefetch_related(_children_prefetch()).get(pk=user_id)
 
 
+def user_visible_or_404(viewer: User, user_id: int) -> User:
+    """A user the viewer may see (a branch admin: the people of their branches), or 404."""
+    user = visible_users(viewer, User.objects.filter(pk=user_id)).first()
+    if user is None:
+        raise NotFound("User not found.")
+    return user
+
+
+def user_detail(viewer: User, user_id: int) -> User:
+    """One user for UserDetailOut: children prefetched and branch_ids set (two queries at most)."""
+    qs = visible_users(viewer, User.objects.filter(pk=user_id)).prefetch_related(_children_prefetch())
+    user = qs.first()
+    if user is None:
+        raise NotFound("User not found.")
+    return with_branch_ids([user])[0]
+
+
 def me(user: User) -> User:
     """The signed-in user for MeOut, reusing the row authentication already loaded: no query for
     anyone but a parent, whose linked students take one."""
@@ -38,13 +57,14 @@ def me(user: User) -> User:
 
 
 def user_list(
+    viewer: User,
     *,
     role: str | None = None,
     is_active: bool | None = None,
     search: str | None = None,
     ordering: str | None = None,
 ) -> QuerySet[User]:
-    qs = User.objects.all()
+    qs = visible_users(viewer, User.objects.all())
     if role:
         qs = qs.filter(role=role)
     if is_active is not None:

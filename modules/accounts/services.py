@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from core.tasks import enqueue
+from modules.accounts import branch_scope
 from modules.accounts.models import Guardianship, OneTimeToken, User
 from modules.accounts.selectors import user_by_login
 from modules.accounts.signals import UserRegistered, user_registered
@@ -79,7 +80,13 @@ def user_create(
     email: str | None,
     language: str = "uz",
     password: str | None = None,
+    actor: User | None = None,
+    branch_ids: list[int] | None = None,
 ) -> User:
+    """A user made by an admin (`actor`). Branches are checked before the row is written and stored
+    with it; without an actor (seeding, the admin site) nothing is branch-limited."""
+    if actor is not None:
+        branch_scope.check_assignment(actor, role=role, branch_ids=branch_ids, creating=True)
     _ensure_unique(phone=phone, email=email)
     user = User(
         first_name=first_name,
@@ -97,13 +104,21 @@ def user_create(
     else:
         user.set_unusable_password()
     _save_new(user)
+    if actor is not None:
+        branch_scope.assign(actor, user, branch_ids, creating=True)
     if not password and user.email:
         enqueue("modules.accounts.tasks.send_password_reset", user.pk)
     return user
 
 
 @transaction.atomic
-def user_update(*, user: User, **fields) -> User:
+def user_update(
+    *, user: User, actor: User | None = None, branch_ids: list[int] | None = None, **fields
+) -> User:
+    if actor is not None:
+        user_may_change(actor=actor, user=user)
+        branch_scope.check_assignment(actor, role=user.role, branch_ids=branch_ids, creating=False)
+        branch_scope.assign(actor, user, branch_ids, creating=False)
     fields = {k: v for k, v in fields.items() if v is not None}
     _ensure_unique(phone=fields.get("phone"), email=fields.get("email"), exclude=user.pk)
     email_changed = "email" in fields and fields["email"] != user.email
@@ -115,6 +130,11 @@ def user_update(*, user: User, **fields) -> User:
     if email_changed and user.email:
         email_verification_send(user=user)
     return user
+
+
+def user_may_change(*, actor: User, user: User) -> None:
+    """403 when a branch admin would change someone only the director changes (another admin)."""
+    branch_scope.may_change(actor, user)
 
 
 def own_profile_update(*, user: User, current_password: str | None, **fields) -> User:

@@ -7,7 +7,6 @@ from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsStaff, Predicate, check
 from core.schemas import errors
-from modules.accounts.models import User
 from modules.attendance import exports, importer, makeups, permissions, reports, selectors, services
 from modules.attendance.schemas import (
     AttendanceBulkIn,
@@ -25,7 +24,13 @@ from modules.attendance.schemas import (
     StudentReportQuery,
 )
 from modules.courses.models import Room
-from modules.courses.selectors import groups_visible_to, is_group_teacher, ref, students_visible_to
+from modules.courses.selectors import (
+    branch_ref,
+    groups_visible_to,
+    is_group_teacher,
+    person_ref,
+    students_visible_to,
+)
 from modules.lessons.schemas import ClashErrorOut, LessonOut
 from modules.lessons.selectors import lesson_with_relations, lessons_visible_to
 
@@ -120,8 +125,8 @@ def create_lesson_makeup(request, lesson_id: int, payload: MakeupCreateIn):
         student_ids=payload.student_ids,
         actor=request.auth,
         starts_at=payload.starts_at,
-        teacher=ref(User, payload.teacher_id, "teacher_id"),
-        room=ref(Room, payload.room_id, "room_id"),
+        teacher=person_ref(request.auth, payload.teacher_id, "teacher_id"),
+        room=branch_ref(request.auth, Room, payload.room_id, "room_id"),
         target=target,
     )
     return 201, lesson_with_relations(booked.pk)
@@ -189,6 +194,7 @@ def get_student_attendance_report(request, student_id: int, query: Query[Student
         date_from=query.date_from,
         date_to=query.date_to,
         group_id=query.group_id,
+        branch=query.branch,
     )
     if query.format != "json":
         return exports.download(

@@ -1,7 +1,7 @@
 """Real-time events of the attendance module (sent after commit by realtime.publish_on_commit).
 
 Audiences: a lesson's full sheet (names, phones, statuses, the teacher's notes) goes only to staff,
-on `group_staff:<id>` and `dashboard`. The group's own channel is heard by every student and parent
+on `group_staff:<id>`, `dashboard` and the branch's `dashboard:<branch id>`. The group's own channel is heard by every student and parent
 of the group, so it carries only the fact that the sheet changed (`records` is empty); a student or
 parent then reads GET /lessons/{id}/attendance, which shows them their own line."""
 
@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from modules.attendance.schemas import AttendanceRecordOut
 from realtime import event_type, publish_on_commit
-from realtime.groups import DASHBOARD, group_channel, group_staff_channel
+from realtime.groups import dashboard_channels, group_channel, group_staff_channel
 
 
 class AttendanceUpdatedData(BaseModel):
@@ -39,5 +39,6 @@ def attendance_updated(*, lesson, rows) -> None:
         records=[AttendanceRecordOut.from_orm(row) for row in rows],
     )
     publish_on_commit(channel=group_channel(lesson.group_id), type=ATTENDANCE_UPDATED.name, data=signal)
-    for channel in (group_staff_channel(lesson.group_id), DASHBOARD):
+    staff = [group_staff_channel(lesson.group_id), *dashboard_channels(lesson.group.branch_id)]
+    for channel in staff:
         publish_on_commit(channel=channel, type=ATTENDANCE_UPDATED.name, data=sheet)

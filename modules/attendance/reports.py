@@ -14,6 +14,7 @@ from django.utils import timezone
 from modules.accounts.models import User
 from modules.attendance.models import AttendanceRecord
 from modules.attendance.selectors import STATUSES, attendance_rate
+from modules.courses.branches import report_branches
 from modules.courses.models import Group, Membership
 from modules.courses.selectors import on_roster
 from modules.lessons.models import Lesson
@@ -57,8 +58,17 @@ def absence_streak(statuses_oldest_first: list[str]) -> int:
 
 
 def student_report(
-    *, viewer: User, student: User, date_from: date | None, date_to: date | None, group_id: int | None = None
+    *,
+    viewer: User,
+    student: User,
+    date_from: date | None,
+    date_to: date | None,
+    group_id: int | None = None,
+    branch: int | None = None,
 ) -> dict:
+    """The student's records in lessons `viewer` may see; `branch` narrows to one branch's groups
+    (a branch admin's report covers their branches only, through the lessons they see)."""
+    branches = report_branches(viewer, branch)
     records = (
         AttendanceRecord.objects.filter(student=student, lesson__in=lessons_visible_to(viewer))
         .filter(_in_range("lesson__starts_at", date_from, date_to))
@@ -67,6 +77,8 @@ def student_report(
     )
     if group_id is not None:
         records = records.filter(lesson__group_id=group_id)
+    if branches is not None:
+        records = records.filter(lesson__group__branch_id__in=branches)
     records = list(records)
     statuses = [r.status for r in records]
     return {

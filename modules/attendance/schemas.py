@@ -204,6 +204,9 @@ class ReportRangeQuery(QuerySchema):
 
 class StudentReportQuery(ReportRangeQuery):
     group_id: int | None = None
+    branch: int | None = Field(
+        None, description="only lessons of this branch (a branch admin: one of theirs, else 404)"
+    )
 
 
 class StudentReportRecordOut(Schema):

@@ -1,20 +1,26 @@
 """The admin dashboard (Unfold's DASHBOARD_CALLBACK): KPI cards for the chosen period (this week or
 this month), attendance and revenue charts with their values, today's lessons, and the two lists an
-administrator works through: debtors (call, remind) and today's absences (call)."""
+administrator works through: debtors (call, remind) and today's absences (call). Per branch: ?branch=
+narrows it to one, and by default it counts the viewer's branches (a branch admin's) or the whole
+center (the director)."""
 
 from __future__ import annotations
 
 import json
 
+from django.http import Http404
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.exceptions import NotFound
 from core.money import SOM, TIYIN_PER_SOM, format_amount
 from modules.backoffice import dashboard as d
 from modules.center.selectors import get_system_settings
+from modules.courses.branches import branch_ids_of, report_branches
+from modules.courses.models import Branch
 
 
 def _changelist(model_label: str, **query) -> str:
@@ -23,15 +29,15 @@ def _changelist(model_label: str, **query) -> str:
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def _kpis(today, period: str) -> list[dict]:
+def _kpis(today, period: str, branches) -> list[dict]:
     span = d.current_period(period, today)
-    rate = d.attendance_rate(span)
-    overdue_tiyin, overdue_count = d.overdue_total()
+    rate = d.attendance_rate(span, branches)
+    overdue_tiyin, overdue_count = d.overdue_total(branches)
     this = _("this month") if period == "month" else _("this week")
-    return [
+    cards = [
         {
             "title": _("Lessons today"),
-            "value": d.lessons_today_count(),
+            "value": d.lessons_today_count(branches),
             "footer": _("not cancelled"),
             "href": _changelist("lessons.lesson", starts_at__date=today.isoformat()),
         },
@@ -42,7 +48,7 @@ def _kpis(today, period: str) -> list[dict]:
         },
         {
             "title": _("Revenue, %(period)s") % {"period": this},
-            "value": format_amount(d.revenue(span)),
+            "value": format_amount(d.revenue(span, branches)),
             "footer": _("paid since %(day)s") % {"day": f"{span.start:%d.%m.%Y}"},
             "href": _changelist("payments.payment", status__exact="paid"),
         },
@@ -55,22 +61,26 @@ def _kpis(today, period: str) -> list[dict]:
         },
         {
             "title": _("Awaiting review"),
-            "value": d.submissions_awaiting_review(),
+            "value": d.submissions_awaiting_review(branches),
             "footer": _("current homework submissions"),
             "href": _changelist(
                 "homework.submission", is_current__exact=1, status__in=",".join(d.AWAITING_REVIEW)
             ),
         },
-        {
-            "title": _("Failed deliveries"),
-            "value": d.failed_deliveries(),
-            "footer": _("last 7 days"),
-            "href": _changelist("notifications.notificationlog", status__exact="failed"),
-        },
     ]
+    if branches is None:  # deliveries are the whole center's, not a branch's: the director's card
+        cards.append(
+            {
+                "title": _("Failed deliveries"),
+                "value": d.failed_deliveries(),
+                "footer": _("last 7 days"),
+                "href": _changelist("notifications.notificationlog", status__exact="failed"),
+            }
+        )
+    return cards
 
 
-def _lessons_table() -> dict:
+def _lessons_table(branches) -> dict:
     zone = d.center_zone()
     rows = [
         [
@@ -82,7 +92,7 @@ def _lessons_table() -> dict:
             lesson.room.name if lesson.room else "—",
             lesson.get_status_display(),
         ]
-        for lesson in d.lessons_today(limit=12)
+        for lesson in d.lessons_today(limit=12, branches=branches)
     ]
     return {"headers": [_("Time"), _("Group"), _("Teacher"), _("Room"), _("Status")], "rows": rows}
 
@@ -107,7 +117,7 @@ def _remind_button(request, student_id: int):
     )
 
 
-def _debtors_table(request) -> dict:
+def _debtors_table(request, branches) -> dict:
     rows = [
         [
             format_html(
@@ -121,14 +131,14 @@ def _debtors_table(request) -> dict:
             _calls(debtor.student.phone, *debtor.guardian_phones),
             _remind_button(request, debtor.student.pk),
         ]
-        for debtor in d.debtors(limit=10)
+        for debtor in d.debtors(limit=10, branches=branches)
     ]
     headers = [_("Student"), _("Owed"), _("Invoices"), _("Due since"), _("Call"), _("Remind")]
     return {"headers": headers, "rows": rows}
 
 
-def _absences_table() -> dict:
-    records = d.absences_today(limit=20)
+def _absences_table(branches) -> dict:
+    records = d.absences_today(limit=20, branches=branches)
     phones = d.guardian_phones({r.student_id for r in records})
     zone = d.center_zone()
     rows = [
@@ -169,9 +179,9 @@ def _chart(label: str, points: list, shown, *, suffix: str, color: str) -> str:
     )
 
 
-def _charts(period: str) -> dict:
-    attendance = [(_label(s, period), v) for s, v in d.attendance_series(period)]
-    revenue = [(_label(s, period), t // TIYIN_PER_SOM) for s, t in d.revenue_series(period)]
+def _charts(period: str, branches) -> dict:
+    attendance = [(_label(s, period), v) for s, v in d.attendance_series(period, branches)]
+    revenue = [(_label(s, period), t // TIYIN_PER_SOM) for s, t in d.revenue_series(period, branches)]
     return {
         "attendance_chart": _chart(
             _("Attendance, %"),
@@ -195,18 +205,42 @@ def _period(request) -> str:
     return chosen if chosen in d.PERIODS else "week"
 
 
+def _asked_branch(request) -> int | None:
+    raw = request.GET.get("branch", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _branches(request):
+    """The branches the page counts; another branch than the viewer's is a 404, as everywhere."""
+    try:
+        return report_branches(request.user, _asked_branch(request))
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _branch_choices(request) -> list[dict]:
+    """The branch switcher: every branch the viewer may open, the one asked for marked."""
+    mine, shown = branch_ids_of(request.user), _asked_branch(request)
+    qs = Branch.objects.all() if mine is None else Branch.objects.filter(pk__in=mine)
+    return [{"id": b.pk, "name": b.name, "current": b.pk == shown} for b in qs.order_by("name")]
+
+
 def dashboard_callback(request, context):
     today = d.center_today()
     period = _period(request)
+    branches = _branches(request)
     context.update(
         {
             "period": period,
             "periods": [("week", _("Week")), ("month", _("Month"))],
-            "kpis": _kpis(today, period),
-            "lessons_table": _lessons_table(),
-            "debtors_table": _debtors_table(request),
-            "absences_table": _absences_table(),
-            **_charts(period),
+            "kpis": _kpis(today, period, branches),
+            "lessons_table": _lessons_table(branches),
+            "debtors_table": _debtors_table(request, branches),
+            "absences_table": _absences_table(branches),
+            **_charts(period, branches),
+            "branch_choices": _branch_choices(request),
+            "every_branch_shown": _asked_branch(request) is None,
+            "shown_branch": _asked_branch(request),
             "center_name": get_system_settings().center_name,
         }
     )

@@ -8,3 +8,9 @@ class BackofficeConfig(AppConfig):
     name = "modules.backoffice"
     label = "backoffice"
     verbose_name = _("Back office")
+
+    def ready(self) -> None:
+        # every admin.py has been imported by now (django.contrib.admin comes first in INSTALLED_APPS)
+        from modules.backoffice.admin_branches import scope_admin_site
+
+        scope_admin_site()

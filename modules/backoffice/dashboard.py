@@ -1,6 +1,8 @@
 """The admin dashboard's figures, one small function each, read from the modules' models. Days,
 weeks (Monday first) and months are the center's, in its time zone. A chart covers the last
-SERIES_LENGTH weeks or months (the dashboard's period switch)."""
+SERIES_LENGTH weeks or months (the dashboard's period switch). Each figure takes `branches`: the
+branch ids it counts (None: the whole center), which the page takes from ?branch= and the viewer's
+branches (modules/courses/branches.py, report_branches)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from modules.center.selectors import center_zone
 from modules.homework.models import Submission
 from modules.lessons.models import Lesson
 from modules.notifications.models import NotificationLog
+from modules.payments.branches import narrow
 from modules.payments.models import Payment
 
 ATTENDED = (AttendanceRecord.Status.PRESENT, AttendanceRecord.Status.LATE)
@@ -77,30 +80,42 @@ def _trunc(name: str, field: str):
 # --- lessons ----------------------------------------------------------------------------------------
 
 
-def _lessons_today():
+def in_branches(qs, branches, path: str):
+    """`qs` limited to `branches` through `path` (a lookup ending at a branch id); None: unlimited."""
+    return qs if branches is None else qs.filter(**{f"{path}__in": branches})
+
+
+def _lessons_today(branches=None):
     span = day_period(center_today())
-    return Lesson.objects.filter(starts_at__gte=span.start, starts_at__lt=span.end).exclude(
+    qs = Lesson.objects.filter(starts_at__gte=span.start, starts_at__lt=span.end).exclude(
         status=Lesson.Status.CANCELLED
     )
+    return in_branches(qs, branches, "group__branch_id")
 
 
-def lessons_today_count() -> int:
+def lessons_today_count(branches=None) -> int:
     """Lessons starting today that are not cancelled."""
-    return _lessons_today().count()
+    return _lessons_today(branches).count()
 
 
-def lessons_today(limit: int = 12) -> list[Lesson]:
-    return list(_lessons_today().select_related("group", "teacher", "room").order_by("starts_at")[:limit])
+def lessons_today(limit: int = 12, branches=None) -> list[Lesson]:
+    qs = _lessons_today(branches).select_related("group", "teacher", "room")
+    return list(qs.order_by("starts_at")[:limit])
 
 
 # --- attendance ---------------------------------------------------------------------------------
 
 
-def attendance_rate(span: Period) -> int | None:
+def _records(branches):
+    return in_branches(AttendanceRecord.objects.all(), branches, "lesson__group__branch_id")
+
+
+def attendance_rate(span: Period, branches=None) -> int | None:
     """Percent of marked students who came (present or late) to lessons in the span; excused
     absences are left out. None when nothing was marked."""
     counts = (
-        AttendanceRecord.objects.filter(lesson__starts_at__gte=span.start, lesson__starts_at__lt=span.end)
+        _records(branches)
+        .filter(lesson__starts_at__gte=span.start, lesson__starts_at__lt=span.end)
         .exclude(status=AttendanceRecord.Status.EXCUSED)
         .aggregate(total=Count("id"), came=Count("id", filter=Q(status__in=ATTENDED)))
     )
@@ -109,11 +124,12 @@ def attendance_rate(span: Period) -> int | None:
     return round(100 * counts["came"] / counts["total"])
 
 
-def attendance_series(period: str = "week") -> list[tuple[date, int | None]]:
+def attendance_series(period: str = "week", branches=None) -> list[tuple[date, int | None]]:
     """Attendance rate per week or month (None where nothing was marked)."""
     starts = _period_starts(period)
     rows = (
-        AttendanceRecord.objects.filter(lesson__starts_at__gte=_at_midnight(starts[0]))
+        _records(branches)
+        .filter(lesson__starts_at__gte=_at_midnight(starts[0]))
         .exclude(status=AttendanceRecord.Status.EXCUSED)
         .annotate(start=_trunc(period, "lesson__starts_at"))
         .values("start")
@@ -123,11 +139,12 @@ def attendance_series(period: str = "week") -> list[tuple[date, int | None]]:
     return [(day, by_start.get(day)) for day in starts]
 
 
-def absences_today(limit: int = 20) -> list[AttendanceRecord]:
+def absences_today(limit: int = 20, branches=None) -> list[AttendanceRecord]:
     """Students marked absent from today's lessons, earliest lesson first (excused ones left out)."""
     span = day_period(center_today())
     return list(
-        AttendanceRecord.objects.filter(
+        _records(branches)
+        .filter(
             status=AttendanceRecord.Status.ABSENT,
             lesson__starts_at__gte=span.start,
             lesson__starts_at__lt=span.end,
@@ -140,24 +157,31 @@ def absences_today(limit: int = 20) -> list[AttendanceRecord]:
 # --- payments -----------------------------------------------------------------------------------
 
 
-def revenue(span: Period) -> int:
+def _invoices(branches):
+    """Invoices of `branches` by the payments module's own rule (the group's branch, else the student's)."""
+    return narrow(Payment.objects.all(), branches)
+
+
+def revenue(span: Period, branches=None) -> int:
     """Tiyin received in the span (payments paid in it and not refunded since)."""
-    total = Payment.objects.filter(
-        status=Payment.Status.PAID, paid_at__gte=span.start, paid_at__lt=span.end
-    ).aggregate(s=Sum("amount"))["s"]
+    total = (
+        _invoices(branches)
+        .filter(status=Payment.Status.PAID, paid_at__gte=span.start, paid_at__lt=span.end)
+        .aggregate(s=Sum("amount"))["s"]
+    )
     return total or 0
 
 
-def overdue_invoices():
+def overdue_invoices(branches=None):
     """Invoices owed past their due date, whether or not the overdue job has run yet."""
-    return Payment.objects.filter(
+    return _invoices(branches).filter(
         Q(status=Payment.Status.OVERDUE) | Q(status=Payment.Status.PENDING, due_date__lt=center_today())
     )
 
 
-def overdue_total() -> tuple[int, int]:
+def overdue_total(branches=None) -> tuple[int, int]:
     """(tiyin still owed, invoices) past their due date."""
-    row = overdue_invoices().aggregate(s=Sum(F("amount") - F("amount_paid")), n=Count("id"))
+    row = overdue_invoices(branches).aggregate(s=Sum(F("amount") - F("amount_paid")), n=Count("id"))
     return row["s"] or 0, row["n"]
 
 
@@ -170,10 +194,10 @@ class Debtor:
     guardian_phones: tuple[str, ...]
 
 
-def debtors(limit: int = 10) -> list[Debtor]:
+def debtors(limit: int = 10, branches=None) -> list[Debtor]:
     """The students who owe most past due, with the phones to call them and their parents on."""
     rows = list(
-        overdue_invoices()
+        overdue_invoices(branches)
         .values("student_id")
         .annotate(owed=Sum(F("amount") - F("amount_paid")), invoices=Count("id"), oldest=Min("due_date"))
         .order_by("-owed", "student_id")[:limit]
@@ -198,11 +222,12 @@ def guardian_phones(student_ids) -> dict[int, tuple[str, ...]]:
     return {student_id: tuple(sorted(p)) for student_id, p in found.items()}
 
 
-def revenue_series(period: str = "week") -> list[tuple[date, int]]:
+def revenue_series(period: str = "week", branches=None) -> list[tuple[date, int]]:
     """Tiyin received per week or month."""
     starts = _period_starts(period)
     rows = (
-        Payment.objects.filter(status=Payment.Status.PAID, paid_at__gte=_at_midnight(starts[0]))
+        _invoices(branches)
+        .filter(status=Payment.Status.PAID, paid_at__gte=_at_midnight(starts[0]))
         .annotate(start=_trunc(period, "paid_at"))
         .values("start")
         .annotate(total=Sum("amount"))
@@ -214,8 +239,9 @@ def revenue_series(period: str = "week") -> list[tuple[date, int]]:
 # --- homework and notifications -----------------------------------------------------------------
 
 
-def submissions_awaiting_review() -> int:
-    return Submission.objects.filter(is_current=True, status__in=AWAITING_REVIEW).count()
+def submissions_awaiting_review(branches=None) -> int:
+    qs = Submission.objects.filter(is_current=True, status__in=AWAITING_REVIEW)
+    return in_branches(qs, branches, "homework__group__branch_id").count()
 
 
 def failed_deliveries(window: timedelta = FAILED_WINDOW) -> int:

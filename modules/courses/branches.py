@@ -8,10 +8,13 @@ parents are scoped by their own rows, so branches never narrow them here."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from core.exceptions import NotFound
-from modules.accounts.models import User
+from core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from modules.accounts import branch_scope
+from modules.accounts.models import Guardianship, User
+from modules.courses.models import Branch, Group, Membership
+from realtime.control import recheck_on_commit
 
 _CACHE_ATTR = "_markaz_branch_ids"
 
@@ -69,3 +72,198 @@ def report_branches(user: User, branch: int | None) -> frozenset[int] | None:
     if ids is not None and branch not in ids:
         raise NotFound("Branch not found.")
     return frozenset({branch})
+
+
+# --- references in a request body -------------------------------------------------------------------
+
+BRANCH_FORBIDDEN = "branch_forbidden"
+
+
+def refuse_other_branch(user: User, branch_id: int | None, field: str) -> None:
+    """A body naming another branch's branch, room, group or person is refused with one 422 code,
+    `branch_forbidden`, whatever the module (the object itself, in a URL, is a 404)."""
+    if branch_id is not None and not in_scope(user, branch_id):
+        raise ValidationFailed.field(field, "This belongs to another branch.", code=BRANCH_FORBIDDEN)
+
+
+def branch_of(obj) -> int | None:
+    """The branch an object a body refers to belongs to: a Branch itself, or its `branch_id`
+    (rooms, groups)."""
+    return obj.pk if isinstance(obj, Branch) else getattr(obj, "branch_id", None)
+
+
+def director_only(user: User, what: str) -> None:
+    """403 unless `user` is the director (an admin without branches)."""
+    if not is_director(user):
+        raise PermissionDenied(
+            f"Only the director (an admin without branches) may {what}.", code="director_only"
+        )
+
+
+# --- people of a branch ------------------------------------------------------------------------------
+# Students by a membership (past ones included: their history is the branch's) in a group of the
+# branch; teachers by Branch.staff or by teaching a group there; parents by a child of the branch;
+# admins: themselves and the admins of their branches. A student, parent or teacher tied to no branch
+# at all (a student who signed up and was never enrolled, a teacher not yet assigned) is in every
+# branch admin's pool, so that any branch can enroll or assign them. The director is never in it.
+
+
+def student_ids_in(ids) -> QuerySet:
+    return Membership.objects.filter(group__branch_id__in=ids).values("student_id")
+
+
+def _users_visible(viewer: User, qs: QuerySet[User]) -> QuerySet[User]:
+    ids = branch_ids_of(viewer)
+    if ids is None:
+        return qs
+    any_membership = Membership.objects.filter(student=OuterRef("pk"))
+    enrolled_child = Guardianship.objects.filter(parent=OuterRef("pk"), student__memberships__isnull=False)
+    branch_child = Guardianship.objects.filter(student_id__in=student_ids_in(ids)).values("parent_id")
+    staff_here = Branch.staff.through.objects.filter(branch_id__in=ids).values("user_id")
+    teaching_here = Group.objects.filter(branch_id__in=ids).values("teacher_id")
+    tied_teacher = Q(staff_branches__isnull=False) | Q(taught_groups__isnull=False)
+    unassigned_teachers = User.objects.filter(role=User.Role.TEACHER).exclude(tied_teacher).values("pk")
+    return qs.filter(
+        Q(role=User.Role.STUDENT, pk__in=student_ids_in(ids))
+        | Q(role=User.Role.STUDENT) & ~Exists(any_membership)
+        | Q(role=User.Role.PARENT, pk__in=branch_child)
+        | Q(role=User.Role.PARENT) & ~Exists(enrolled_child)
+        | Q(role=User.Role.TEACHER, pk__in=staff_here)
+        | Q(role=User.Role.TEACHER, pk__in=teaching_here)
+        | Q(role=User.Role.TEACHER, pk__in=unassigned_teachers)
+        | Q(role=User.Role.ADMIN, pk__in=staff_here)
+        | Q(pk=viewer.pk)
+    )
+
+
+def people_visible_to(viewer: User, qs: QuerySet[User] | None = None) -> QuerySet[User]:
+    """The users (of `qs`, default all) a branch admin may see by the rule above; everyone for others."""
+    return _users_visible(viewer, User.objects.all() if qs is None else qs)
+
+
+def refuse_other_branch_user(viewer: User, user: User | None, field: str) -> None:
+    """A body naming a person the branch admin cannot see (a teacher or student of another branch)."""
+    if user is None or branch_ids_of(viewer) is None:
+        return
+    if not _users_visible(viewer, User.objects.filter(pk=user.pk)).exists():
+        raise ValidationFailed.field(field, "This person belongs to another branch.", code=BRANCH_FORBIDDEN)
+
+
+# --- branch_ids of admins and teachers (the users endpoints, through accounts' registry) -------------
+
+
+def _staff_branch_ids(users) -> dict[int, list[int]]:
+    rows = Branch.staff.through.objects.filter(user_id__in=[u.pk for u in users]).order_by("branch_id")
+    found: dict[int, list[int]] = {}
+    for user_id, branch_id in rows.values_list("user_id", "branch_id"):
+        found.setdefault(user_id, []).append(branch_id)
+    return found
+
+
+def _check_assignment(actor: User, *, role: str, branch_ids: list[int] | None, creating: bool) -> None:
+    """Before anything is written: only the director sets branch_ids or makes an admin, and only
+    staff work in branches."""
+    if branch_ids is not None:
+        director_only(actor, "set branch_ids")
+        if role not in (User.Role.ADMIN, User.Role.TEACHER):
+            raise ValidationFailed.field("branch_ids", "Only admins and teachers work in branches.")
+        missing = set(branch_ids) - set(Branch.objects.filter(pk__in=branch_ids).values_list("pk", flat=True))
+        if missing:
+            raise ValidationFailed.field(
+                "branch_ids", f"no branch with id {min(missing)}", code="unknown_reference"
+            )
+    if creating and role == User.Role.ADMIN:
+        director_only(actor, "create admins")
+
+
+def _assign(actor: User, user: User, branch_ids: list[int] | None, *, creating: bool) -> None:
+    """Writes the staff member's branches. A teacher a branch admin creates works in that admin's
+    branches (so it is theirs to see), derived, never typed."""
+    if branch_ids is None and creating and user.role == User.Role.TEACHER:
+        branch_ids = sorted(branch_ids_of(actor) or ())
+    if branch_ids is None:
+        return
+    user.staff_branches.set(Branch.objects.filter(pk__in=branch_ids))
+    forget_branches(user)
+
+
+def _may_change(actor: User, user: User) -> None:
+    """A branch admin changes the people of their branches, never another admin (the director does)."""
+    if user.role == User.Role.ADMIN and user.pk != actor.pk:
+        director_only(actor, "change another admin")
+
+
+def register_user_scope() -> None:
+    """Called from CoursesConfig.ready(): accounts asks these through its registry."""
+    branch_scope.register(
+        branch_scope.UserBranchScope(
+            visible=_users_visible,
+            branch_ids_of=_staff_branch_ids,
+            check_assignment=_check_assignment,
+            assign=_assign,
+            may_change=_may_change,
+        )
+    )
+
+
+# --- the dashboard channels -------------------------------------------------------------------------
+
+
+def dashboards_of(user: User) -> list[str]:
+    """The dashboards a socket joins on connect: the director `dashboard`, a branch admin
+    `dashboard:<id>` of each branch (never the whole one), nobody else any."""
+    if getattr(user, "role", None) != User.Role.ADMIN:
+        return []
+    ids = branch_ids_of(user)
+    return ["dashboard"] if ids is None else [f"dashboard:{i}" for i in sorted(ids)]
+
+
+def can_subscribe_dashboard(user: User, key: str) -> bool:
+    """`dashboard`: the director; `dashboard:<branch id>`: the director and that branch's admins."""
+    if getattr(user, "role", None) != User.Role.ADMIN or not getattr(user, "is_active", False):
+        return False
+    if not key:
+        return is_director(user)
+    return key.isdigit() and in_scope(user, int(key))
+
+
+def branch_people_ids(ids) -> QuerySet:
+    """Everyone who is in a branch now, as a subquery of user ids: students with an open membership
+    in its groups, their parents, its staff (Branch.staff) and the teachers of its groups. A branch
+    admin's announcement without a group goes to them."""
+    students = (
+        Membership.objects.filter(group__branch_id__in=ids)
+        .exclude(status=Membership.Status.LEFT)
+        .values("student_id")
+    )
+    return User.objects.filter(
+        Q(pk__in=students)
+        | Q(pk__in=Guardianship.objects.filter(student_id__in=students).values("parent_id"))
+        | Q(pk__in=Branch.staff.through.objects.filter(branch_id__in=ids).values("user_id"))
+        | Q(pk__in=Group.objects.filter(branch_id__in=ids).values("teacher_id"))
+    ).values("pk")
+
+
+def staff_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Someone's branches changed (Branch.staff, from either side): their open sockets re-check every
+    channel, so a branch admin moved or made director stops hearing what is no longer theirs."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # user.staff_branches.add/remove/set/clear
+        user_ids = [instance.pk]
+        forget_branches(instance)
+    elif action == "pre_clear":  # branch.staff.clear(): the staff are known only before it
+        user_ids = list(instance.staff.values_list("pk", flat=True))
+    else:
+        user_ids = list(pk_set or ())
+    for user_id in user_ids:
+        recheck_on_commit(user_id=user_id)
+
+
+# --- for money, the front office, payroll and the admin site -----------------------------------------
+
+
+def default_branch_id(user: User) -> int | None:
+    """The branch a branch admin's new record goes to when the body names none: their only one."""
+    ids = branch_ids_of(user)
+    return next(iter(ids)) if ids is not None and len(ids) == 1 else None

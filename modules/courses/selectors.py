@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from modules.accounts.models import Guardianship, User
+from modules.courses.branches import branch_ids_of, scope_to_branches, student_ids_in
 from modules.courses.models import FreezePeriod, Group, Membership
 
 
@@ -33,7 +34,8 @@ def students_visible_to(user: User, *, current_only: bool) -> QuerySet[User]:
     today's people) or also those who have left (history such as attendance). Nobody else."""
     students = User.objects.filter(role=User.Role.STUDENT)
     if user.role == User.Role.ADMIN:
-        return students
+        ids = branch_ids_of(user)  # a branch admin: students with a membership in their branches
+        return students if ids is None else students.filter(pk__in=student_ids_in(ids))
     if user.role in (User.Role.STUDENT, User.Role.PARENT):
         return students.filter(pk__in=visible_student_ids(user))
     if user.role == User.Role.TEACHER:
@@ -45,11 +47,11 @@ def students_visible_to(user: User, *, current_only: bool) -> QuerySet[User]:
 
 
 def groups_visible_to(user: User) -> QuerySet[Group]:
-    """Admins: all; teachers: groups they teach; students: groups they belong (or belonged) to;
-    parents: their children's groups."""
+    """Admins: all (a branch admin: their branches'); teachers: groups they teach; students: groups
+    they belong (or belonged) to; parents: their children's groups."""
     qs = Group.objects.all()
     if user.role == User.Role.ADMIN:
-        return qs
+        return scope_to_branches(qs, user)
     if user.role == User.Role.TEACHER:
         return qs.filter(teacher=user)
     if user.role in (User.Role.STUDENT, User.Role.PARENT):
@@ -202,7 +204,7 @@ def can_subscribe_group(user: User, key: str) -> bool:
         return False
     group_id = int(key)
     if user.role == User.Role.ADMIN:
-        return Group.objects.filter(pk=group_id).exists()
+        return groups_visible_to(user).filter(pk=group_id).exists()
     if user.role == User.Role.TEACHER:
         return Group.objects.filter(pk=group_id, teacher=user).exists()
     if user.role in (User.Role.STUDENT, User.Role.PARENT):
@@ -219,7 +221,7 @@ def can_subscribe_group_staff(user: User, key: str) -> bool:
     if not key.isdigit() or not getattr(user, "is_active", False):
         return False
     if user.role == User.Role.ADMIN:
-        return Group.objects.filter(pk=int(key)).exists()
+        return groups_visible_to(user).filter(pk=int(key)).exists()
     if user.role == User.Role.TEACHER:
         return Group.objects.filter(pk=int(key), teacher=user).exists()
     return False
@@ -260,10 +262,11 @@ def course_list(user: User, *, search: str | None = None, is_active: bool | None
     return qs.order_by("name", "id")
 
 
-def room_list(*, branch: int | None = None, is_active: bool | None = None):
+def room_list(user: User, *, branch: int | None = None, is_active: bool | None = None):
+    """Rooms: a branch admin sees their branches' (a teacher, who picks rooms, sees every room)."""
     from modules.courses.models import Room
 
-    qs = Room.objects.select_related("branch")
+    qs = scope_to_branches(Room.objects.select_related("branch"), user)
     if branch is not None:
         qs = qs.filter(branch_id=branch)
     if is_active is not None:
@@ -314,7 +317,54 @@ def branch_list(user: User):
     from modules.courses.models import Branch
 
     qs = Branch.objects.all()
-    return qs if user.role == User.Role.ADMIN else qs.filter(is_active=True)
+    if user.role == User.Role.ADMIN:
+        return scope_to_branches(qs, user, "pk")  # a branch admin: their own
+    return qs.filter(is_active=True)
+
+
+def scoped_or_404(user: User, model, pk: int, what: str | None = None, field: str = "branch"):
+    """A branch-owned catalog object (a room, a branch) for an admin endpoint: another branch's is a 404."""
+    from core.exceptions import NotFound
+
+    obj = scope_to_branches(model.objects.filter(pk=pk), user, field).first()
+    if obj is None:
+        raise NotFound(f"{what or model._meta.verbose_name.capitalize()} not found.")
+    return obj
+
+
+def branch_ref(user: User, model, pk: int | None, field: str):
+    """`ref` for a branch, room or group in a body: another branch's is a 422 `branch_forbidden`."""
+    from modules.courses.branches import branch_of, refuse_other_branch
+
+    obj = ref(model, pk, field)
+    if obj is not None:
+        refuse_other_branch(user, branch_of(obj), field)
+    return obj
+
+
+def visible_group_ref(user: User, group_id: int, field: str = "group_id") -> Group:
+    """A group a body names for `user` to act on: theirs to see, else a 404 as before, except that a
+    branch admin naming another branch's group gets the 422 `branch_forbidden` of every such body."""
+    from core.exceptions import NotFound
+    from modules.courses.branches import is_branch_admin, refuse_other_branch
+
+    group = groups_visible_to(user).filter(pk=group_id).first()
+    if group is None and is_branch_admin(user):
+        refuse_other_branch(
+            user, Group.objects.filter(pk=group_id).values_list("branch_id", flat=True).first(), field
+        )
+    if group is None:
+        raise NotFound("Group not found.")
+    return group
+
+
+def person_ref(user: User, pk: int | None, field: str):
+    """`ref` for a teacher or student in a body: a branch admin may name only people they can see."""
+    from modules.courses.branches import refuse_other_branch_user
+
+    obj = ref(User, pk, field)
+    refuse_other_branch_user(user, obj, field)
+    return obj
 
 
 def course_for(user: User, course_id: int):

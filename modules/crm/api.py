@@ -12,6 +12,7 @@ from core.schemas import errors
 from modules.accounts.models import User
 from modules.accounts.schemas import AcceptedOut
 from modules.attendance.exports import OPENAPI_DOWNLOADS
+from modules.courses.branches import branch_ids_of, default_branch_id, refuse_other_branch, report_branches
 from modules.courses.models import Branch, Course, Group
 from modules.courses.schemas import MembershipOut
 from modules.courses.selectors import group_memberships, ref
@@ -46,7 +47,13 @@ PUBLIC_ANSWER = {"detail": "Thank you! The center will contact you soon."}
 
 def _lead(request, lead_id: int):
     check(CAN_MANAGE_LEADS, request.auth)
-    return selectors.lead_get(lead_id)
+    return selectors.lead_get(request.auth, lead_id)
+
+
+def _branch(request, branch_id: int | None):
+    """The branch a body names, checked against the caller's; a branch admin's default is their own."""
+    refuse_other_branch(request.auth, branch_id, "branch_id")
+    return ref(Branch, branch_id, "branch_id")
 
 
 @staff.get(
@@ -57,10 +64,11 @@ def _lead(request, lead_id: int):
 @paginate
 def list_leads(request, filters: Query[LeadFilter]):
     check(CAN_MANAGE_LEADS, request.auth)
-    return selectors.lead_list(**filters.dict())
+    return selectors.lead_list(request.auth, **filters.dict())
 
 
-def _input(payload: LeadCreateIn) -> leads.LeadInput:
+def _input(request, payload: LeadCreateIn) -> leads.LeadInput:
+    branch_id = payload.branch_id if payload.branch_id is not None else default_branch_id(request.auth)
     return leads.LeadInput(
         first_name=payload.first_name,
         last_name=payload.last_name,
@@ -68,7 +76,7 @@ def _input(payload: LeadCreateIn) -> leads.LeadInput:
         email=payload.email,
         source=payload.source,
         course=ref(Course, payload.course_id, "course_id"),
-        branch=ref(Branch, payload.branch_id, "branch_id"),
+        branch=_branch(request, branch_id),
         assignee=ref(User, payload.assignee_id, "assignee_id"),
         notes=payload.notes,
         preferred_times=payload.preferred_times,
@@ -78,13 +86,15 @@ def _input(payload: LeadCreateIn) -> leads.LeadInput:
 
 @staff.post(
     "/leads",
-    response={200: LeadOut, 201: LeadOut, **errors(401, 403, 422, 429)},
+    response={200: LeadOut, 201: LeadOut, **errors(401, 403, 409, 422, 429)},
     summary="Take an enquiry (201 a new lead; 200 the open lead with that phone, updated)",
 )
 def create_lead(request, payload: LeadCreateIn):
     check(CAN_MANAGE_LEADS, request.auth)
-    lead, created = leads.lead_capture(data=_input(payload), actor=request.auth)
-    return (201 if created else 200), selectors.lead_get(lead.pk)
+    lead, created = leads.lead_capture(
+        data=_input(request, payload), actor=request.auth, branches=branch_ids_of(request.auth)
+    )
+    return (201 if created else 200), selectors.lead_get(request.auth, lead.pk)
 
 
 @staff.get(
@@ -92,7 +102,7 @@ def create_lead(request, payload: LeadCreateIn):
 )
 def get_lead(request, lead_id: int):
     check(CAN_MANAGE_LEADS, request.auth)
-    return selectors.lead_detail(lead_id)
+    return selectors.lead_detail(request.auth, lead_id)
 
 
 @staff.patch(
@@ -105,13 +115,14 @@ def update_lead(request, lead_id: int, payload: LeadUpdateIn):
     data = payload.dict(exclude_unset=True)
     assignee_given = "assignee_id" in data
     assignee = ref(User, data.pop("assignee_id", None), "assignee_id")
-    for key, model in (("course_id", Course), ("branch_id", Branch)):
-        if key in data:
-            data[key.removesuffix("_id")] = ref(model, data.pop(key), key)
+    if "course_id" in data:
+        data["course"] = ref(Course, data.pop("course_id"), "course_id")
+    if "branch_id" in data:
+        data["branch"] = _branch(request, data.pop("branch_id"))
     leads.lead_update(
         lead=lead, actor=request.auth, assignee=assignee, unassign=assignee_given and assignee is None, **data
     )
-    return selectors.lead_detail(lead.pk)
+    return selectors.lead_detail(request.auth, lead.pk)
 
 
 @staff.get(
@@ -144,15 +155,16 @@ def log_lead_contact(request, lead_id: int, payload: ContactIn):
 )
 def book_lead_trial(request, lead_id: int, payload: TrialIn):
     lead = _lead(request, lead_id)
-    lesson = lessons_visible_to(request.auth).filter(pk=payload.lesson_id).first()
+    lesson = lessons_visible_to(request.auth).select_related("group").filter(pk=payload.lesson_id).first()
     if lesson is None:
         raise ValidationFailed.field(
             "lesson_id",
             _("no lesson with id {lesson_id}").format(lesson_id=payload.lesson_id),
             code="unknown_reference",
         )
+    refuse_other_branch(request.auth, lesson.group.branch_id, "lesson_id")
     trials.lead_book_trial(lead=lead, lesson=lesson, actor=request.auth)
-    return selectors.lead_detail(lead.pk)
+    return selectors.lead_detail(request.auth, lead.pk)
 
 
 @staff.post(
@@ -162,8 +174,9 @@ def book_lead_trial(request, lead_id: int, payload: TrialIn):
 )
 def convert_lead(request, lead_id: int, payload: ConvertIn):
     check(CAN_CONVERT, request.auth)
-    lead = selectors.lead_get(lead_id)
+    lead = selectors.lead_get(request.auth, lead_id)
     group = ref(Group, payload.group_id, "group_id")
+    refuse_other_branch(request.auth, group.branch_id, "group_id")
     done = convert.lead_convert(
         lead=lead,
         group=group,
@@ -179,14 +192,15 @@ def convert_lead(request, lead_id: int, payload: ConvertIn):
 
 @staff.get(
     "/leads/reports/funnel",
-    response={200: FunnelOut, **errors(401, 403, 422, 429)},
+    response={200: FunnelOut, **errors(401, 403, 404, 422, 429)},
     openapi_extra=OPENAPI_DOWNLOADS,
     summary="The funnel: stages, conversion, per source and assignee, median days to convert, lost reasons",
     description="Leads created in [date_from, date_to] (local days). `format=csv|xlsx` downloads it.",
 )
 def get_lead_funnel(request, query: Query[FunnelQuery]):
     check(CAN_SEE_FUNNEL, request.auth)
-    report = reports.funnel(**query.dict())
+    filters = query.dict(exclude={"branch"})
+    report = reports.funnel(**filters, branches=report_branches(request.auth, query.branch))
     if query.format != "json":
         return table_response("leads-funnel", query.format, *reports.funnel_table(report))
     return report

@@ -25,16 +25,17 @@ def funnel_leads(
     *,
     date_from: date | None = None,
     date_to: date | None = None,
-    branch: int | None = None,
+    branches: frozenset[int] | None = None,
     source: str | None = None,
     assignee: int | None = None,
 ) -> QuerySet[Lead]:
-    qs = Lead.objects.all()
+    """`branches`: the leads of these branches only (None: all, unplaced leads included)."""
+    qs = Lead.objects.all() if branches is None else Lead.objects.filter(branch_id__in=branches)
     if date_from:
         qs = qs.filter(created_at__gte=_day_start(date_from))
     if date_to:
         qs = qs.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
-    for field, value in (("branch_id", branch), ("source", source), ("assignee_id", assignee)):
+    for field, value in (("source", source), ("assignee_id", assignee)):
         if value is not None:
             qs = qs.filter(**{field: value})
     return qs

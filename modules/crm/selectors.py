@@ -1,5 +1,6 @@
 """Reads of the front office: the leads list (filters, search, ordering), one lead, its history
-and trial bookings."""
+and trial bookings. A branch admin sees the leads of their branches and the leads that name no branch
+yet (an enquiry nobody has placed is every branch's to pick up); another branch's lead is a 404."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from core.ordering import order_by
+from modules.accounts.models import User
 from modules.attendance.models import TrialVisit
+from modules.courses.branches import branch_ids_of
 from modules.crm.models import Lead, LeadEvent
 
 _DIGITS = re.compile(r"\D")
@@ -29,7 +32,16 @@ def _search(term: str) -> Q:
     return q
 
 
+def leads_visible_to(user: User | None) -> QuerySet[Lead]:
+    """Every lead for the director (and for None: jobs and benchmarks); a branch admin's otherwise."""
+    ids = branch_ids_of(user) if user is not None else None
+    if ids is None:
+        return Lead.objects.all()
+    return Lead.objects.filter(Q(branch_id__in=ids) | Q(branch__isnull=True))
+
+
 def lead_list(
+    user: User | None,
     *,
     status: str | None = None,
     source: str | None = None,
@@ -39,7 +51,7 @@ def lead_list(
     search: str | None = None,
     ordering: str = "-created_at",
 ) -> QuerySet[Lead]:
-    qs = Lead.objects.all()
+    qs = leads_visible_to(user)
     for field, value in (
         ("status", status),
         ("source", source),
@@ -54,16 +66,16 @@ def lead_list(
     return order_by(_with_relations(qs), ordering)
 
 
-def lead_get(lead_id: int) -> Lead:
-    lead = _with_relations(Lead.objects.filter(pk=lead_id)).first()
+def lead_get(user: User | None, lead_id: int) -> Lead:
+    lead = _with_relations(leads_visible_to(user).filter(pk=lead_id)).first()
     if lead is None:
         raise NotFound(_("Lead not found."))
     return lead
 
 
-def lead_detail(lead_id: int) -> Lead:
+def lead_detail(user: User | None, lead_id: int) -> Lead:
     """The lead with its trial bookings (`.trials`, newest first)."""
-    lead = lead_get(lead_id)
+    lead = lead_get(user, lead_id)
     lead.trials = [
         {
             "lesson_id": v.lesson_id,

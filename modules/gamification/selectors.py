@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from core.exceptions import NotFound
 from modules.accounts.models import User
+from modules.courses.branches import is_branch_admin
 from modules.courses.selectors import groups_visible_to, students_visible_to
 from modules.gamification.badges import CATALOGUE
 from modules.gamification.models import (
@@ -117,7 +118,7 @@ def redemptions_visible_to(
     user: User, *, status: str | None = None, student: int | None = None, reward: int | None = None
 ) -> QuerySet[Redemption]:
     qs = Redemption.objects.select_related("reward", "student").order_by("-created_at", "-id")
-    if user.role != User.Role.ADMIN:
+    if user.role != User.Role.ADMIN or is_branch_admin(user):  # a branch admin: their branches' students
         qs = qs.filter(student__in=students_visible_to(user, current_only=True))
     if status:
         qs = qs.filter(status=status)

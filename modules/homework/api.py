@@ -5,6 +5,7 @@ from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
+from modules.courses.selectors import visible_group_ref
 from modules.homework import selectors, services
 from modules.homework.attachments import audio_served_as, file_served_as
 from modules.homework.permissions import (
@@ -46,7 +47,7 @@ BINARY = {
 )
 @idempotent
 def create_homework(request, payload: HomeworkCreateIn):
-    group = selectors.group_get(request.auth, payload.group_id)
+    group = visible_group_ref(request.auth, payload.group_id)
     check(CAN_MANAGE_HOMEWORK, request.auth, group)
     data = payload.dict(exclude={"group_id"})
     created = services.homework_create(actor=request.auth, group=group, **data)

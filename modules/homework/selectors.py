@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from core.exceptions import NotFound
 from core.ordering import order_by
 from modules.accounts.models import Guardianship, User
+from modules.courses.branches import scope_to_branches
 from modules.courses.models import Group, Membership
-from modules.courses.selectors import groups_visible_to
+from modules.courses.selectors import groups_visible_to, students_visible_to
 from modules.homework.models import Homework, Submission
 
 _SUBMISSION_RELATED = ("homework__group", "student", "transcript")
@@ -83,7 +84,7 @@ def group_get(user: User, group_id: int) -> Group:
 def submissions_visible_to(user: User) -> QuerySet[Submission]:
     qs = Submission.objects.select_related(*_SUBMISSION_RELATED)
     if user.role == User.Role.ADMIN:
-        return qs
+        return scope_to_branches(qs, user, "homework__group__branch")
     if user.role == User.Role.TEACHER:
         return qs.filter(homework__group__teacher=user)
     if user.role == User.Role.STUDENT:
@@ -126,8 +127,8 @@ def homework_submissions(
 
 
 def can_see_student(user: User, student_id: int) -> bool:
-    if user.role == User.Role.ADMIN:
-        return User.objects.filter(pk=student_id, role=User.Role.STUDENT).exists()
+    if user.role == User.Role.ADMIN:  # a branch admin: students of their branches
+        return students_visible_to(user, current_only=False).filter(pk=student_id).exists()
     if user.role == User.Role.STUDENT:
         return user.pk == student_id
     if user.role == User.Role.PARENT:

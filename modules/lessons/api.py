@@ -10,7 +10,7 @@ from core.pagination import paginate
 from core.permissions import IsAuthenticated, check
 from core.schemas import errors
 from modules.courses.models import Room
-from modules.courses.selectors import group_for, ref
+from modules.courses.selectors import branch_ref, group_for
 from modules.lessons import selectors
 from modules.lessons.permissions import CAN_CANCEL_LESSON, CAN_EDIT_LESSON, CAN_GENERATE
 from modules.lessons.schemas import (
@@ -74,7 +74,7 @@ def reschedule_lesson(request, lesson_id: int, payload: RescheduleIn):
         lesson=lesson,
         starts_at=payload.starts_at,
         reason=payload.reason,
-        room=ref(Room, payload.room_id, "room_id"),
+        room=branch_ref(request.auth, Room, payload.room_id, "room_id"),
         actor=request.auth,
     )
     return selectors.lesson_with_relations(lesson.pk)

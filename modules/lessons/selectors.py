@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.ordering import order_by
 from modules.accounts.models import User
+from modules.courses.branches import scope_to_branches
 from modules.courses.models import Membership
 from modules.courses.selectors import groups_visible_to, memberships_on
 from modules.lessons.models import Lesson
@@ -18,7 +19,7 @@ from modules.lessons.viewer import viewer_fields
 
 
 def lessons_visible_to(user: User) -> QuerySet[Lesson]:
-    """Admins: all; teachers: lessons of their groups or that they teach; students and parents: the
+    """Admins: all (a branch admin: their branches' groups'); teachers: lessons of their groups or that they teach; students and parents: the
     regular lessons of their (children's) groups and the lessons they (their children) make up at."""
     from django.db.models import Q
 
@@ -27,7 +28,7 @@ def lessons_visible_to(user: User) -> QuerySet[Lesson]:
 
     qs = Lesson.objects.all()
     if user.role == User.Role.ADMIN:
-        return qs
+        return scope_to_branches(qs, user, "group__branch")
     if user.role == User.Role.TEACHER:
         return qs.filter(Q(group__teacher=user) | Q(teacher=user))
     if user.role not in (User.Role.STUDENT, User.Role.PARENT):

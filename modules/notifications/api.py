@@ -208,5 +208,5 @@ def create_broadcast(request, payload: BroadcastCreateIn):
 def list_notification_logs(request, filters: Query[LogFilter]):
     check(CAN_SEE_LOGS, request.auth)
     return selectors.log_list(
-        user_id=filters.user, channel=filters.channel, status=filters.status, kind=filters.kind
+        request.auth, user_id=filters.user, channel=filters.channel, status=filters.status, kind=filters.kind
     )

@@ -38,8 +38,18 @@ def users_by_id(ids) -> dict[int, User]:
     return {u.pk: u for u in _users().filter(pk__in=list(ids))}
 
 
-def admins() -> list[User]:
-    return list(_users().filter(role=User.Role.ADMIN))
+def admins(*, branch_id: int | None = None) -> list[User]:
+    """The admins who hear about something of `branch_id`: the director(s) and that branch's admins,
+    never another branch's (None: every admin)."""
+    qs = _users().filter(role=User.Role.ADMIN)
+    if branch_id is not None:
+        from modules.courses.models import Branch
+
+        staff = Branch.staff.through.objects
+        qs = qs.filter(
+            ~Q(pk__in=staff.values("user_id")) | Q(pk__in=staff.filter(branch_id=branch_id).values("user_id"))
+        )
+    return list(qs)
 
 
 def group_student_ids(group_id: int) -> list[int]:
@@ -49,11 +59,20 @@ def group_student_ids(group_id: int) -> list[int]:
 
 
 def broadcast_audience(
-    *, sender_id: int | None, group_id: int | None, roles: list[str] | None
+    *,
+    sender_id: int | None,
+    group_id: int | None,
+    roles: list[str] | None,
+    branch_ids: frozenset[int] | None = None,
 ) -> QuerySet[User]:
-    """Everyone, or one group's students, their parents and its teacher; narrowed to `roles`. The
-    sender is left out: they wrote it."""
+    """Everyone, or one group's students, their parents and its teacher; narrowed to `roles`, and
+    for a branch admin's announcement to the people of their branches (`branch_ids`). The sender is
+    left out: they wrote it."""
     qs = _users()
+    if branch_ids is not None:
+        from modules.courses.branches import branch_people_ids
+
+        qs = qs.filter(pk__in=branch_people_ids(branch_ids))
     if group_id is not None:
         from modules.courses.models import Group, Membership
 

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
+from modules.courses.branches import is_branch_admin, people_visible_to
 from modules.notifications.kinds import ACCOUNT_KINDS, Channel, Kind
 from modules.notifications.models import Notification, NotificationLog, NotificationPreference, TelegramLink
 from modules.notifications.preferences import role_defaults
@@ -70,6 +71,7 @@ def telegram_status(*, user) -> dict:
 
 
 def log_list(
+    viewer,
     *,
     user_id: int | None = None,
     channel: str | None = None,
@@ -77,6 +79,8 @@ def log_list(
     kind: str | None = None,
 ) -> QuerySet[NotificationLog]:
     qs = NotificationLog.objects.all()
+    if is_branch_admin(viewer):  # deliveries to the people of their branches only
+        qs = qs.filter(user__in=people_visible_to(viewer).values("pk"))
     if user_id:
         qs = qs.filter(user_id=user_id)
     if channel:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.tasks import enqueue
+from modules.accounts.models import User
+from modules.courses.branches import branch_ids_of
 from modules.notifications import audiences, catalog, sms_callback
 from modules.notifications.dispatch import Outgoing, notify, schedule_deliveries
 from modules.notifications.kinds import Channel, Kind
@@ -193,6 +195,16 @@ def _parse(value: str) -> datetime | None:
 # --- broadcasts -----------------------------------------------------------------------------------
 
 
+def _check_broadcast_group(sender, group_id: int) -> None:
+    """The group must be the sender's to see: a branch admin naming another branch's group is a
+    422 `branch_forbidden`, like any body naming another branch's object."""
+    from modules.courses.selectors import visible_group_ref
+
+    group = visible_group_ref(sender, group_id)
+    if sender.role == "teacher" and group.teacher_id != sender.pk:
+        raise PermissionDenied("You can only announce to groups you teach.")
+
+
 def broadcast_create(
     *,
     sender,
@@ -209,14 +221,10 @@ def broadcast_create(
         if group_id is None:
             raise ValidationFailed.field("group_id", _("Teachers announce to one of their own groups."))
     if group_id is not None:
-        from modules.courses.selectors import groups_visible_to
-
-        group = groups_visible_to(sender).filter(pk=group_id).first()
-        if group is None:
-            raise NotFound(_("Group not found."))
-        if sender.role == "teacher" and group.teacher_id != sender.pk:
-            raise PermissionDenied(_("You can only announce to groups you teach."))
-    audience = audiences.broadcast_audience(sender_id=sender.pk, group_id=group_id, roles=roles)
+        _check_broadcast_group(sender, group_id)
+    audience = audiences.broadcast_audience(
+        sender_id=sender.pk, group_id=group_id, roles=roles, branch_ids=branch_ids_of(sender)
+    )
     with transaction.atomic():
         broadcast = Broadcast.objects.create(
             sender=sender,
@@ -238,9 +246,15 @@ def broadcast_fan_out(*, broadcast_id: int) -> int:
     broadcast = Broadcast.objects.select_for_update().filter(pk=broadcast_id).first()
     if broadcast is None or broadcast.status == Broadcast.Status.SENT:
         return 0
+    # the sender's branches as they are now (a task reads current state): a branch admin's
+    # announcement reaches only the people of their branches
+    sender = User.objects.filter(pk=broadcast.sender_id).first() if broadcast.sender_id else None
     users = list(
         audiences.broadcast_audience(
-            sender_id=broadcast.sender_id, group_id=broadcast.group_id, roles=broadcast.roles
+            sender_id=broadcast.sender_id,
+            group_id=broadcast.group_id,
+            roles=broadcast.roles,
+            branch_ids=branch_ids_of(sender) if sender is not None else None,
         )
     )
     context = {"title": broadcast.title, "body": broadcast.body}

@@ -7,14 +7,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
+from modules.payments.branches import narrow
 from modules.payments.ledger_models import PaymentRecord
 from modules.payments.models import Payment
 
 
-def day_records(day: date, *, branch: int | None = None):
+def day_records(day: date, *, branches=None):
+    """The day's records in `branches` (None: all): an invoice's by its group, a prepayment by the
+    student's branches (modules/payments/branches.py)."""
     zone = timezone.get_current_timezone()
     start = datetime.combine(day, time.min, tzinfo=zone)
     qs = (
@@ -23,14 +25,13 @@ def day_records(day: date, *, branch: int | None = None):
         .select_related("cashier")
         .order_by("occurred_at", "id")
     )
-    if branch is not None:
-        qs = qs.filter(Q(payment__group__branch_id=branch))
-    return list(qs)
+    return list(narrow(qs, branches, group="payment__group"))
 
 
-def cashbox_report(*, day: date | None = None, branch: int | None = None) -> dict:
+def cashbox_report(*, day: date | None = None, branch: int | None = None, branches=None) -> dict:
+    """`branch` is what was asked for (echoed back); `branches` what the report covers."""
     day = day or timezone.localdate()
-    records = day_records(day, branch=branch)
+    records = day_records(day, branches=branches)
     groups: dict[tuple, dict] = {}
     by_method: dict[str, int] = defaultdict(int)
     for rec in records:

@@ -1,4 +1,5 @@
-"""`payment.updated` on `user:<student id>` and `dashboard`, sent after commit on every status change.
+"""`payment.updated` on `user:<student id>`, `dashboard` and the invoice's branches' `dashboard:<branch
+id>` (modules/payments/branches.py says which), sent after commit on every status change.
 
 The payload is compact (ids, amount, statuses): a bulk change such as the overdue run sends one per
 invoice, and clients fetch `GET /payments/{id}` when they need the full invoice."""
@@ -9,8 +10,10 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from modules.payments.branches import branches_of_invoices
 from modules.payments.schemas import Method, Status
 from realtime import event_type, publish_on_commit
+from realtime.groups import DASHBOARD, dashboard_channels
 
 EVENT = "payment.updated"
 
@@ -53,7 +56,14 @@ def payment_event_data(payment, previous_status: str | None) -> PaymentUpdatedDa
     )
 
 
-def publish_payment_updated(payment, previous_status: str | None) -> None:
+def publish_payment_updated(
+    payment, previous_status: str | None, branch_ids: list[int] | None = None
+) -> None:
+    """`branch_ids`: the invoice's branches when the caller read them for many invoices at once."""
     data = payment_event_data(payment, previous_status)
     publish_on_commit(channel=f"user:{payment.student_id}", type=EVENT, data=data)
-    publish_on_commit(channel="dashboard", type=EVENT, data=data)
+    if branch_ids is None:
+        branch_ids = branches_of_invoices([payment])[payment.pk]
+    channels = {channel for branch_id in branch_ids for channel in dashboard_channels(branch_id)}
+    for channel in sorted(channels or {DASHBOARD}):
+        publish_on_commit(channel=channel, type=EVENT, data=data)

@@ -11,11 +11,15 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from modules.accounts.models import User
+from modules.payments.branches import in_branches, narrow
 from modules.payments.models import Payment
 
+# `branches` below: the set of branch ids a report covers (None: every branch), from
+# courses.branches.report_branches, so a branch admin's report never counts another branch's money.
 
-def _paid_between(date_from: date | None, date_to: date | None):
-    qs = Payment.objects.filter(status=Payment.Status.PAID, paid_at__isnull=False)
+
+def _paid_between(date_from: date | None, date_to: date | None, branches=None):
+    qs = narrow(Payment.objects.filter(status=Payment.Status.PAID, paid_at__isnull=False), branches)
     zone = timezone.get_current_timezone()
     if date_from:
         qs = qs.filter(paid_at__gte=datetime.combine(date_from, time.min, tzinfo=zone))
@@ -24,9 +28,11 @@ def _paid_between(date_from: date | None, date_to: date | None):
     return qs
 
 
-def revenue_by_month(*, date_from: date | None = None, date_to: date | None = None) -> list[dict]:
+def revenue_by_month(
+    *, date_from: date | None = None, date_to: date | None = None, branches=None
+) -> list[dict]:
     rows = (
-        _paid_between(date_from, date_to)
+        _paid_between(date_from, date_to, branches)
         .annotate(month=TruncMonth("paid_at", tzinfo=timezone.get_current_timezone()))
         .values("month")
         .annotate(amount=Sum("amount"), payments=Count("id"))
@@ -47,9 +53,11 @@ def _as_date(value) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def revenue_by_group(*, date_from: date | None = None, date_to: date | None = None) -> list[dict]:
+def revenue_by_group(
+    *, date_from: date | None = None, date_to: date | None = None, branches=None
+) -> list[dict]:
     rows = (
-        _paid_between(date_from, date_to)
+        _paid_between(date_from, date_to, branches)
         .values("group_id", "group__name")
         .annotate(amount=Sum("amount"), payments=Count("id"))
         .order_by("-amount", "group_id")
@@ -66,7 +74,7 @@ def revenue_by_group(*, date_from: date | None = None, date_to: date | None = No
     ]
 
 
-def debtors(*, group: int | None = None, by: str = "overdue") -> list[dict]:
+def debtors(*, group: int | None = None, by: str = "overdue", branches=None) -> list[dict]:
     """Students who owe on overdue invoices (a partly paid invoice past its due date counts), what
     they still owe (amounts less what was paid), and the balance they hold; `by` orders by overdue
     amount or by what is owed once the balance is set against it."""
@@ -80,6 +88,10 @@ def debtors(*, group: int | None = None, by: str = "overdue") -> list[dict]:
     if group:
         overdue &= Q(payments__group_id=group)
         pending &= Q(payments__group_id=group)
+    if branches is not None:
+        inside = in_branches(branches, group="payments__group", student="id")
+        overdue &= inside
+        pending &= inside
     owed = F("payments__amount") - F("payments__amount_paid")
     rows = (
         User.objects.filter(role=User.Role.STUDENT)

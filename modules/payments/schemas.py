@@ -203,10 +203,13 @@ class ScheduleFilter(QuerySchema):
 
 # --- reports -----------------------------------------------------------------------------------------
 
+BRANCH_HELP = "one branch only; by default the caller's branches (a branch admin's) or all (the director)"
+
 
 class ReportQuery(QuerySchema):
     date_from: date | None = Field(None, description="paid on or after (center's time zone)")
     date_to: date | None = Field(None, description="paid on or before")
+    branch: int | None = Field(None, description=BRANCH_HELP)
     format: ReportFormat = "json"
 
     @field_validator("date_to")
@@ -220,6 +223,7 @@ class ReportQuery(QuerySchema):
 
 class DebtorQuery(QuerySchema):
     group: int | None = None
+    branch: int | None = Field(None, description=BRANCH_HELP)
     by: Literal["overdue", "net_owed"] = Field(
         "overdue", description="order by overdue amount or by net_owed"
     )

@@ -1,5 +1,6 @@
 """Reads: who sees which invoices, filtered lists, schedules. Students see their own invoices,
-parents their children's, admins all; teachers none (invoices are a family's and the office's
+parents their children's, admins all (a branch admin: those of their branches, modules/payments/branches.py);
+teachers none (invoices are a family's and the office's
 business, so a teacher gets 404 like any outsider)."""
 
 from __future__ import annotations
@@ -8,9 +9,12 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.exceptions import ValidationFailed
 from core.ordering import order_by
 from modules.accounts.models import User
+from modules.courses.branches import BRANCH_FORBIDDEN, branch_ids_of, refuse_other_branch, student_ids_in
 from modules.courses.selectors import visible_student_ids
+from modules.payments.branches import scope_money
 from modules.payments.ledger_models import PaymentRecord
 from modules.payments.models import Payment, PaymentHistory, PaymentSchedule
 
@@ -18,7 +22,7 @@ from modules.payments.models import Payment, PaymentHistory, PaymentSchedule
 def payments_visible_to(user: User) -> QuerySet[Payment]:
     qs = Payment.objects.all()
     if user.role == User.Role.ADMIN:
-        return qs
+        return scope_money(qs, user)
     if user.role in (User.Role.STUDENT, User.Role.PARENT):
         return qs.filter(student_id__in=visible_student_ids(user))
     return qs.none()
@@ -85,6 +89,7 @@ def payment_visible(user: User, payment_id: int) -> Payment | None:
 
 
 def schedule_list(
+    user: User,
     *,
     student: int | None = None,
     group: int | None = None,
@@ -92,6 +97,9 @@ def schedule_list(
     is_active: bool | None = None,
 ) -> QuerySet[PaymentSchedule]:
     qs = PaymentSchedule.objects.select_related("membership__group", "membership__student")
+    ids = branch_ids_of(user)
+    if ids is not None:
+        qs = qs.filter(membership__group__branch_id__in=ids)
     if student:
         qs = qs.filter(membership__student_id=student)
     if group:
@@ -103,32 +111,52 @@ def schedule_list(
     return qs.order_by("id")
 
 
-def schedule_get(schedule_id: int) -> PaymentSchedule | None:
-    return schedule_list().filter(pk=schedule_id).first()
+def schedule_get(user: User, schedule_id: int) -> PaymentSchedule | None:
+    return schedule_list(user).filter(pk=schedule_id).first()
 
 
-def student_for_invoice(student_id: int) -> User | None:
-    return User.objects.filter(pk=student_id).first()
+def _students_of(user: User) -> QuerySet[User]:
+    """Students whose money the caller handles: all for the director, a branch's for its admin."""
+    qs = User.objects.filter(role=User.Role.STUDENT)
+    ids = branch_ids_of(user)
+    return qs if ids is None else qs.filter(pk__in=student_ids_in(ids))
 
 
-def group_for_invoice(group_id: int):
+def student_for_invoice(user: User, student_id: int) -> User | None:
+    """The invoice's student; a branch admin's must have a membership in their branches, or the
+    invoice would belong to no branch of theirs (422 branch_forbidden)."""
+    student = User.objects.filter(pk=student_id).first()
+    limited = branch_ids_of(user) is not None
+    if student is not None and limited and not _students_of(user).filter(pk=student.pk).exists():
+        raise ValidationFailed.field("student_id", "This student is another branch's.", code=BRANCH_FORBIDDEN)
+    return student
+
+
+def group_for_invoice(user: User, group_id: int):
     from modules.courses.models import Group
 
-    return Group.objects.filter(pk=group_id).first()
+    group = Group.objects.filter(pk=group_id).first()
+    if group is not None:
+        refuse_other_branch(user, group.branch_id, "group_id")
+    return group
 
 
-def membership_for_schedule(membership_id: int):
+def membership_for_schedule(user: User, membership_id: int):
     from modules.courses.models import Membership
 
-    return Membership.objects.select_related("group", "student").filter(pk=membership_id).first()
+    membership = Membership.objects.select_related("group", "student").filter(pk=membership_id).first()
+    if membership is not None:
+        refuse_other_branch(user, membership.group.branch_id, "membership_id")
+    return membership
 
 
 def balance_student_visible(user: User, student_id: int) -> User | None:
-    """A student whose balance the caller may see: admins any, students themselves, parents their
+    """A student whose balance the caller may see: admins any (a branch admin: students of their
+    branches), students themselves, parents their
     children; everyone else (teachers included) gets None, i.e. a 404."""
     qs = User.objects.filter(pk=student_id, role=User.Role.STUDENT)
     if user.role == User.Role.ADMIN:
-        return qs.first()
+        return _students_of(user).filter(pk=student_id).first()
     if user.role in (User.Role.STUDENT, User.Role.PARENT):
         return qs.filter(pk__in=visible_student_ids(user)).first()
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from modules.payments import billing, overdue
+from modules.payments.branches import branches_of_invoices
 from modules.payments.events import publish_payment_updated
 from modules.payments.membership_billing import membership_billing_sync
 from modules.payments.models import Payment
@@ -43,9 +44,11 @@ def publish_status_events(payment_ids: list[int], previous_status: str | None) -
             "paid_at",
             "method",
         )
+        payments = list(payments)
+        branches = branches_of_invoices(payments)
         count = 0
         for payment in payments:
-            publish_payment_updated(payment, previous_status)
+            publish_payment_updated(payment, previous_status, branches[payment.pk])
             count += 1
     return count
 

@@ -6,6 +6,12 @@ from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import IsAdmin, IsTeacher, check
 from core.schemas import errors
+from modules.courses.branches import (
+    default_branch_id,
+    is_branch_admin,
+    refuse_other_branch,
+    refuse_other_branch_user,
+)
 from modules.payroll import selectors, services
 from modules.payroll.schemas import (
     AdjustmentIn,
@@ -15,6 +21,7 @@ from modules.payroll.schemas import (
     RateOut,
     RunCreateIn,
     RunDetailOut,
+    RunFilter,
     RunOut,
     RunPayIn,
     StatementFilter,
@@ -27,18 +34,36 @@ CAN_READ_STATEMENTS = IsAdmin | IsTeacher
 router = Router(tags=["payroll"])
 
 
-def _run(run_id: int):
-    run = selectors.run_detail(run_id)
+def _run(request, run_id: int):
+    run = selectors.run_detail(request.auth, run_id)
     if run is None:
         raise NotFound(_("Payroll run not found."))
     return run
 
 
-def _teacher(teacher_id: int):
+def _teacher(request, teacher_id: int):
     teacher = selectors.teacher_get(teacher_id)
     if teacher is None:
         raise ValidationFailed.field("teacher_id", _("No such teacher."))
+    refuse_other_branch_user(request.auth, teacher, "teacher_id")
     return teacher
+
+
+def _run_branch(request, branch_id: int | None):
+    """The branch of a new run: the one named, or a branch admin's only branch. A branch admin never
+    runs the whole center's payroll (that run is the director's)."""
+    from modules.courses.models import Branch
+
+    branch_id = branch_id if branch_id is not None else default_branch_id(request.auth)
+    if branch_id is None:
+        if is_branch_admin(request.auth):
+            raise ValidationFailed.field("branch_id", "Name one of your branches.", code="branch_required")
+        return None
+    branch = Branch.objects.filter(pk=branch_id).first()
+    if branch is None:
+        raise ValidationFailed.field("branch_id", "No such branch.")
+    refuse_other_branch(request.auth, branch.pk, "branch_id")
+    return branch
 
 
 @router.get(
@@ -47,7 +72,7 @@ def _teacher(teacher_id: int):
 @paginate
 def list_pay_rates(request, filters: Query[RateFilter]):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    return selectors.rate_list(teacher=filters.teacher)
+    return selectors.rate_list(request.auth, teacher=filters.teacher)
 
 
 @router.post(
@@ -66,17 +91,20 @@ def create_pay_rate(request, payload: RateCreateIn):
         data["group"] = Group.objects.filter(pk=payload.group_id).first()
         if data["group"] is None:
             raise ValidationFailed.field("group_id", _("No such group."))
-    rate = services.rate_create(teacher=_teacher(payload.teacher_id), **data)
-    return Status(201, selectors.rate_list().get(pk=rate.pk))
+        refuse_other_branch(request.auth, data["group"].branch_id, "group_id")
+    rate = services.rate_create(teacher=_teacher(request, payload.teacher_id), **data)
+    return Status(201, selectors.rate_list(request.auth).get(pk=rate.pk))
 
 
 @router.get(
-    "/payroll/runs", response={200: list[RunOut], **errors(401, 403, 422, 429)}, summary="List payroll runs"
+    "/payroll/runs",
+    response={200: list[RunOut], **errors(401, 403, 404, 422, 429)},
+    summary="List payroll runs (a branch admin: their branches'; ?branch= one branch)",
 )
 @paginate
-def list_payroll_runs(request):
+def list_payroll_runs(request, filters: Query[RunFilter]):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    return selectors.run_list()
+    return selectors.run_list(request.auth, branch=filters.branch)
 
 
 @router.post(
@@ -86,15 +114,10 @@ def list_payroll_runs(request):
 )
 def create_payroll_run(request, payload: RunCreateIn):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    branch = None
-    if payload.branch_id is not None:
-        from modules.courses.models import Branch
-
-        branch = Branch.objects.filter(pk=payload.branch_id).first()
-        if branch is None:
-            raise ValidationFailed.field("branch_id", _("No such branch."))
-    run, created = services.run_create(period=payload.month(), branch=branch, actor=request.auth)
-    return Status(201 if created else 200, _run(run.pk))
+    run, created = services.run_create(
+        period=payload.month(), branch=_run_branch(request, payload.branch_id), actor=request.auth
+    )
+    return Status(201 if created else 200, _run(request, run.pk))
 
 
 @router.get(
@@ -104,7 +127,7 @@ def create_payroll_run(request, payload: RunCreateIn):
 )
 def get_payroll_run(request, run_id: int):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    return _run(run_id)
+    return _run(request, run_id)
 
 
 @router.post(
@@ -114,8 +137,8 @@ def get_payroll_run(request, run_id: int):
 )
 def recompute_payroll_run(request, run_id: int):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    services.run_recompute(run=_run(run_id))
-    return _run(run_id)
+    services.run_recompute(run=_run(request, run_id))
+    return _run(request, run_id)
 
 
 @router.post(
@@ -125,8 +148,8 @@ def recompute_payroll_run(request, run_id: int):
 )
 def approve_payroll_run(request, run_id: int):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    services.run_approve(run=_run(run_id), actor=request.auth)
-    return _run(run_id)
+    services.run_approve(run=_run(request, run_id), actor=request.auth)
+    return _run(request, run_id)
 
 
 @router.post(
@@ -137,10 +160,10 @@ def approve_payroll_run(request, run_id: int):
 @idempotent
 def add_payroll_adjustment(request, run_id: int, payload: AdjustmentIn):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    run = _run(run_id)
+    run = _run(request, run_id)
     adjustment = services.adjustment_add(
         run=run,
-        teacher=_teacher(payload.teacher_id),
+        teacher=_teacher(request, payload.teacher_id),
         kind=payload.kind,
         amount=payload.amount,
         reason=payload.reason,
@@ -156,8 +179,8 @@ def add_payroll_adjustment(request, run_id: int, payload: AdjustmentIn):
 )
 def pay_payroll_run(request, run_id: int, payload: RunPayIn):
     check(CAN_MANAGE_PAYROLL, request.auth)
-    services.run_pay(run=_run(run_id), paid_on=payload.paid_on, method=payload.method)
-    return _run(run_id)
+    services.run_pay(run=_run(request, run_id), paid_on=payload.paid_on, method=payload.method)
+    return _run(request, run_id)
 
 
 @router.get(

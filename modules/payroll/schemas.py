@@ -51,6 +51,10 @@ class RateFilter(Schema):
     teacher: int | None = None
 
 
+class RunFilter(Schema):
+    branch: int | None = Field(None, description="one branch's runs (a branch admin: one of theirs)")
+
+
 class RunCreateIn(InputSchema):
     period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
     branch_id: int | None = None

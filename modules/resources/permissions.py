@@ -1,16 +1,18 @@
-"""Who may add or change materials (no queries: loaded objects only)."""
+"""Who may add or change materials (no queries but the admin's branches, read once a request)."""
 
 from __future__ import annotations
 
 from modules.accounts.models import User
+from modules.courses.branches import is_director
 from modules.courses.models import Course, Group
 from modules.lessons.models import Lesson
 
 
 def can_upload_to(user: User, target) -> bool:
-    """Admins anywhere; a teacher to the lessons and groups they teach; courses are admins' only."""
+    """Admins anywhere they see (a branch admin: their branches' lessons and groups); a teacher to
+    the lessons and groups they teach; courses, the whole center's, are the director's only."""
     if user.role == User.Role.ADMIN:
-        return True
+        return not isinstance(target, Course) or is_director(user)
     if user.role != User.Role.TEACHER:
         return False
     if isinstance(target, Lesson):

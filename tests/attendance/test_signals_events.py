@@ -61,7 +61,10 @@ def test_event_sent_after_commit_on_group_and_dashboard(
             url(past_lesson), {"records": [{"student_id": student.pk, "status": "late", "note": "bus"}]}
         )
     sent = {e["channel"]: e["data"] for e in events if e["type"] == "attendance.updated"}
-    assert sorted(sent) == sorted([f"group:{group.pk}", f"group_staff:{group.pk}", "dashboard"])
+    branch_dashboard = f"dashboard:{group.branch_id}"
+    assert sorted(sent) == sorted(
+        [f"group:{group.pk}", f"group_staff:{group.pk}", "dashboard", branch_dashboard]
+    )
     # students and parents hear that the sheet changed, never whose line or what it says
     assert sent[f"group:{group.pk}"] == {"lesson_id": past_lesson.pk, "group_id": group.pk, "records": []}
     for channel in (f"group_staff:{group.pk}", "dashboard"):

@@ -88,7 +88,7 @@ def _bench_funnel(results: list[Result]) -> None:
 def _bench_list(results: list[Result]) -> None:
     from modules.crm.selectors import lead_list
 
-    times = timed(lambda: list(lead_list(status="contacted")[:100]), repeat=15)
+    times = timed(lambda: list(lead_list(None, status="contacted")[:100]), repeat=15)
     results.append(
         Result(
             "crm: leads list, a page of 100 (filtered)",

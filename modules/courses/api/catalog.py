@@ -5,6 +5,7 @@ from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
 from modules.courses import selectors
+from modules.courses.branches import director_only
 from modules.courses.models import Branch, Course, Holiday, Room
 from modules.courses.permissions import CAN_MANAGE_CATALOG, CAN_READ_CATALOG, CAN_READ_ROOMS
 from modules.courses.schemas import (
@@ -46,6 +47,7 @@ def list_branches(request):
 )
 def create_branch(request, payload: BranchCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
+    director_only(request.auth, "open a branch")
     return 201, services.branch_create(**payload.dict())
 
 
@@ -56,7 +58,7 @@ def create_branch(request, payload: BranchCreateIn):
 )
 def update_branch(request, branch_id: int, payload: BranchUpdateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
-    branch = selectors.get_or_404(Branch, branch_id)
+    branch = selectors.scoped_or_404(request.auth, Branch, branch_id, field="pk")
     return services.branch_update(branch=branch, **payload.dict(exclude_unset=True, exclude_none=True))
 
 
@@ -67,7 +69,9 @@ def update_branch(request, branch_id: int, payload: BranchUpdateIn):
 )
 def delete_branch(request, branch_id: int):
     check(CAN_MANAGE_CATALOG, request.auth)
-    services.branch_delete(branch=selectors.get_or_404(Branch, branch_id))
+    branch = selectors.scoped_or_404(request.auth, Branch, branch_id, field="pk")
+    director_only(request.auth, "delete a branch")
+    services.branch_delete(branch=branch)
     return 204, None
 
 
@@ -95,6 +99,7 @@ def get_course(request, course_id: int):
 @idempotent
 def create_course(request, payload: CourseCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
+    director_only(request.auth, "change the center's catalog")
     return 201, services.course_create(**payload.dict())
 
 
@@ -105,6 +110,7 @@ def create_course(request, payload: CourseCreateIn):
 )
 def update_course(request, course_id: int, payload: CourseUpdateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
+    director_only(request.auth, "change the center's catalog")
     course = selectors.get_or_404(Course, course_id)
     return services.course_update(course=course, **payload.dict(exclude_unset=True, exclude_none=True))
 
@@ -116,6 +122,7 @@ def update_course(request, course_id: int, payload: CourseUpdateIn):
 )
 def delete_course(request, course_id: int):
     check(CAN_MANAGE_CATALOG, request.auth)
+    director_only(request.auth, "change the center's catalog")
     services.course_delete(course=selectors.get_or_404(Course, course_id))
     return 204, None
 
@@ -127,13 +134,13 @@ def delete_course(request, course_id: int):
 @paginate
 def list_rooms(request, filters: Query[RoomFilter]):
     check(CAN_READ_ROOMS, request.auth)
-    return selectors.room_list(branch=filters.branch, is_active=filters.is_active)
+    return selectors.room_list(request.auth, branch=filters.branch, is_active=filters.is_active)
 
 
 @rooms.post("/rooms", response={201: RoomOut, **errors(401, 403, 409, 422, 429)}, summary="Create a room")
 def create_room(request, payload: RoomCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
-    branch = selectors.ref(Branch, payload.branch_id, "branch_id")
+    branch = selectors.branch_ref(request.auth, Branch, payload.branch_id, "branch_id")
     data = payload.dict(exclude={"branch_id"})
     return 201, services.room_create(branch=branch, **data)
 
@@ -145,7 +152,7 @@ def create_room(request, payload: RoomCreateIn):
 )
 def update_room(request, room_id: int, payload: RoomUpdateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
-    room = selectors.get_or_404(Room, room_id)
+    room = selectors.scoped_or_404(request.auth, Room, room_id)
     return services.room_update(room=room, **payload.dict(exclude_unset=True, exclude_none=True))
 
 
@@ -154,7 +161,7 @@ def update_room(request, room_id: int, payload: RoomUpdateIn):
 )
 def delete_room(request, room_id: int):
     check(CAN_MANAGE_CATALOG, request.auth)
-    services.room_delete(room=selectors.get_or_404(Room, room_id))
+    services.room_delete(room=selectors.scoped_or_404(request.auth, Room, room_id))
     return 204, None
 
 
@@ -173,6 +180,7 @@ def list_holidays(request, filters: Query[HolidayFilter]):
 )
 def create_holiday(request, payload: HolidayCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
+    director_only(request.auth, "change the center's catalog")
     return 201, services.holiday_create(**payload.dict())
 
 
@@ -183,6 +191,7 @@ def create_holiday(request, payload: HolidayCreateIn):
 )
 def update_holiday(request, holiday_id: int, payload: HolidayUpdateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
+    director_only(request.auth, "change the center's catalog")
     holiday = selectors.get_or_404(Holiday, holiday_id)
     return services.holiday_update(holiday=holiday, **payload.dict(exclude_unset=True, exclude_none=True))
 
@@ -192,5 +201,6 @@ def update_holiday(request, holiday_id: int, payload: HolidayUpdateIn):
 )
 def delete_holiday(request, holiday_id: int):
     check(CAN_MANAGE_CATALOG, request.auth)
+    director_only(request.auth, "change the center's catalog")
     services.holiday_delete(holiday=selectors.get_or_404(Holiday, holiday_id))
     return 204, None

@@ -4,7 +4,6 @@ from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
-from modules.accounts.models import User
 from modules.courses import selectors
 from modules.courses.models import Branch, Course, Room
 from modules.courses.permissions import CAN_MANAGE_GROUPS
@@ -32,10 +31,10 @@ def get_group(request, group_id: int):
 def create_group(request, payload: GroupCreateIn):
     check(CAN_MANAGE_GROUPS, request.auth)
     group = services.group_create(
-        branch=selectors.ref(Branch, payload.branch_id, "branch_id"),
+        branch=selectors.branch_ref(request.auth, Branch, payload.branch_id, "branch_id"),
         course=selectors.ref(Course, payload.course_id, "course_id"),
-        teacher=selectors.ref(User, payload.teacher_id, "teacher_id"),
-        room=selectors.ref(Room, payload.room_id, "room_id"),
+        teacher=selectors.person_ref(request.auth, payload.teacher_id, "teacher_id"),
+        room=selectors.branch_ref(request.auth, Room, payload.room_id, "room_id"),
         **payload.dict(exclude={"branch_id", "course_id", "teacher_id", "room_id"}),
     )
     return 201, selectors.group_for(request.auth, group.pk)
@@ -55,8 +54,8 @@ def update_group(request, group_id: int, payload: GroupUpdateIn):
     room_id = changes.pop("room_id", None)
     services.group_update(
         group=group,
-        teacher=selectors.ref(User, teacher_id, "teacher_id"),
-        room=selectors.ref(Room, room_id, "room_id"),
+        teacher=selectors.person_ref(request.auth, teacher_id, "teacher_id"),
+        room=selectors.branch_ref(request.auth, Room, room_id, "room_id"),
         clear_room=clear_room,
         **{k: v for k, v in changes.items() if v is not None},
     )

@@ -4,7 +4,6 @@ from core.idempotency import idempotent
 from core.pagination import paginate
 from core.permissions import check
 from core.schemas import errors
-from modules.accounts.models import User
 from modules.courses import selectors
 from modules.courses.models import Group
 from modules.courses.permissions import CAN_MANAGE_GROUPS, CAN_VIEW_ROSTER
@@ -55,7 +54,7 @@ def add_group_member(request, group_id: int, payload: MembershipAddIn):
     check(CAN_MANAGE_GROUPS, request.auth)
     membership = services.membership_add(
         group=group,
-        student=selectors.ref(User, payload.student_id, "student_id"),
+        student=selectors.person_ref(request.auth, payload.student_id, "student_id"),
         actor=request.auth,
         **payload.dict(exclude={"student_id"}),
     )
@@ -101,7 +100,7 @@ def unfreeze_group_member(request, group_id: int, student_id: int, payload: Unfr
 )
 def move_group_member(request, group_id: int, student_id: int, payload: MoveIn):
     membership = _member(request, group_id, student_id)
-    target = selectors.ref(Group, payload.to_group_id, "to_group_id")
+    target = selectors.branch_ref(request.auth, Group, payload.to_group_id, "to_group_id")
     moved = services.membership_move(
         membership=membership, to_group=target, actor=request.auth, on=payload.on
     )

@@ -101,12 +101,23 @@ def _apply_enquiry(lead: Lead, data: LeadInput) -> dict:
     return changed
 
 
+def _ensure_reachable(lead: Lead | None, branches: frozenset[int] | None) -> None:
+    """A branch admin's enquiry for a phone whose open lead is another branch's: that lead is not
+    theirs to update (nor to see), and a second open lead per phone cannot exist, so it is a 409."""
+    if lead is not None and branches is not None and lead.branch_id not in (None, *branches):
+        raise Conflict("This phone has an open lead in another branch.", code="lead_in_other_branch")
+
+
 @transaction.atomic
-def lead_capture(*, data: LeadInput, actor: User | None) -> tuple[Lead, bool]:
-    """Creates a lead, or updates the open lead with the same phone. Returns (lead, created)."""
+def lead_capture(
+    *, data: LeadInput, actor: User | None, branches: frozenset[int] | None = None
+) -> tuple[Lead, bool]:
+    """Creates a lead, or updates the open lead with the same phone. Returns (lead, created).
+    `branches`: the caller's (a branch admin's), whose leads alone an enquiry may update."""
     data.phone = phone_of(data.phone)
     ensure_assignable(data.assignee)
     lead = _open_lead(data.phone)
+    _ensure_reachable(lead, branches)
     if lead is None:
         try:
             with transaction.atomic():
@@ -114,6 +125,7 @@ def lead_capture(*, data: LeadInput, actor: User | None) -> tuple[Lead, bool]:
             return lead, True
         except IntegrityError:  # another enquiry with this phone won the race: update that one
             lead = _open_lead(data.phone)
+            _ensure_reachable(lead, branches)
             if lead is None:  # ... and was closed in the meantime
                 raise Conflict(
                     _("This phone's lead changed meanwhile; try again."), code="lead_changed"

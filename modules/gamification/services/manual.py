@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, PermissionDenied, ValidationFailed
 from modules.accounts.models import User
+from modules.courses.branches import refuse_other_branch
 from modules.courses.models import Group, Membership
 from modules.gamification.models import CoinTransaction, Reason
 from modules.gamification.periods import local_midnight
@@ -22,7 +23,7 @@ from modules.gamification.services.ledger import coins_post
 def _check_group(*, actor: User, student: User, group_id: int | None) -> None:
     if group_id is None:
         return
-    group = Group.objects.filter(pk=group_id).only("id", "teacher_id").first()
+    group = Group.objects.filter(pk=group_id).only("id", "teacher_id", "branch_id").first()
     in_group = Membership.objects.filter(group_id=group_id, student=student).exclude(
         status=Membership.Status.LEFT
     )
@@ -30,6 +31,7 @@ def _check_group(*, actor: User, student: User, group_id: int | None) -> None:
         raise ValidationFailed.field("group_id", _("The student is not in this group."))
     if actor.role == User.Role.TEACHER and group.teacher_id != actor.pk:
         raise ValidationFailed.field("group_id", _("You do not teach this group."))
+    refuse_other_branch(actor, group.branch_id, "group_id")  # a branch admin: their branches' groups
 
 
 def teacher_awarded_today(teacher: User) -> int:

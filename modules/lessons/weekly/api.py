@@ -41,7 +41,9 @@ def create_group_schedule(request, group_id: int, payload: ScheduleCreateIn):
     group = selectors.group_for(request.auth, group_id)
     check(CAN_MANAGE_GROUPS, request.auth)
     schedule = services.schedule_create(
-        group=group, room=selectors.ref(Room, payload.room_id, "room_id"), **payload.dict(exclude={"room_id"})
+        group=group,
+        room=selectors.branch_ref(request.auth, Room, payload.room_id, "room_id"),
+        **payload.dict(exclude={"room_id"}),
     )
     return 201, group_schedules(group.pk).get(pk=schedule.pk)
 
@@ -55,7 +57,7 @@ def update_schedule(request, schedule_id: int, payload: ScheduleUpdateIn):
     schedule = _schedule(request, schedule_id)
     changes = payload.dict(exclude_unset=True)
     clear_room = "room_id" in changes and changes["room_id"] is None
-    room = selectors.ref(Room, changes.pop("room_id", None), "room_id")
+    room = selectors.branch_ref(request.auth, Room, changes.pop("room_id", None), "room_id")
     schedule = services.schedule_update(
         schedule=schedule,
         room=room,

@@ -96,7 +96,7 @@ def _escalate(absent_ids, lesson, group, people) -> int:
     reached = {sid: run for sid, run in runs.items() if len(run) == threshold and sid in people}
     if not reached:
         return 0
-    admins = audiences.admins()
+    admins = audiences.admins(branch_id=group.branch_id)
     outgoing = []
     for sid, run in reached.items():
         context = {"student": name(people[sid][0]), "group": group.name, "count": threshold}

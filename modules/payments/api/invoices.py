@@ -59,12 +59,12 @@ def list_payments(request, filters: Query[PaymentFilter]):
 @idempotent
 def create_payment(request, payload: PaymentCreateIn):
     check(CAN_MANAGE_PAYMENTS, request.auth)
-    student = selectors.student_for_invoice(payload.student_id)
+    student = selectors.student_for_invoice(request.auth, payload.student_id)
     if student is None:
         raise ValidationFailed.field("student_id", _("No such student."))
     group = None
     if payload.group_id is not None:
-        group = selectors.group_for_invoice(payload.group_id)
+        group = selectors.group_for_invoice(request.auth, payload.group_id)
         if group is None:
             raise ValidationFailed.field("group_id", _("No such group."))
     payment = services.payment_create(

@@ -19,8 +19,8 @@ CAN_MANAGE_SCHEDULES = IsAdmin
 router = Router(tags=["payment schedules"])
 
 
-def _schedule(schedule_id: int):
-    schedule = selectors.schedule_get(schedule_id)
+def _schedule(request, schedule_id: int):
+    schedule = selectors.schedule_get(request.auth, schedule_id)
     if schedule is None:
         raise NotFound(_("Billing schedule not found."))
     return schedule
@@ -34,7 +34,7 @@ def _schedule(schedule_id: int):
 @paginate
 def list_payment_schedules(request, filters: Query[ScheduleFilter]):
     check(CAN_MANAGE_SCHEDULES, request.auth)
-    return selectors.schedule_list(**filters.dict())
+    return selectors.schedule_list(request.auth, **filters.dict())
 
 
 @router.post(
@@ -45,12 +45,12 @@ def list_payment_schedules(request, filters: Query[ScheduleFilter]):
 @idempotent
 def create_payment_schedule(request, payload: BillingScheduleCreateIn):
     check(CAN_MANAGE_SCHEDULES, request.auth)
-    membership = selectors.membership_for_schedule(payload.membership_id)
+    membership = selectors.membership_for_schedule(request.auth, payload.membership_id)
     if membership is None:
         raise ValidationFailed.field("membership_id", _("No such membership."))
     data = payload.dict(exclude={"membership_id"})
     schedule = schedule_services.schedule_create(membership=membership, **data)
-    return Status(201, _schedule(schedule.pk))
+    return Status(201, _schedule(request, schedule.pk))
 
 
 @router.get(
@@ -60,7 +60,7 @@ def create_payment_schedule(request, payload: BillingScheduleCreateIn):
 )
 def get_payment_schedule(request, schedule_id: int):
     check(CAN_MANAGE_SCHEDULES, request.auth)
-    return _schedule(schedule_id)
+    return _schedule(request, schedule_id)
 
 
 @router.patch(
@@ -70,9 +70,9 @@ def get_payment_schedule(request, schedule_id: int):
 )
 def update_payment_schedule(request, schedule_id: int, payload: BillingScheduleUpdateIn):
     check(CAN_MANAGE_SCHEDULES, request.auth)
-    schedule = _schedule(schedule_id)
+    schedule = _schedule(request, schedule_id)
     schedule_services.schedule_update(schedule=schedule, **payload.dict(exclude_unset=True))
-    return _schedule(schedule_id)
+    return _schedule(request, schedule_id)
 
 
 @router.delete(
@@ -82,5 +82,5 @@ def update_payment_schedule(request, schedule_id: int, payload: BillingScheduleU
 )
 def delete_payment_schedule(request, schedule_id: int):
     check(CAN_MANAGE_SCHEDULES, request.auth)
-    schedule_services.schedule_delete(schedule=_schedule(schedule_id))
+    schedule_services.schedule_delete(schedule=_schedule(request, schedule_id))
     return Status(204, None)

@@ -1,0 +1,38 @@
+"""Scoping costs no query per row: every list of the OpenAPI document runs as many queries for a
+branch admin at limit=1 as at limit=100, and at most a few more than for the director (the scope is
+read once per request and cached on the user)."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.branches.conftest import World
+from tests.branches.walker import operations, resolve
+from tests.conftest import ApiClient
+
+SCOPE_QUERIES = 2  # the caller's branches, read once; a subquery never counts
+
+
+def _count(client, url: str, limit: int) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, {"limit": limit})
+    return response.status_code, len(ctx)
+
+
+def test_lists_run_a_constant_number_of_queries_for_a_branch_admin(world: World):
+    admin, director = ApiClient(world.a.admin), ApiClient(world.director)
+    checked, failures = [], []
+    for op in operations()[0]:
+        url = resolve(op, world.a.ids)
+        if op.method != "get" or url is None or "limit" not in op.query:
+            continue
+        (status_one, one), (status_many, many) = _count(admin, url, 1), _count(admin, url, 100)
+        if status_one != 200 or status_many != 200:
+            continue
+        checked.append(op.name)
+        _, unscoped = _count(director, url, 100)
+        if one != many or many > unscoped + SCOPE_QUERIES:
+            failures.append(f"{op.name}: {one} at limit=1, {many} at limit=100, the director {unscoped}")
+    assert len(checked) >= 15, checked
+    assert not failures, "\n".join(failures)
