@@ -96,7 +96,7 @@ def _differing_bases(variants: dict[str, dict[str, dict]]) -> set[str]:
     differ = {
         base
         for base, forms in variants.items()
-        if len({json.dumps(form, sort_keys=True) for form in _strip_tags(forms)}) > 1
+        if len({json.dumps(form, sort_keys=True, default=str) for form in _strip_tags(forms)}) > 1
     }
     changed = True
     while changed:  # a model referring to a differing one differs too
