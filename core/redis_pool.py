@@ -58,3 +58,18 @@ class SharedPoolRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedPoolCacheClient
+
+    def clear(self) -> bool:
+        """Deletes this cache's keys only. Django's clear() is FLUSHDB, which would also wipe what
+        else lives in the Redis database: the WebSocket sequences and replay logs, and, in tests,
+        the keys of every other xdist worker (each has its own KEY_PREFIX)."""
+        client = self._cache.get_client(write=True)
+        batch: list = []
+        for key in client.scan_iter(match=self.make_key("*"), count=1000):
+            batch.append(key)
+            if len(batch) == 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
+        return True

@@ -150,16 +150,20 @@ class _ScopedChoices:
     autocompletes go through the related ModelAdmin's get_queryset, which is scoped already."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = limit(field.queryset, request.user)
-        return field
+        return _limit_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = limit(field.queryset, request.user)
+        return _limit_choices(super().formfield_for_manytomany(db_field, request, **kwargs), request)
+
+
+def _limit_choices(field, request):
+    if field is None or not hasattr(field, "queryset") or not is_branch_admin(request.user):
         return field
+    # choices another mixin fixed as a list (core.admin_perf.SharedChoicesMixin shares one list of
+    # options per request) were read from the unlimited queryset: drop them, the queryset decides
+    field.__dict__.pop("_choices", None)
+    field.queryset = limit(field.queryset, request.user)
+    return field
 
 
 class BranchScopedInline(_ScopedChoices):

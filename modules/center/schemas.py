@@ -20,7 +20,7 @@ def _bounded(name: str):
 
 class LanguageOut(Schema):
     code: str = Field(examples=["uz"])
-    name: str = Field(examples=["O'zbekcha"])
+    name: str = Field(examples=["O‘zbekcha"])
 
 
 class CenterOut(Schema):

@@ -29,16 +29,25 @@ def _install_chromium() -> str:
     return "" if CHROMIUM.exists() else "apt-get ran but /usr/bin/chromium is still missing"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     problem = _install_chromium()
     if problem:
         pytest.skip(f"browser tests need Debian's chromium: {problem}")
-    # Playwright's sync API keeps an event loop in this thread; the tests touch the database only
-    # before a page opens, and the live server answers from its own thread.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    # Playwright's sync API keeps an event loop running in this thread while it is open; the tests
+    # touch the database only before a page opens, and the live server answers from its own thread.
+    # Module scope: the loop (and the relaxed async check) end with this module, before the xdist
+    # worker goes on to tests that run their own event loops (e2e, sockets).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -168,7 +168,7 @@ def test_every_signed_in_user_reads_the_center_zone_and_locale(api, request, per
         "currency_minor_units": 100,
         "default_language": "en",
         "languages": [
-            {"code": "uz", "name": "O'zbekcha"},
+            {"code": "uz", "name": "O‘zbekcha"},
             {"code": "ru", "name": "Русский"},
             {"code": "en", "name": "English"},
         ],

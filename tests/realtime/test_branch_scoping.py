@@ -41,7 +41,7 @@ async def test_a_branch_admin_is_refused_the_other_branchs_channels(world):
         reply = await socket.request({"action": "subscribe", "channel": channel})
         assert (reply["type"], reply["code"]) == ("error", "forbidden"), channel
     reply = await socket.request({"action": "subscribe", "channel": f"group_staff:{world.a.group.pk}"})
-    assert reply == {"type": "subscribed", "channel": f"group_staff:{world.a.group.pk}"}
+    assert reply == {"type": "subscribed", "channel": f"group_staff:{world.a.group.pk}", "seq": 0}
 
 
 @ws_test
@@ -52,6 +52,7 @@ async def test_the_director_may_follow_one_branchs_dashboard(world):
     assert await socket.request({"action": "subscribe", "channel": channel}) == {
         "type": "subscribed",
         "channel": channel,
+        "seq": 0,
     }
 
 
