@@ -151,8 +151,21 @@ class _ScopedChoices:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
-            field.queryset = limit(field.queryset, request.user)
+        if field is None or not hasattr(field, "queryset"):
+            return field
+        limited = limit(field.queryset, request.user)
+        if limited is field.queryset:
+            return field
+        field.queryset = limited
+        if "_choices" in field.__dict__:
+            # SharedChoicesMixin froze the options before this scoping saw them (it is further down the
+            # MRO): freeze the scoped ones instead, still once a request.
+            del field._choices
+            shared = request.__dict__.setdefault("_admin_scoped_choices", {})
+            key = (db_field.model._meta.label_lower, db_field.name)
+            if key not in shared:
+                shared[key] = list(field.choices)
+            field.choices = shared[key]
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

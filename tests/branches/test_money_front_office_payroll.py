@@ -39,8 +39,8 @@ def test_a_branch_admin_asking_for_another_branch_gets_a_404(world: World, api, 
 
 def test_revenue_and_the_cash_desk_count_only_the_callers_branch(world: World, api):
     amount = 50_000_000  # one paid invoice per branch
-    mine = api(world.a.admin).get("/payments/reports/revenue-by-month").json()
-    everything = api(world.director).get("/payments/reports/revenue-by-month").json()
+    mine = api(world.a.admin).get("/payments/reports/revenue-by-month").json()["items"]
+    everything = api(world.director).get("/payments/reports/revenue-by-month").json()["items"]
     assert sum(row["amount"] for row in mine) == amount
     assert sum(row["amount"] for row in everything) == 2 * amount
     desk = api(world.a.admin).get("/payments/reports/cashbox").json()
@@ -53,7 +53,7 @@ def test_an_invoice_without_a_group_belongs_to_the_students_branches(world: Worl
     loose_a, loose_b = world.a.ids["loose_payment_id"], world.b.ids["loose_payment_id"]
     assert api(world.a.admin).get(f"/payments/{loose_a}").status_code == 200
     assert api(world.a.admin).get(f"/payments/{loose_b}").status_code == 404
-    debtors = api(world.a.admin).get("/payments/reports/debtors").json()
+    debtors = api(world.a.admin).get("/payments/reports/debtors").json()["items"]
     assert [row["student"]["id"] for row in debtors] == [world.a.ids["student_id"]]
 
 
@@ -179,7 +179,7 @@ def published(monkeypatch):
     events = []
     monkeypatch.setattr(
         "modules.payments.events.publish_on_commit",
-        lambda *, channel, type, data: events.append((channel, data["id"])),
+        lambda *, channel, type, data: events.append((channel, data.id)),
     )
     return events
 
