@@ -27,6 +27,7 @@ from functools import wraps
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 from ninja.utils import contribute_operation_callback
@@ -124,7 +125,7 @@ def _claim_or_replay(request, claim: _Claim) -> HttpResponse | None:
         claim.owned, claim.endpoint, claim.fingerprint = True, endpoint, fingerprint
         return None
     if (record.endpoint, record.fingerprint) != (endpoint, fingerprint):
-        raise Conflict("This Idempotency-Key was used for another request.", code="idempotency_key_reused")
+        raise Conflict(_("This Idempotency-Key was used for another request."), code="idempotency_key_reused")
     response = HttpResponse(bytes(record.body), status=record.status_code, content_type=record.content_type)
     response[REPLAYED] = "true"
     return response

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from core.ordering import order_by
@@ -35,7 +36,7 @@ def user_visible_or_404(viewer: User, user_id: int) -> User:
     """A user the viewer may see (a branch admin: the people of their branches), or 404."""
     user = visible_users(viewer, User.objects.filter(pk=user_id)).first()
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     return user
 
 
@@ -44,7 +45,7 @@ def user_detail(viewer: User, user_id: int) -> User:
     qs = visible_users(viewer, User.objects.filter(pk=user_id)).prefetch_related(_children_prefetch())
     user = qs.first()
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     return with_branch_ids([user])[0]
 
 

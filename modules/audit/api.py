@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router
 
 from core.pagination import CursorPagination, paginate
@@ -9,7 +10,8 @@ from modules.courses.branches import is_director
 
 # The log names every branch's objects and people, and its entries carry no branch: the director's.
 CAN_READ_AUDIT_LOG = Predicate(
-    lambda user, obj=None: is_director(user), "The audit log is for the director (an admin without branches)."
+    lambda user, obj=None: is_director(user),
+    gettext_lazy("The audit log is for the director (an admin without branches)."),
 )
 
 router = Router(tags=["audit"])

@@ -9,6 +9,7 @@ parents are scoped by their own rows, so branches never narrow them here."""
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from modules.accounts import branch_scope
@@ -70,7 +71,7 @@ def report_branches(user: User, branch: int | None) -> frozenset[int] | None:
     if branch is None:
         return ids
     if ids is not None and branch not in ids:
-        raise NotFound("Branch not found.")
+        raise NotFound(_("Branch not found."))
     return frozenset({branch})
 
 
@@ -83,7 +84,7 @@ def refuse_other_branch(user: User, branch_id: int | None, field: str) -> None:
     """A body naming another branch's branch, room, group or person is refused with one 422 code,
     `branch_forbidden`, whatever the module (the object itself, in a URL, is a 404)."""
     if branch_id is not None and not in_scope(user, branch_id):
-        raise ValidationFailed.field(field, "This belongs to another branch.", code=BRANCH_FORBIDDEN)
+        raise ValidationFailed.field(field, _("This belongs to another branch."), code=BRANCH_FORBIDDEN)
 
 
 def branch_of(obj) -> int | None:
@@ -93,10 +94,12 @@ def branch_of(obj) -> int | None:
 
 
 def director_only(user: User, what: str) -> None:
-    """403 unless `user` is the director (an admin without branches)."""
+    """403 unless `user` is the director (an admin without branches). `what` is the refused action,
+    already translated (`_("open a branch")`): the sentence is rendered in the request's language."""
     if not is_director(user):
         raise PermissionDenied(
-            f"Only the director (an admin without branches) may {what}.", code="director_only"
+            _("Only the director (an admin without branches) may {what}.").format(what=what),
+            code="director_only",
         )
 
 
@@ -146,7 +149,9 @@ def refuse_other_branch_user(viewer: User, user: User | None, field: str) -> Non
     if user is None or branch_ids_of(viewer) is None:
         return
     if not _users_visible(viewer, User.objects.filter(pk=user.pk)).exists():
-        raise ValidationFailed.field(field, "This person belongs to another branch.", code=BRANCH_FORBIDDEN)
+        raise ValidationFailed.field(
+            field, _("This person belongs to another branch."), code=BRANCH_FORBIDDEN
+        )
 
 
 # --- branch_ids of admins and teachers (the users endpoints, through accounts' registry) -------------
@@ -164,16 +169,16 @@ def _check_assignment(actor: User, *, role: str, branch_ids: list[int] | None, c
     """Before anything is written: only the director sets branch_ids or makes an admin, and only
     staff work in branches."""
     if branch_ids is not None:
-        director_only(actor, "set branch_ids")
+        director_only(actor, _("set branch_ids"))
         if role not in (User.Role.ADMIN, User.Role.TEACHER):
-            raise ValidationFailed.field("branch_ids", "Only admins and teachers work in branches.")
+            raise ValidationFailed.field("branch_ids", _("Only admins and teachers work in branches."))
         missing = set(branch_ids) - set(Branch.objects.filter(pk__in=branch_ids).values_list("pk", flat=True))
         if missing:
             raise ValidationFailed.field(
-                "branch_ids", f"no branch with id {min(missing)}", code="unknown_reference"
+                "branch_ids", _("no branch with id {id}").format(id=min(missing)), code="unknown_reference"
             )
     if creating and role == User.Role.ADMIN:
-        director_only(actor, "create admins")
+        director_only(actor, _("create admins"))
 
 
 def _assign(actor: User, user: User, branch_ids: list[int] | None, *, creating: bool) -> None:
@@ -190,7 +195,7 @@ def _assign(actor: User, user: User, branch_ids: list[int] | None, *, creating: 
 def _may_change(actor: User, user: User) -> None:
     """A branch admin changes the people of their branches, never another admin (the director does)."""
     if user.role == User.Role.ADMIN and user.pk != actor.pk:
-        director_only(actor, "change another admin")
+        director_only(actor, _("change another admin"))
 
 
 def register_user_scope() -> None:

@@ -328,7 +328,7 @@ def scoped_or_404(user: User, model, pk: int, what: str | None = None, field: st
 
     obj = scope_to_branches(model.objects.filter(pk=pk), user, field).first()
     if obj is None:
-        raise NotFound(f"{what or model._meta.verbose_name.capitalize()} not found.")
+        raise NotFound(_("{what} not found.").format(what=what or model._meta.verbose_name.capitalize()))
     return obj
 
 
@@ -354,7 +354,7 @@ def visible_group_ref(user: User, group_id: int, field: str = "group_id") -> Gro
             user, Group.objects.filter(pk=group_id).values_list("branch_id", flat=True).first(), field
         )
     if group is None:
-        raise NotFound("Group not found.")
+        raise NotFound(_("Group not found."))
     return group
 
 

@@ -202,7 +202,7 @@ def _check_broadcast_group(sender, group_id: int) -> None:
 
     group = visible_group_ref(sender, group_id)
     if sender.role == "teacher" and group.teacher_id != sender.pk:
-        raise PermissionDenied("You can only announce to groups you teach.")
+        raise PermissionDenied(_("You can only announce to groups you teach."))
 
 
 def broadcast_create(

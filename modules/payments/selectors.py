@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 from core.ordering import order_by
@@ -128,7 +129,9 @@ def student_for_invoice(user: User, student_id: int) -> User | None:
     student = User.objects.filter(pk=student_id).first()
     limited = branch_ids_of(user) is not None
     if student is not None and limited and not _students_of(user).filter(pk=student.pk).exists():
-        raise ValidationFailed.field("student_id", "This student is another branch's.", code=BRANCH_FORBIDDEN)
+        raise ValidationFailed.field(
+            "student_id", _("This student is another branch's."), code=BRANCH_FORBIDDEN
+        )
     return student
 
 

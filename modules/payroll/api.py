@@ -57,11 +57,11 @@ def _run_branch(request, branch_id: int | None):
     branch_id = branch_id if branch_id is not None else default_branch_id(request.auth)
     if branch_id is None:
         if is_branch_admin(request.auth):
-            raise ValidationFailed.field("branch_id", "Name one of your branches.", code="branch_required")
+            raise ValidationFailed.field("branch_id", _("Name one of your branches."), code="branch_required")
         return None
     branch = Branch.objects.filter(pk=branch_id).first()
     if branch is None:
-        raise ValidationFailed.field("branch_id", "No such branch.")
+        raise ValidationFailed.field("branch_id", _("No such branch."))
     refuse_other_branch(request.auth, branch.pk, "branch_id")
     return branch
 

@@ -4,6 +4,7 @@ see, and of the courses of those groups."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from modules.accounts.models import User
@@ -49,7 +50,7 @@ def upload_target(user: User, *, lesson_id=None, group_id=None, course_id=None) 
             branch_id = Lesson.objects.filter(pk=lesson_id).values_list("group__branch_id", flat=True).first()
             refuse_other_branch(user, branch_id, "lesson_id")
         if lesson is None:
-            raise NotFound("Lesson not found.")
+            raise NotFound(_("Lesson not found."))
         return lesson
     if group_id is not None:
         return visible_group_ref(user, group_id)

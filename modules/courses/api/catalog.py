@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from core.idempotency import idempotent
@@ -47,7 +48,7 @@ def list_branches(request):
 )
 def create_branch(request, payload: BranchCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
-    director_only(request.auth, "open a branch")
+    director_only(request.auth, _("open a branch"))
     return 201, services.branch_create(**payload.dict())
 
 
@@ -70,7 +71,7 @@ def update_branch(request, branch_id: int, payload: BranchUpdateIn):
 def delete_branch(request, branch_id: int):
     check(CAN_MANAGE_CATALOG, request.auth)
     branch = selectors.scoped_or_404(request.auth, Branch, branch_id, field="pk")
-    director_only(request.auth, "delete a branch")
+    director_only(request.auth, _("delete a branch"))
     services.branch_delete(branch=branch)
     return 204, None
 
@@ -99,7 +100,7 @@ def get_course(request, course_id: int):
 @idempotent
 def create_course(request, payload: CourseCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
-    director_only(request.auth, "change the center's catalog")
+    director_only(request.auth, _("change the center's catalog"))
     return 201, services.course_create(**payload.dict())
 
 
@@ -110,7 +111,7 @@ def create_course(request, payload: CourseCreateIn):
 )
 def update_course(request, course_id: int, payload: CourseUpdateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
-    director_only(request.auth, "change the center's catalog")
+    director_only(request.auth, _("change the center's catalog"))
     course = selectors.get_or_404(Course, course_id)
     return services.course_update(course=course, **payload.dict(exclude_unset=True, exclude_none=True))
 
@@ -122,7 +123,7 @@ def update_course(request, course_id: int, payload: CourseUpdateIn):
 )
 def delete_course(request, course_id: int):
     check(CAN_MANAGE_CATALOG, request.auth)
-    director_only(request.auth, "change the center's catalog")
+    director_only(request.auth, _("change the center's catalog"))
     services.course_delete(course=selectors.get_or_404(Course, course_id))
     return 204, None
 
@@ -180,7 +181,7 @@ def list_holidays(request, filters: Query[HolidayFilter]):
 )
 def create_holiday(request, payload: HolidayCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
-    director_only(request.auth, "change the center's catalog")
+    director_only(request.auth, _("change the center's catalog"))
     return 201, services.holiday_create(**payload.dict())
 
 
@@ -191,7 +192,7 @@ def create_holiday(request, payload: HolidayCreateIn):
 )
 def update_holiday(request, holiday_id: int, payload: HolidayUpdateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
-    director_only(request.auth, "change the center's catalog")
+    director_only(request.auth, _("change the center's catalog"))
     holiday = selectors.get_or_404(Holiday, holiday_id)
     return services.holiday_update(holiday=holiday, **payload.dict(exclude_unset=True, exclude_none=True))
 
@@ -201,6 +202,6 @@ def update_holiday(request, holiday_id: int, payload: HolidayUpdateIn):
 )
 def delete_holiday(request, holiday_id: int):
     check(CAN_MANAGE_CATALOG, request.auth)
-    director_only(request.auth, "change the center's catalog")
+    director_only(request.auth, _("change the center's catalog"))
     services.holiday_delete(holiday=selectors.get_or_404(Holiday, holiday_id))
     return 204, None

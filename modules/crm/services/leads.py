@@ -105,7 +105,7 @@ def _ensure_reachable(lead: Lead | None, branches: frozenset[int] | None) -> Non
     """A branch admin's enquiry for a phone whose open lead is another branch's: that lead is not
     theirs to update (nor to see), and a second open lead per phone cannot exist, so it is a 409."""
     if lead is not None and branches is not None and lead.branch_id not in (None, *branches):
-        raise Conflict("This phone has an open lead in another branch.", code="lead_in_other_branch")
+        raise Conflict(_("This phone has an open lead in another branch."), code="lead_in_other_branch")
 
 
 @transaction.atomic
