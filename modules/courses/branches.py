@@ -18,6 +18,7 @@ from modules.courses.models import Branch, Group, Membership
 from realtime.control import recheck_on_commit
 
 _CACHE_ATTR = "_markaz_branch_ids"
+STAFF_ROLES = (User.Role.ADMIN, User.Role.TEACHER)  # who works in a branch (Branch.staff)
 
 
 def branch_ids_of(user: User) -> frozenset[int] | None:
@@ -170,7 +171,7 @@ def _check_assignment(actor: User, *, role: str, branch_ids: list[int] | None, c
     staff work in branches."""
     if branch_ids is not None:
         director_only(actor, _("set branch_ids"))
-        if role not in (User.Role.ADMIN, User.Role.TEACHER):
+        if role not in STAFF_ROLES:
             raise ValidationFailed.field("branch_ids", _("Only admins and teachers work in branches."))
         missing = set(branch_ids) - set(Branch.objects.filter(pk__in=branch_ids).values_list("pk", flat=True))
         if missing:

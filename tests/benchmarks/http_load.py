@@ -68,7 +68,15 @@ def targets() -> list[Target]:
 
 
 def in_process(path: str, token: str, repeat: int = 20) -> tuple[float, list[str]]:
-    """Median time of the endpoint through Django's full stack in this process, and its SQL."""
+    """Median time of the endpoint through Django's full stack in this process, and its SQL. Throttle
+    rates are lifted as for the servers: the load just run shares their windows in Redis."""
+    from django.conf import settings
+
+    with override_settings(THROTTLE_RATES={scope: "1000000/min" for scope in settings.THROTTLE_RATES}):
+        return _in_process(path, token, repeat)
+
+
+def _in_process(path: str, token: str, repeat: int) -> tuple[float, list[str]]:
     client = Client()
     headers = {"Authorization": f"Bearer {token}"}
     # request_started resets connection.queries_log, which would empty the capture.

@@ -95,3 +95,12 @@ def test_a_large_list_offers_no_select_all_without_a_total(client, admin):
     assert "Select all 9999999999" not in html
     # Unfold's stand-in total appears only in the "all selected" note, hidden, which nothing can show
     assert html.count("9999999999") == html.count('<span class="all hidden">') == 1
+
+
+def test_the_branch_staff_picker_lists_admins_and_teachers_only(client, admin, teacher, student):
+    """A branch's staff are its admins and teachers: the picker never holds the (10,000) students."""
+    group = GroupFactory(teacher=teacher)
+    client.force_login(admin)
+    page = client.get(f"/admin/courses/branch/{group.branch.pk}/change/").content.decode()
+    assert f'value="{teacher.pk}"' in page and f'value="{admin.pk}"' in page
+    assert f'value="{student.pk}"' not in page
