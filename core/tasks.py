@@ -19,6 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from core.write_batch import insert_in_batch
+
 # A failing task stays queued and is redelivered (see the module docstring) instead of being dropped.
 RETRY_FAILURES = {"ack_failure": False}
 
@@ -28,12 +30,29 @@ def _broker_is_the_database() -> bool:
     return bool(conf.get("orm")) and not conf.get("sync") and conf["orm"] in settings.DATABASES
 
 
+class _BatchedOrmBroker:
+    """django-q2's ORM broker, but the task row goes through core.write_batch: inside a write batch
+    the rows of every receiver's tasks are one INSERT at the end of the write."""
+
+    def __init__(self):
+        from django_q.conf import Conf
+
+        self.list_key = Conf.CLUSTER_NAME  # the ORM broker's own queue name
+
+    def enqueue(self, package: str) -> None:
+        from django.utils import timezone
+        from django_q.models import OrmQ
+
+        row = OrmQ(key=self.list_key, payload=package, lock=timezone.now())
+        insert_in_batch(row, using=settings.Q_CLUSTER["orm"])
+
+
 def enqueue(func_path: str, *args: Any, **kwargs: Any) -> None:
     from django_q.tasks import async_task
 
     options = {**RETRY_FAILURES, "sync": bool(settings.Q_CLUSTER.get("sync"))}
     if _broker_is_the_database():
-        async_task(func_path, *args, q_options=options, **kwargs)
+        async_task(func_path, *args, q_options={**options, "broker": _BatchedOrmBroker()}, **kwargs)
     else:
         transaction.on_commit(lambda: async_task(func_path, *args, q_options=options, **kwargs))
 

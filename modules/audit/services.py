@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.write_batch import insert_in_batch
 from modules.audit.context import AuditContext
 from modules.audit.models import AuditLog
 
@@ -16,9 +17,10 @@ def audit_entry_create(
     changes: dict[str, Any] | None = None,
     actor=None,
 ) -> AuditLog:
-    """Append one entry. Written in the caller's transaction, so a rolled-back write leaves none."""
+    """Append one entry. Written in the caller's transaction, so a rolled-back write leaves none;
+    inside a write batch (core.write_batch) with the request's other entries in one INSERT."""
     actor = actor if actor is not None else ctx.actor
-    return AuditLog.objects.create(
+    entry = AuditLog(
         actor=actor,
         actor_repr=(str(actor) if actor is not None else "")[:200],
         action=action[:64],
@@ -31,3 +33,5 @@ def audit_entry_create(
         request_id=ctx.request_id,
         source=ctx.source,
     )
+    insert_in_batch(entry)
+    return entry

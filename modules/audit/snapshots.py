@@ -45,6 +45,7 @@ DERIVED_MODELS = frozenset(
         "notifications.notification",
         "notifications.notificationlog",
         "payments.paymenthistory",  # an invoice's own append-only status history
+        "payments.paymentrecord",  # money in and out: append-only, with its cashier and receipt
         "payments.paymetransaction",  # Payme's protocol record: its states and times are its history
     }
 )

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.db import transaction
 from pydantic import BaseModel, Field
 
 from modules.payments.branches import branches_of_invoices
+from modules.payments.models import Payment
 from modules.payments.schemas import Method, Status
 from realtime import event_type, publish_on_commit
 from realtime.groups import DASHBOARD, dashboard_channels
@@ -62,8 +64,16 @@ def publish_payment_updated(
     """`branch_ids`: the invoice's branches when the caller read them for many invoices at once."""
     data = payment_event_data(payment, previous_status)
     publish_on_commit(channel=f"user:{payment.student_id}", type=EVENT, data=data)
+    if branch_ids is None and payment.group_id and Payment.group.is_cached(payment):
+        branch_ids = [payment.group.branch_id]
     if branch_ids is None:
-        branch_ids = branches_of_invoices([payment])[payment.pk]
+        # the student's branches: read after the commit, not under the invoice lock
+        transaction.on_commit(lambda: _to_dashboards(data, branches_of_invoices([payment])[payment.pk]))
+    else:
+        _to_dashboards(data, branch_ids)
+
+
+def _to_dashboards(data: PaymentUpdatedData, branch_ids: list[int]) -> None:
     channels = {channel for branch_id in branch_ids for channel in dashboard_channels(branch_id)}
     for channel in sorted(channels or {DASHBOARD}):
         publish_on_commit(channel=channel, type=EVENT, data=data)

@@ -54,6 +54,13 @@ class PaymentSchedule(TimeStamped):
         return f"schedule {self.pk} for membership {self.membership_id}"
 
 
+class PaymentQuerySet(models.QuerySet):
+    def locked(self):
+        """Row-locked until the transaction ends, with the group loaded but not locked: a state
+        change's event is routed by the group's branch without another query."""
+        return self.select_related("group").select_for_update(of=("self",))
+
+
 class Payment(TimeStamped):
     """An invoice. Payable while pending or overdue; paid, cancelled and refunded are final states
     (refunded only from paid)."""
@@ -138,6 +145,8 @@ class Payment(TimeStamped):
         verbose_name=_("billed days"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment")

@@ -1,5 +1,7 @@
-"""Payment records: every movement of money at the desk or through a gateway, with a receipt number
-the cashier can write on paper (`YYYYMMDD-<id>`, unique because the id is)."""
+"""Payment records: every movement of money at the desk or through a gateway. Money a person took or
+gave back at the desk gets a receipt number the cashier can write on paper (`YYYYMMDD-<id>`, unique
+because the id is); a gateway's record has none: its receipt is the provider's transaction id
+(external_reference), which is what the parent's app shows."""
 
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ def record_money(
         note=note[:255],
         occurred_at=occurred_at,
     )
+    if cashier is None:
+        return record  # a gateway's: no paper receipt, and no second statement under the invoice lock
     day = timezone.localtime(occurred_at).strftime("%Y%m%d")
     record.receipt_number = f"{day}-{record.pk:06d}"
     PaymentRecord.objects.filter(pk=record.pk).update(receipt_number=record.receipt_number)

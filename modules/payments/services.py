@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, NotFound, ValidationFailed
+from core.write_batch import write_batch
 from modules.accounts.models import User
 from modules.courses.models import Group, Membership
 from modules.payments import signals
@@ -48,7 +49,7 @@ def _transition(
 
 def lock_payment(payment_id: int) -> Payment:
     """The invoice row, locked for the rest of the transaction (state changes are serialized)."""
-    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    payment = Payment.objects.locked().filter(pk=payment_id).first()
     if payment is None:
         raise NotFound(_("Invoice not found."))
     return payment
@@ -232,10 +233,12 @@ def payment_take_part(
     return payment
 
 
+@write_batch()
 def _mark_paid(
     payment: Payment, *, method: str, paid_at: datetime, external_reference: str, actor, source, reason
 ) -> Payment:
-    """The rest of the invoice received: one payment record for it, and the invoice is paid."""
+    """The rest of the invoice received: one payment record for it, and the invoice is paid. The
+    receivers' audit entries and task rows are one INSERT each at the end (core.write_batch)."""
     record_money(
         student_id=payment.student_id,
         payment_id=payment.pk,

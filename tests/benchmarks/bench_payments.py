@@ -346,8 +346,12 @@ def _bench_payme_statements() -> list[Result]:
     ):
         students = _students(20, "4")
         due = date.today() + timedelta(days=10)
+        group = _group(10_000_00)
+        # a monthly invoice names its group (routing by its branch is free); one made at the desk
+        # may not, and then the student's branches are read after the commit
         invoices = Payment.objects.bulk_create(
-            Payment(student=s, amount=10_000_00, due_date=due, description=TAG) for s in students
+            Payment(student=s, amount=10_000_00, due_date=due, description=TAG, group=group if n % 2 else None)
+            for n, s in enumerate(students)
         )
         for n, invoice in enumerate(invoices):
             tx_id = f"{invoice.pk:012d}{n:012d}"
@@ -361,14 +365,17 @@ def _bench_payme_statements() -> list[Result]:
                         content_type="application/json",
                     )
                 assert "result" in response.json(), response.content
-            counts.append(len(ctx.captured_queries))
+            counts.append((invoice.group_id is not None, len(ctx.captured_queries)))
     warm = counts[1:]  # the first call also loads the center's settings into the cache
+    with_group = max(n for grouped, n in warm if grouped)
+    without = max(n for grouped, n in warm if not grouped)
     return [
         Result(
-            "Payme PerformTransaction, statements in-process, all receivers (SAVEPOINTs counted)",
-            f"max {max(warm)} (first call {counts[0]})",
+            "Payme PerformTransaction, statements in its transaction, all receivers (SAVEPOINTs counted)",
+            f"max {max(with_group, without)} (first call {counts[0][1]}); "
+            "+1 SELECT after the commit for an invoice without a group",
             "<= 10",
-            max(warm) <= 10,
+            max(with_group, without) <= 10,
         )
     ]
 

@@ -57,3 +57,38 @@ def test_reviewing_homework_queues_its_reactions(api, teacher, student):
     assert len(ctx.captured_queries) <= 15, [q["sql"][:90] for q in ctx.captured_queries]
     funcs = sorted(q.func() for q in OrmQ.objects.all())
     assert funcs == ["modules.gamification.tasks.apply_homework", "modules.notifications.tasks.react"]
+
+
+@pytest.mark.parametrize("with_group", [True, False], ids=["monthly invoice", "desk invoice without group"])
+def test_payme_perform_stays_within_ten_statements(settings, with_group):
+    """Perform's transaction: its locks and writes, one audit INSERT and one INSERT of both modules'
+    task rows (core.write_batch). The student's branches of an invoice without a group are read
+    after the commit (outside the lock; the test's wrapping transaction never commits, so not here)."""
+    from django_q.models import OrmQ
+
+    from modules.audit.models import AuditLog
+    from modules.center.selectors import get_system_settings
+    from modules.payments.payme.protocol import now_ms
+    from tests.factories.payments import PaymentFactory
+    from tests.payments.conftest import PAYME_KEY, PaymeClient, payme_id
+
+    settings.PAYME_KEY = PAYME_KEY
+    get_system_settings()
+    group = GroupFactory()
+    invoice = PaymentFactory(student=StudentFactory(), amount=500_000, group=group if with_group else None)
+    tx_id, client = payme_id(), PaymeClient()
+    account = {"payment_id": str(invoice.pk)}
+    client.call("CreateTransaction", {"id": tx_id, "time": now_ms(), "amount": 500_000, "account": account})
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.call("PerformTransaction", {"id": tx_id})["result"]["state"] == 2
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len(sql) <= 10, [s[:90] for s in sql]
+    assert sum(s.startswith('INSERT INTO "audit_auditlog"') for s in sql) == 1
+    assert sum(s.startswith('INSERT INTO "django_q_ormq"') for s in sql) == 1
+    assert not any("courses_membership" in s for s in sql)  # no branch lookup under the invoice lock
+    assert {q.func() for q in OrmQ.objects.all()} >= {
+        "modules.gamification.tasks.apply_payment",
+        "modules.notifications.tasks.react",
+    }
+    actions = set(AuditLog.objects.filter(object_id=str(invoice.pk)).values_list("action", flat=True))
+    assert {"update", "payment.paid"} <= actions

@@ -69,7 +69,7 @@ class ClickGateway(Gateway):
     def cancel(self, *, external_id: str, reason: int | None = None) -> ClickTransaction:
         tx = self._existing(external_id)
         with transaction.atomic():
-            payment = Payment.objects.select_for_update().get(pk=tx.payment_id)
+            payment = Payment.objects.locked().get(pk=tx.payment_id)
             tx = ClickTransaction.objects.select_for_update().get(pk=tx.pk)
             if tx.state in (ClickTransaction.State.PREPARED, ClickTransaction.State.CONFIRMED):
                 service._cancel(tx, payment, error_code=reason)

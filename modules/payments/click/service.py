@@ -103,7 +103,7 @@ def _locked(req: ClickRequest) -> tuple[ClickTransaction, Payment]:
     ).first()
     if tx is None or str(tx.payment_id) != req.merchant_trans_id:
         raise ClickError(P.TRANSACTION_NOT_FOUND)
-    payment = Payment.objects.select_for_update().get(pk=tx.payment_id)
+    payment = Payment.objects.locked().get(pk=tx.payment_id)
     tx = ClickTransaction.objects.select_for_update().get(pk=tx.pk)
     return tx, payment
 

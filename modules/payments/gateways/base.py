@@ -65,7 +65,7 @@ def find_invoice(raw: Any, *, lock: bool) -> Payment:
     text = str(raw).strip()
     if not text.isdigit() or len(text) > 18:
         raise GatewayRefused(Refusal.INVOICE_NOT_FOUND, "account")
-    qs = Payment.objects.select_for_update() if lock else Payment.objects
+    qs = Payment.objects.locked() if lock else Payment.objects
     payment = qs.filter(pk=int(text)).first()
     if payment is None:
         raise GatewayRefused(Refusal.INVOICE_NOT_FOUND, "account")

@@ -66,7 +66,7 @@ def _invoice_for(account: dict, *, lock: bool) -> Payment:
     text = str(raw).strip()
     if not text.isdigit() or len(text) > 18:
         raise PaymeError(E.INVOICE_NOT_FOUND, ACCOUNT_FIELD)
-    qs = Payment.objects.select_for_update() if lock else Payment.objects
+    qs = Payment.objects.locked() if lock else Payment.objects
     payment = qs.filter(pk=int(text)).first()
     if payment is None:
         raise PaymeError(E.INVOICE_NOT_FOUND, ACCOUNT_FIELD)
@@ -83,7 +83,7 @@ def _check_payable(payment: Payment, amount: int) -> None:
 def _locked_transaction(payme_id: str) -> tuple[PaymeTransaction, Payment]:
     """The transaction and its invoice, both row-locked, the invoice first (as Create does)."""
     owner = PaymeTransaction.objects.filter(payme_id=payme_id).values("payment_id")[:1]
-    payment = Payment.objects.select_for_update().filter(pk=Subquery(owner)).first()
+    payment = Payment.objects.locked().filter(pk=Subquery(owner)).first()
     if payment is None:
         raise PaymeError(E.TRANSACTION_NOT_FOUND, "id")
     tx = PaymeTransaction.objects.select_for_update().get(payme_id=payme_id)

@@ -119,7 +119,7 @@ def _locked(trans_id: str) -> tuple[UzumTransaction, Payment]:
     tx = UzumTransaction.objects.filter(trans_id=trans_id).first()
     if tx is None:
         raise UzumError(P.TRANSACTION_NOT_FOUND)
-    payment = Payment.objects.select_for_update().get(pk=tx.payment_id)
+    payment = Payment.objects.locked().get(pk=tx.payment_id)
     return UzumTransaction.objects.select_for_update().get(pk=tx.pk), payment
 
 
