@@ -39,12 +39,13 @@ class _BatchedOrmBroker:
 
         self.list_key = Conf.CLUSTER_NAME  # the ORM broker's own queue name
 
-    def enqueue(self, package: str) -> None:
+    def enqueue(self, package: str) -> int | str:
         from django.utils import timezone
         from django_q.models import OrmQ
 
         row = OrmQ(key=self.list_key, payload=package, lock=timezone.now())
         insert_in_batch(row, using=settings.Q_CLUSTER["orm"])
+        return row.pk or "held for the write's batch"  # what django-q logs as the enqueued id
 
 
 def enqueue(func_path: str, *args: Any, **kwargs: Any) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
+from core.write_batch import write_batch
 from modules.accounts.models import User
 from modules.attendance import events, permissions
 from modules.attendance.makeups import link_made_up
@@ -81,7 +82,7 @@ def attendance_mark_bulk(
         for i, r in enumerate(records)
     ]
     trials = list(trials)
-    with transaction.atomic():
+    with transaction.atomic(), write_batch():  # the receivers' task rows and audit entries: one INSERT each
         outcome = _mark_locked(lesson_id=lesson.pk, actor=actor, entries=entries, source=source)
         if trials:
             trials_mark_locked(lesson=outcome.lesson, actor=actor, trials=trials, now=timezone.now())
@@ -93,7 +94,7 @@ def attendance_update(
 ) -> MarkOutcome:
     """Change one student's record (creating it needs a status)."""
     entry = MarkEntry(student_id=student_id, status=status, note=note, loc=("path", "student_id"))
-    with transaction.atomic():
+    with transaction.atomic(), write_batch():
         return _mark_locked(lesson_id=lesson.pk, actor=actor, entries=[entry], source="api")
 
 

@@ -79,7 +79,7 @@ def cashbox_table(report: dict):
         signed = rec.amount if rec.kind == PaymentRecord.Kind.PAYMENT else -rec.amount
         rows.append(
             [
-                rec.receipt_number,
+                rec.receipt_number or "",  # a gateway's record: its reference is the receipt
                 timezone.localtime(rec.occurred_at),
                 rec.kind,
                 rec.method,

@@ -350,7 +350,9 @@ def _bench_payme_statements() -> list[Result]:
         # a monthly invoice names its group (routing by its branch is free); one made at the desk
         # may not, and then the student's branches are read after the commit
         invoices = Payment.objects.bulk_create(
-            Payment(student=s, amount=10_000_00, due_date=due, description=TAG, group=group if n % 2 else None)
+            Payment(
+                student=s, amount=10_000_00, due_date=due, description=TAG, group=group if n % 2 else None
+            )
             for n, s in enumerate(students)
         )
         for n, invoice in enumerate(invoices):
