@@ -12,7 +12,11 @@ worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "8"))
 # the proxy in front terminates TLS and sets X-Forwarded-*; Django reads them (SECURE_PROXY_SSL_HEADER)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-keepalive = 5
+# No keep-alive by default: the proxy keeps the clients' connections alive, and to gunicorn a
+# connection per request keeps the threads' queue fair. With keep-alive a connection stays with one
+# worker and its requests wait on that worker's poller: at 20 closed-loop clients the gateways' p99
+# was 2.2-2.4 s with keepalive = 5 and 0.5 s without (docs/deployment-processes.md).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 timeout = 60
 graceful_timeout = 20
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None  # request logs come from Django's logging

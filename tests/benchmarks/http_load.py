@@ -198,8 +198,9 @@ class ConnectionSampler:
         with psycopg.connect(dbname=db["NAME"], autocommit=True, **params) as conn:
             while not self._stop.is_set():
                 (count,) = conn.execute(
+                    # client connections only: a parallel query's workers are backends too
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND pid <> pg_backend_pid()"
+                    " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
                 ).fetchone()
                 self.peak = max(self.peak, count)
                 self._stop.wait(0.05)
