@@ -23,6 +23,7 @@ from core.auth import jwt_auth
 from core.exceptions import HTTP_CODES, UNKNOWN_STATUS_CODE, ApplicationError
 from core.openapi import DocumentSchema, cache_openapi_schema
 from core.parsing import MarkazParser
+from core.renderers import ORJSONRenderer
 from core.throttling import UserThrottle
 
 logger = logging.getLogger("markaz.api")
@@ -63,6 +64,7 @@ api = MarkazAPI(
     auth=jwt_auth,
     throttle=[UserThrottle("user")],
     parser=MarkazParser(),
+    renderer=ORJSONRenderer(),
 )
 cache_openapi_schema(api)
 

@@ -105,7 +105,6 @@ def _payme_flow(
 ) -> None:
     import httpx
 
-
     auth = "Basic " + base64.b64encode(f"Paycom:{PAYME_KEY}".encode()).decode()
     with httpx.Client(base_url=f"http://{base}", headers={"Authorization": auth}, timeout=10) as client:
         for n, invoice in enumerate(invoices):
