@@ -46,7 +46,10 @@ DERIVED_MODELS = frozenset(
         "notifications.notificationlog",
         "payments.paymenthistory",  # an invoice's own append-only status history
         "payments.paymentrecord",  # money in and out: append-only, with its cashier and receipt
-        "payments.paymetransaction",  # Payme's protocol record: its states and times are its history
+        # the gateways' protocol records: their states and times are their history
+        "payments.paymetransaction",
+        "payments.clicktransaction",
+        "payments.uzumtransaction",
     }
 )
 # Bookkeeping fields whose change alone is not worth an entry.
