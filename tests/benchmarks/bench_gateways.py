@@ -157,9 +157,10 @@ def run(ctx) -> list[Result]:
         for i in range(INVOICES_PER_CLIENT + OPEN_LOOP_PER_CLIENT + 2 * PROCESSES + 4)
     )
     ids = [i.pk for i in invoices]
+    bases: list[str] = []
     try:
         env = {**CLICK, **UZUM, "LOG_LEVEL": "WARNING", "DB_POOL": "true", "DB_POOL_MAX": "10"}
-        bases = [ctx.start_web({**env, "WEB_THREADS": "10"})]
+        bases.append(ctx.start_web({**env, "WEB_THREADS": "10"}))
         by_student: dict[int, list] = {}
         for inv in invoices:
             by_student.setdefault(inv.student_id, []).append((inv.pk, inv.amount))
@@ -206,4 +207,6 @@ def run(ctx) -> list[Result]:
             _open_loop_row(bases[0], later, capacity),
         ]
     finally:
+        for base in bases:  # its connections are not the next benchmark's
+            ctx.stop(base)
         _cleanup(ids, students)

@@ -174,6 +174,7 @@ def _bench_payme(ctx) -> list[Result]:
         for s in students
         for i in range(INVOICES_PER_CLIENT + OPEN_LOOP_PER_CLIENT + 2)
     )
+    base = None
     try:
         # the web process runs with the pool (docs/deployment.md, Traps): a connection per request thread otherwise
         base = ctx.start_web(  # the production layout: gunicorn workers (docs/deployment-processes.md)
@@ -237,6 +238,8 @@ def _bench_payme(ctx) -> list[Result]:
             ),
         ]
     finally:
+        if base is not None:  # its connections are not the next benchmark's
+            ctx.stop(base)
         _cleanup_payme(invoices, students)
 
 

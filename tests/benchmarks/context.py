@@ -80,12 +80,18 @@ class BenchContext:
         return next(p.pid for p in self.processes if getattr(p, "bench_port", None) == port)
 
     def _start(self, argv: list[str], port: int, extra_env: dict | None) -> str:
-        env = {**os.environ, "Q_SYNC": "false", **(extra_env or {})}
+        # PGAPPNAME: libpq names the process's Postgres connections, so a benchmark can count them
+        env = {**os.environ, "Q_SYNC": "false", "PGAPPNAME": app_name(port), **(extra_env or {})}
         proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         proc.bench_port = port
         self.processes.append(proc)
         wait_for_port(port)
         return f"127.0.0.1:{port}"
+
+
+def app_name(port: int) -> str:
+    """The application_name of the connections of the server this context started on `port`."""
+    return f"markaz-bench-{port}"
 
 
 def wait_for_port(port: int, timeout: float = 30.0) -> None:

@@ -182,9 +182,12 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 class ConnectionSampler:
-    """Peak number of server connections to this database while the block runs (every 50 ms)."""
+    """Peak number of one server's connections to this database while the block runs (every 50 ms):
+    those whose application_name is the server's (BenchContext gives each process it starts its
+    own, through libpq's PGAPPNAME), so servers an earlier benchmark left running are not counted."""
 
-    def __init__(self):
+    def __init__(self, application_name: str):
+        self.application_name = application_name
         self.peak = 0
         self._stop = threading.Event()
 
@@ -200,7 +203,8 @@ class ConnectionSampler:
                 (count,) = conn.execute(
                     # client connections only: a parallel query's workers are backends too
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                    " AND backend_type = 'client backend' AND application_name = %s",
+                    [self.application_name],
                 ).fetchone()
                 self.peak = max(self.peak, count)
                 self._stop.wait(0.05)
