@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 
 from modules.payments.click import protocol as P
 from modules.payments.click.models import ClickTransaction
@@ -97,15 +98,13 @@ def complete(req: ClickRequest) -> dict:
 
 
 def _locked(req: ClickRequest) -> tuple[ClickTransaction, Payment]:
-    """The transaction Complete names, with its invoice: the invoice row locked first."""
-    tx = ClickTransaction.objects.filter(
-        pk=req.merchant_prepare_id, click_trans_id=req.click_trans_id
-    ).first()
-    if tx is None or str(tx.payment_id) != req.merchant_trans_id:
+    """The transaction Complete names, with its invoice: the invoice row locked first (found through
+    the transaction in the same statement), then the transaction."""
+    named = ClickTransaction.objects.filter(pk=req.merchant_prepare_id, click_trans_id=req.click_trans_id)
+    payment = Payment.objects.locked().filter(pk=Subquery(named.values("payment_id")[:1])).first()
+    if payment is None or str(payment.pk) != req.merchant_trans_id:
         raise ClickError(P.TRANSACTION_NOT_FOUND)
-    payment = Payment.objects.locked().get(pk=tx.payment_id)
-    tx = ClickTransaction.objects.select_for_update().get(pk=tx.pk)
-    return tx, payment
+    return named.select_for_update().get(), payment
 
 
 def _complete(req: ClickRequest) -> dict:

@@ -6,6 +6,7 @@ Uzum's retries are harmless; times are stored once."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 
 from modules.payments.gateways.base import (
     GatewayRefused,
@@ -116,11 +117,13 @@ def _create(trans_id: str, params: dict, amount: int) -> dict:
 
 
 def _locked(trans_id: str) -> tuple[UzumTransaction, Payment]:
-    tx = UzumTransaction.objects.filter(trans_id=trans_id).first()
-    if tx is None:
+    """The invoice row locked first (found through the transaction in the same statement), then the
+    transaction."""
+    named = UzumTransaction.objects.filter(trans_id=trans_id)
+    payment = Payment.objects.locked().filter(pk=Subquery(named.values("payment_id")[:1])).first()
+    if payment is None:
         raise UzumError(P.TRANSACTION_NOT_FOUND)
-    payment = Payment.objects.locked().get(pk=tx.payment_id)
-    return UzumTransaction.objects.select_for_update().get(pk=tx.pk), payment
+    return named.select_for_update().get(), payment
 
 
 def confirm(data: dict) -> dict:
