@@ -55,10 +55,6 @@ def lock_payment(payment_id: int) -> Payment:
     return payment
 
 
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
 @transaction.atomic
 def payment_create(
     *,
@@ -85,7 +81,7 @@ def payment_create(
         amount=amount,
         due_date=due_date,
         description=description,
-        period=first_of_month(period) if period else None,
+        period=period.replace(day=1) if period else None,
         created_by=actor,
     )
     PaymentHistory.objects.create(
@@ -237,8 +233,7 @@ def payment_take_part(
 def _mark_paid(
     payment: Payment, *, method: str, paid_at: datetime, external_reference: str, actor, source, reason
 ) -> Payment:
-    """The rest of the invoice received: one payment record for it, and the invoice is paid. The
-    receivers' audit entries and task rows are one INSERT each at the end (core.write_batch)."""
+    """The rest of the invoice received: its record, the invoice paid (receivers' rows: one batch)."""
     record_money(
         student_id=payment.student_id,
         payment_id=payment.pk,
