@@ -8,14 +8,10 @@ strings, integer dict keys as strings. Only the whitespace differs (compact, UTF
 from __future__ import annotations
 
 import datetime
-import decimal
-import uuid
-from enum import Enum
 from typing import Any
 
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.functional import Promise
 from ninja.renderers import BaseRenderer
 from pydantic import BaseModel
 
@@ -28,11 +24,7 @@ def _default(value: Any) -> Any:
         return _django.default(value)  # the one owner of the time format
     if isinstance(value, BaseModel):
         return value.model_dump()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (decimal.Decimal, uuid.UUID, Promise)):
-        return str(value)
-    return str(value)  # URLs, IP addresses: what ninja's encoder wrote for them
+    return str(value)  # decimals, lazy translations, URLs, IP addresses: as ninja's encoder wrote them
 
 
 def dumps(data: Any) -> bytes:

@@ -60,6 +60,12 @@ class PaymentQuerySet(models.QuerySet):
         change's event is routed by the group's branch without another query."""
         return self.select_related("group").select_for_update(of=("self",))
 
+    def locked_through(self, transactions: models.QuerySet):
+        """The invoice of the gateway transaction `transactions` names, locked as above, found in the
+        same statement; None when there is no such transaction. The lock order of every gateway:
+        the invoice first, then its transaction."""
+        return self.locked().filter(pk=models.Subquery(transactions.values("payment_id")[:1])).first()
+
 
 class Payment(TimeStamped):
     """An invoice. Payable while pending or overdue; paid, cancelled and refunded are final states

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
 
 from modules.payments.click import protocol as P
 from modules.payments.click.models import ClickTransaction
@@ -101,7 +100,7 @@ def _locked(req: ClickRequest) -> tuple[ClickTransaction, Payment]:
     """The transaction Complete names, with its invoice: the invoice row locked first (found through
     the transaction in the same statement), then the transaction."""
     named = ClickTransaction.objects.filter(pk=req.merchant_prepare_id, click_trans_id=req.click_trans_id)
-    payment = Payment.objects.locked().filter(pk=Subquery(named.values("payment_id")[:1])).first()
+    payment = Payment.objects.locked_through(named)
     if payment is None or str(payment.pk) != req.merchant_trans_id:
         raise ClickError(P.TRANSACTION_NOT_FOUND)
     return named.select_for_update().get(), payment

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
 
 from modules.payments import services
 from modules.payments.fiscal import payme_detail
@@ -82,12 +81,11 @@ def _check_payable(payment: Payment, amount: int) -> None:
 
 def _locked_transaction(payme_id: str) -> tuple[PaymeTransaction, Payment]:
     """The transaction and its invoice, both row-locked, the invoice first (as Create does)."""
-    owner = PaymeTransaction.objects.filter(payme_id=payme_id).values("payment_id")[:1]
-    payment = Payment.objects.locked().filter(pk=Subquery(owner)).first()
+    named = PaymeTransaction.objects.filter(payme_id=payme_id)
+    payment = Payment.objects.locked_through(named)
     if payment is None:
         raise PaymeError(E.TRANSACTION_NOT_FOUND, "id")
-    tx = PaymeTransaction.objects.select_for_update().get(payme_id=payme_id)
-    return tx, payment
+    return named.select_for_update().get(), payment
 
 
 def _cancel(tx: PaymeTransaction, *, state: int, reason: int, now: int) -> None:

@@ -6,7 +6,6 @@ Uzum's retries are harmless; times are stored once."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
 
 from modules.payments.gateways.base import (
     GatewayRefused,
@@ -120,7 +119,7 @@ def _locked(trans_id: str) -> tuple[UzumTransaction, Payment]:
     """The invoice row locked first (found through the transaction in the same statement), then the
     transaction."""
     named = UzumTransaction.objects.filter(trans_id=trans_id)
-    payment = Payment.objects.locked().filter(pk=Subquery(named.values("payment_id")[:1])).first()
+    payment = Payment.objects.locked_through(named)
     if payment is None:
         raise UzumError(P.TRANSACTION_NOT_FOUND)
     return named.select_for_update().get(), payment
