@@ -99,6 +99,11 @@ def _announce_awarded(earned: list[StudentAchievement]) -> None:
         achievement_awarded.send(sender=StudentAchievement, event=event, student_achievement=a)
 
 
+def balance_thresholds() -> tuple[int, ...]:
+    """Balances whose crossing earns a badge (what on_balance_changed checks)."""
+    return (HUNDRED,)
+
+
 def on_balance_changed(*, student_id: int, old_balance: int, new_balance: int) -> None:
     if old_balance < HUNDRED <= new_balance:
         achievement_award(student_id=student_id, badge=HUNDRED_COINS)

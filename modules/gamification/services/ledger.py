@@ -1,6 +1,11 @@
 """The one place coins move. Every change is a ledger row plus the balance update, in one transaction,
 under the row lock of the student's balance, so the balance always equals the ledger's sum. The
-unique idempotency key makes a repeated change roll back whole (balance included)."""
+unique idempotency key makes a repeated change roll back whole (balance included).
+
+On Postgres, a change with nothing else to commit beside it (no group leaderboard to touch, no badge
+threshold crossed, no receiver to enqueue for, no transaction already open) is one statement: the
+balance UPDATE and the ledger INSERT in one data-modifying CTE, atomic by itself, so it needs no
+BEGIN/COMMIT round trips (see _post_in_one_statement)."""
 
 from __future__ import annotations
 
@@ -64,8 +69,64 @@ def coins_post(
         return existing, False
 
 
-@transaction.atomic
 def _post(row: dict, allow_negative: bool) -> CoinTransaction:
+    posted = _post_in_one_statement(row) if _alone(row, allow_negative) else None
+    if posted is not None:
+        tx, new_balance = posted
+        _after_post(tx, new_balance - row["amount"], new_balance)
+        return tx
+    return _post_in_transaction(row, allow_negative)
+
+
+def _alone(row: dict, allow_negative: bool) -> bool:
+    """Whether this change has nothing to commit with it but its two rows, so one statement is atomic
+    enough: outside any transaction (a caller's writes must share its fate), on Postgres (a
+    data-modifying CTE), no group (whose leaderboard touch enqueues a task), no coins_changed
+    receiver (it would enqueue outside the write), and no override below zero (a rare admin path)."""
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and row["group_id"] is None
+        and not allow_negative
+        and not coins_changed.has_listeners(CoinTransaction)
+    )
+
+
+def _post_in_one_statement(row: dict) -> tuple[CoinTransaction, int] | None:
+    """(transaction, new balance), or None when the balance row is missing, the balance would go below
+    zero or a badge threshold would be crossed: then the transactional path decides. A reused
+    idempotency key raises IntegrityError, and the failed statement has changed nothing."""
+    from modules.gamification.services.achievements import balance_thresholds
+
+    now = timezone.now()
+    columns = [*row, "created_at"]
+    values = [*row.values(), connection.ops.adapt_datetimefield_value(now)]
+    crossing = "".join(
+        f" AND NOT (balance < {int(t)} AND balance + %(amount)s >= {int(t)})" for t in balance_thresholds()
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            f"WITH moved AS (UPDATE {StudentCoin._meta.db_table} SET balance = balance + %(amount)s, "
+            "updated_at = %(now)s WHERE student_id = %(student)s AND balance + %(amount)s >= 0"
+            f"{crossing} RETURNING balance), "
+            f"posted AS (INSERT INTO {CoinTransaction._meta.db_table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(f'%(v{i})s' for i in range(len(values)))} FROM moved RETURNING id) "
+            "SELECT posted.id, moved.balance FROM posted, moved",
+            {
+                "amount": row["amount"],
+                "now": values[-1],
+                "student": row["student_id"],
+                **{f"v{i}": v for i, v in enumerate(values)},
+            },
+        )
+        found = cur.fetchone()
+    if found is None:
+        return None
+    return CoinTransaction(id=found[0], created_at=now, **row), found[1]
+
+
+@transaction.atomic
+def _post_in_transaction(row: dict, allow_negative: bool) -> CoinTransaction:
     # the common case in one statement: the UPDATE locks the balance row, applies the amount only if
     # the balance stays >= 0 (or the override allows), and returns the new balance
     new_balance = _move_balance(row["student_id"], row["amount"], allow_negative)
