@@ -1,4 +1,4 @@
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from core.idempotency import idempotent
 from core.net import client_address
@@ -78,7 +78,7 @@ def refresh(request, payload: RefreshIn):
 @auth.post("/logout", response={204: None, **errors(401, 422, 429)}, summary="Revoke a session")
 def logout(request, payload: RefreshIn):
     tokens.session_logout(user=request.auth, raw_refresh=payload.refresh)
-    return 204, None
+    return Status(204, None)
 
 
 @auth.get("/me", response={200: MeOut, **errors(401, 429)}, summary="The signed-in user")
@@ -104,7 +104,7 @@ def update_me(request, payload: MePatchIn):
 )
 def register(request, payload: RegisterIn):
     user = services.user_register(**payload.dict())
-    return 201, selectors.user_with_children(user.pk)
+    return Status(201, selectors.user_with_children(user.pk))
 
 
 @auth.post(
@@ -120,7 +120,7 @@ def change_password(request, payload: PasswordChangeIn):
         new_password=payload.new_password,
         current_session=request.auth.token_claims.get("sid") or None,
     )
-    return 204, None
+    return Status(204, None)
 
 
 @auth.post(
@@ -132,7 +132,7 @@ def change_password(request, payload: PasswordChangeIn):
 )
 def request_password_reset(request, payload: ResetRequestIn):
     services.password_reset_request(login=payload.login)
-    return 202, {"detail": "If the account exists, a reset link has been sent."}
+    return Status(202, {"detail": "If the account exists, a reset link has been sent."})
 
 
 @auth.post(
@@ -144,7 +144,7 @@ def request_password_reset(request, payload: ResetRequestIn):
 )
 def confirm_password_reset(request, payload: ResetConfirmIn):
     services.password_reset_confirm(token=payload.token, new_password=payload.new_password)
-    return 204, None
+    return Status(204, None)
 
 
 @auth.post(
@@ -154,7 +154,7 @@ def confirm_password_reset(request, payload: ResetConfirmIn):
 )
 def send_email_verification(request):
     services.email_verification_send(user=request.auth)
-    return 202, {"detail": "A verification link has been sent."}
+    return Status(202, {"detail": "A verification link has been sent."})
 
 
 @auth.post(
@@ -191,7 +191,7 @@ def list_users(request, filters: Query[UserFilter]):
 def create_user(request, payload: UserCreateIn):
     check(CAN_MANAGE_USERS, request.auth)
     user = services.user_create(actor=request.auth, **payload.dict())
-    return 201, selectors.user_detail(request.auth, user.pk)
+    return Status(201, selectors.user_detail(request.auth, user.pk))
 
 
 @users.get(
@@ -258,7 +258,7 @@ def link_child(request, user_id: int, payload: GuardianLinkIn):
 )
 def unlink_child(request, user_id: int, student_id: int):
     services.guardian_unlink(parent=_changeable(request, user_id), student_id=student_id)
-    return 204, None
+    return Status(204, None)
 
 
 router.add_router("/auth", auth)

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from core.exceptions import ValidationFailed
 from core.idempotency import idempotent
@@ -129,7 +129,7 @@ def create_lesson_makeup(request, lesson_id: int, payload: MakeupCreateIn):
         room=branch_ref(request.auth, Room, payload.room_id, "room_id"),
         target=target,
     )
-    return 201, lesson_with_relations(booked.pk)
+    return Status(201, lesson_with_relations(booked.pk))
 
 
 @router.patch(

@@ -2,7 +2,7 @@
 the funnel report, and the public enquiry form of the center's website."""
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from core.exceptions import ValidationFailed
 from core.idempotency import idempotent
@@ -94,7 +94,7 @@ def create_lead(request, payload: LeadCreateIn):
     lead, created = leads.lead_capture(
         data=_input(request, payload), actor=request.auth, branches=branch_ids_of(request.auth)
     )
-    return (201 if created else 200), selectors.lead_get(request.auth, lead.pk)
+    return Status(201 if created else 200, selectors.lead_get(request.auth, lead.pk))
 
 
 @staff.get(
@@ -145,7 +145,7 @@ def log_lead_contact(request, lead_id: int, payload: ContactIn):
     row = leads.lead_log_contact(
         lead=_lead(request, lead_id), kind=payload.kind, note=payload.note, actor=request.auth
     )
-    return 201, selectors.lead_history(row.lead).get(pk=row.pk)
+    return Status(201, selectors.lead_history(row.lead).get(pk=row.pk))
 
 
 @staff.post(
@@ -226,7 +226,7 @@ def submit_public_lead(request, payload: PublicLeadIn):
             branch_id=payload.branch_id,
             message=payload.message or "",
         )
-    return 202, PUBLIC_ANSWER
+    return Status(202, PUBLIC_ANSWER)
 
 
 router.add_router("", public)

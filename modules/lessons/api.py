@@ -3,7 +3,7 @@ reschedule history, generation for a group, and the private calendar feed."""
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from core.exceptions import NotFound
 from core.pagination import paginate
@@ -158,7 +158,7 @@ def get_calendar_feed(request):
 def create_calendar_feed(request):
     check(CAN_USE_FEED, request.auth)
     feed, raw = calendar.calendar_feed_create(user=request.auth)
-    return 201, _feed_out(feed, request.build_absolute_uri(f"/api/v1/calendar/feeds/{raw}.ics"))
+    return Status(201, _feed_out(feed, request.build_absolute_uri(f"/api/v1/calendar/feeds/{raw}.ics")))
 
 
 @feeds.delete(
@@ -167,7 +167,7 @@ def create_calendar_feed(request):
 def revoke_calendar_feed(request):
     check(CAN_USE_FEED, request.auth)
     calendar.calendar_feed_revoke(user=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @feeds.get(

@@ -2,7 +2,7 @@ from django.core.files.storage import Storage
 from django.http import FileResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from core.idempotency import idempotent
 from core.pagination import paginate
@@ -59,7 +59,7 @@ def upload_resource(request, payload: Form[ResourceUploadIn], file: File[Uploade
     resource = services.resource_upload(
         actor=request.auth, upload=file, title=payload.title, description=payload.description, target=target
     )
-    return 201, resource
+    return Status(201, resource)
 
 
 @router.get(
@@ -101,7 +101,7 @@ def delete_resource(request, resource_id: int):
     resource = _visible(request, resource_id)
     check(CAN_MANAGE, request.auth, resource)
     services.resource_delete(resource=resource)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(

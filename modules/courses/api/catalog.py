@@ -1,5 +1,5 @@
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from core.idempotency import idempotent
 from core.pagination import paginate
@@ -49,7 +49,7 @@ def list_branches(request):
 def create_branch(request, payload: BranchCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
     director_only(request.auth, _("open a branch"))
-    return 201, services.branch_create(**payload.dict())
+    return Status(201, services.branch_create(**payload.dict()))
 
 
 @branches.patch(
@@ -73,7 +73,7 @@ def delete_branch(request, branch_id: int):
     branch = selectors.scoped_or_404(request.auth, Branch, branch_id, field="pk")
     director_only(request.auth, _("delete a branch"))
     services.branch_delete(branch=branch)
-    return 204, None
+    return Status(204, None)
 
 
 # --- courses -----------------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def get_course(request, course_id: int):
 def create_course(request, payload: CourseCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
     director_only(request.auth, _("change the center's catalog"))
-    return 201, services.course_create(**payload.dict())
+    return Status(201, services.course_create(**payload.dict()))
 
 
 @courses.patch(
@@ -125,7 +125,7 @@ def delete_course(request, course_id: int):
     check(CAN_MANAGE_CATALOG, request.auth)
     director_only(request.auth, _("change the center's catalog"))
     services.course_delete(course=selectors.get_or_404(Course, course_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- rooms -------------------------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def create_room(request, payload: RoomCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
     branch = selectors.branch_ref(request.auth, Branch, payload.branch_id, "branch_id")
     data = payload.dict(exclude={"branch_id"})
-    return 201, services.room_create(branch=branch, **data)
+    return Status(201, services.room_create(branch=branch, **data))
 
 
 @rooms.patch(
@@ -163,7 +163,7 @@ def update_room(request, room_id: int, payload: RoomUpdateIn):
 def delete_room(request, room_id: int):
     check(CAN_MANAGE_CATALOG, request.auth)
     services.room_delete(room=selectors.scoped_or_404(request.auth, Room, room_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- holidays ----------------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def list_holidays(request, filters: Query[HolidayFilter]):
 def create_holiday(request, payload: HolidayCreateIn):
     check(CAN_MANAGE_CATALOG, request.auth)
     director_only(request.auth, _("change the center's catalog"))
-    return 201, services.holiday_create(**payload.dict())
+    return Status(201, services.holiday_create(**payload.dict()))
 
 
 @holidays.patch(
@@ -204,4 +204,4 @@ def delete_holiday(request, holiday_id: int):
     check(CAN_MANAGE_CATALOG, request.auth)
     director_only(request.auth, _("change the center's catalog"))
     services.holiday_delete(holiday=selectors.get_or_404(Holiday, holiday_id))
-    return 204, None
+    return Status(204, None)

@@ -1,4 +1,4 @@
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from core.idempotency import idempotent
 from core.pagination import paginate
@@ -37,7 +37,7 @@ def create_group(request, payload: GroupCreateIn):
         room=selectors.branch_ref(request.auth, Room, payload.room_id, "room_id"),
         **payload.dict(exclude={"branch_id", "course_id", "teacher_id", "room_id"}),
     )
-    return 201, selectors.group_for(request.auth, group.pk)
+    return Status(201, selectors.group_for(request.auth, group.pk))
 
 
 @router.patch(

@@ -1,4 +1,4 @@
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from core.idempotency import idempotent
 from core.pagination import paginate
@@ -58,7 +58,7 @@ def add_group_member(request, group_id: int, payload: MembershipAddIn):
         actor=request.auth,
         **payload.dict(exclude={"student_id"}),
     )
-    return 201, _fresh(membership)
+    return Status(201, _fresh(membership))
 
 
 @router.post(

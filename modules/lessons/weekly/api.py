@@ -1,4 +1,4 @@
-from ninja import Router
+from ninja import Router, Status
 
 from core.pagination import paginate
 from core.permissions import check
@@ -45,7 +45,7 @@ def create_group_schedule(request, group_id: int, payload: ScheduleCreateIn):
         room=selectors.branch_ref(request.auth, Room, payload.room_id, "room_id"),
         **payload.dict(exclude={"room_id"}),
     )
-    return 201, group_schedules(group.pk).get(pk=schedule.pk)
+    return Status(201, group_schedules(group.pk).get(pk=schedule.pk))
 
 
 @router.patch(
@@ -74,4 +74,4 @@ def update_schedule(request, schedule_id: int, payload: ScheduleUpdateIn):
 )
 def delete_schedule(request, schedule_id: int):
     services.schedule_delete(schedule=_schedule(request, schedule_id))
-    return 204, None
+    return Status(204, None)
