@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.db import connection
 
 from tests.benchmarks import Result, p50, p99
-from tests.benchmarks.bench_payments import _drop_students, _students
+from tests.benchmarks.bench_payments import _drop_students, _students, billed_group, drop_group
 from tests.benchmarks.open_loop import run_open_loop
 
 CLIENTS = 20
@@ -126,7 +126,7 @@ def _open_loop_row(base: str, invoices, capacity: float) -> Result:
     )
 
 
-def _cleanup(ids: list[int], students) -> None:
+def _cleanup(ids: list[int], students, group) -> None:
     from modules.payments.models import Payment
 
     with connection.cursor() as cursor:
@@ -140,6 +140,7 @@ def _cleanup(ids: list[int], students) -> None:
         ):
             cursor.execute(f"DELETE FROM {table} WHERE payment_id = ANY(%s)", [ids])
     Payment.objects.filter(pk__in=ids)._raw_delete(using="default")
+    drop_group(group)
     _drop_students([s.pk for s in students])
 
 
@@ -150,9 +151,10 @@ def run(ctx) -> list[Result]:
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     students = _students(CLIENTS, "g")
+    group = billed_group(students, 2_000_000)
     due = date.today() + timedelta(days=10)
     invoices = Payment.objects.bulk_create(
-        Payment(student=s, amount=2_000_000 + i, due_date=due, description=TAG)
+        Payment(student=s, group=group, amount=2_000_000 + i, due_date=due, description=TAG)
         for s in students
         for i in range(INVOICES_PER_CLIENT + OPEN_LOOP_PER_CLIENT + 2 * PROCESSES + 4)
     )
@@ -209,4 +211,4 @@ def run(ctx) -> list[Result]:
     finally:
         for base in bases:  # its connections are not the next benchmark's
             ctx.stop(base)
-        _cleanup(ids, students)
+        _cleanup(ids, students, group)

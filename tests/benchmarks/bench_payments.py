@@ -97,6 +97,29 @@ def _group(price: int):
     )
 
 
+def billed_group(students, price: int):
+    """A group the students are members of: monthly invoices name their group (its branch routes the
+    dashboards' events without another query), so the paying benches bill through one as well."""
+    from modules.courses.models import Membership
+
+    group = _group(price)
+    Membership.objects.bulk_create(
+        Membership(group=group, student=s, joined_on=group.start_date) for s in students
+    )
+    return group
+
+
+def drop_group(group) -> None:
+    """The bench group, its memberships (cascaded), its course and its teacher; run after its
+    invoices are gone."""
+    from modules.courses.models import Course, Group
+
+    with transaction.atomic():
+        Group.objects.filter(pk=group.pk).delete()
+        Course.objects.filter(pk=group.course_id).delete()
+    _drop_students([group.teacher_id])
+
+
 # --- Payme over HTTP -----------------------------------------------------------------------------------
 
 
@@ -168,9 +191,10 @@ def _bench_payme(ctx) -> list[Result]:
 
     _drop_students(list(User.objects.filter(last_name=TAG).values_list("pk", flat=True)))
     students = _students(CLIENTS, "1")
+    group = billed_group(students, 10_000_00)
     due = date.today() + timedelta(days=10)
     invoices = Payment.objects.bulk_create(
-        Payment(student=s, amount=10_000_00 + i, due_date=due, description=TAG)
+        Payment(student=s, group=group, amount=10_000_00 + i, due_date=due, description=TAG)
         for s in students
         for i in range(INVOICES_PER_CLIENT + OPEN_LOOP_PER_CLIENT + 2)
     )
@@ -240,10 +264,10 @@ def _bench_payme(ctx) -> list[Result]:
     finally:
         if base is not None:  # its connections are not the next benchmark's
             ctx.stop(base)
-        _cleanup_payme(invoices, students)
+        _cleanup_payme(invoices, students, group)
 
 
-def _cleanup_payme(invoices, students) -> None:
+def _cleanup_payme(invoices, students, group) -> None:
     ids = [i.pk for i in invoices]
     with connection.cursor() as cursor:
         for table, column in [
