@@ -149,7 +149,7 @@ async def _measure(server, data) -> list[Result]:
         n: int
         t: float
 
-    event_type("bench.event", BenchData, channels=("group",), summary="benchmark only")
+    event_type("bench.event", BenchData, channels=("group", "dashboard"), summary="benchmark only")
     from realtime.tickets import issue_ticket
 
     users = data["users"]
