@@ -111,3 +111,13 @@ def test_a_connected_receiver_gets_the_transaction(funded):
         coins_changed.disconnect(receiver, sender=CoinTransaction)
     assert created and heard == [True]  # it could enqueue atomically with the write
     assert balance_of(funded) == 12 == ledger_sum(funded)
+
+
+def test_an_admins_api_award_is_one_write_statement(api, admin, funded):
+    with CaptureQueriesContext(connection) as ctx:
+        response = api(admin).post(f"/students/{funded.pk}/coins/award", {"amount": 4, "note": "api"})
+    assert response.status_code == 201, response.content
+    sql = [q["sql"] for q in ctx.captured_queries]
+    writes = [s for s in sql if not s.startswith("SELECT")]
+    assert len(writes) == 1 and writes[0].startswith("WITH moved AS"), sql
+    assert balance_of(funded) == 14 == ledger_sum(funded)
