@@ -10,15 +10,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import threading
 import time
 from datetime import date, timedelta
 
 from django.db import connection
 
-from tests.benchmarks import Result, p50, p99
+from tests.benchmarks import Result, open_loop, p50, p99
 from tests.benchmarks.bench_payments import _drop_students, _students, billed_group, drop_group
-from tests.benchmarks.open_loop import run_open_loop
+from tests.benchmarks.open_loop import run_closed_loop, run_open_loop
 
 CLIENTS = 20
 INVOICES_PER_CLIENT = 15
@@ -58,18 +57,17 @@ def _uzum_auth() -> dict:
 
 
 def _session(base: str):
-    import httpx
-
-    return httpx.Client(base_url=f"http://{base}/api/v1/payments", timeout=10)
+    return open_loop.client(f"http://{base}", clients=CLIENTS)
 
 
-def _pay(client, n: int, invoice: int, amount: int, errors: list) -> list[float]:
+async def _pay(client, item, errors: list) -> list[float]:
     """One invoice paid as the provider does it (Click for even n, Uzum for odd): call latencies."""
+    n, invoice, amount = item
     latencies: list[float] = []
 
-    def call(name: str, ok, **kw):
+    async def call(name: str, ok, **kw):
         start = time.perf_counter()
-        response = client.post(name, **kw)
+        response = await client.post(f"/api/v1/payments{name}", **kw)
         latencies.append((time.perf_counter() - start) * 1000)
         if not ok(response):
             errors.append((name, response.status_code, response.text[:200]))
@@ -78,27 +76,28 @@ def _pay(client, n: int, invoice: int, amount: int, errors: list) -> list[float]
     if n % 2 == 0:
         som = f"{amount // 100}.{amount % 100:02d}"
         trans = invoice * 100 + n
-        clicked = lambda r: r.json().get("error") == 0  # noqa: E731
-        prepared = call("/click/prepare", clicked, data=_click_fields(0, trans, invoice, som)).json()
+        clicked = lambda r: r.status_code == 200 and r.json().get("error") == 0  # noqa: E731
+        prepared = (await call("/click/prepare", clicked, data=_click_fields(0, trans, invoice, som))).json()
         prepare_id = prepared.get("merchant_prepare_id")
-        call("/click/complete", clicked, data=_click_fields(1, trans, invoice, som, prepare_id))
+        await call("/click/complete", clicked, data=_click_fields(1, trans, invoice, som, prepare_id))
     else:
         headers = _uzum_auth()
         body = {"serviceId": int(UZUM["UZUM_SERVICE_ID"]), "timestamp": 0}
         trans = f"bench-{invoice}-{n}"
         ok = lambda r: r.status_code == 200  # noqa: E731
-        call("/uzum/check", ok, json={**body, "params": {"account": str(invoice)}}, headers=headers)
+        await call("/uzum/check", ok, json={**body, "params": {"account": str(invoice)}}, headers=headers)
         create = {**body, "transId": trans, "params": {"account": str(invoice)}, "amount": amount}
-        call("/uzum/create", ok, json=create, headers=headers)
-        call("/uzum/confirm", ok, json={**body, "transId": trans}, headers=headers)
+        await call("/uzum/create", ok, json=create, headers=headers)
+        await call("/uzum/confirm", ok, json={**body, "transId": trans}, headers=headers)
     return latencies
 
 
-def _flow(base: str, invoices, latencies: list[float], errors: list) -> None:
-    """One closed-loop client: its invoices one after another."""
-    with _session(base) as client:
-        for n, (invoice, amount) in enumerate(invoices):
-            latencies.extend(_pay(client, n, invoice, amount, errors))
+def _closed(base: str, per_client: list[list], errors: list) -> tuple[list[float], float]:
+    """Each client pays its invoices one after another (the capacity run)."""
+    numbered = [[(n, invoice, amount) for n, (invoice, amount) in enumerate(lst)] for lst in per_client]
+    return run_closed_loop(
+        numbered, session=lambda: _session(base), serve=lambda client, item: _pay(client, item, errors)
+    )
 
 
 def _open_loop_row(base: str, invoices, capacity: float) -> Result:
@@ -112,7 +111,7 @@ def _open_loop_row(base: str, invoices, capacity: float) -> Result:
         per_second=rate,
         clients=CLIENTS,
         session=lambda: _session(base),
-        serve=lambda client, item: _pay(client, *item, errors),
+        serve=lambda client, item: _pay(client, item, errors),
     )
     figure = (
         f"{len(latencies) / wall:.0f} calls/s offered (half the capacity): p50 {p50(latencies):.1f} ms, "
@@ -145,11 +144,9 @@ def _cleanup(ids: list[int], students, group) -> None:
 
 
 def run(ctx) -> list[Result]:
-    import logging
 
     from modules.payments.models import Payment
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     students = _students(CLIENTS, "g")
     group = billed_group(students, 2_000_000)
     due = date.today() + timedelta(days=10)
@@ -167,26 +164,15 @@ def run(ctx) -> list[Result]:
         for inv in invoices:
             by_student.setdefault(inv.student_id, []).append((inv.pk, inv.amount))
         for base in bases:  # warm up every process
-            _flow(base, [lst.pop() for lst in by_student.values()][:2], [], [])
-        alone: list[float] = []
-        _flow(bases[0], [lst.pop() for lst in list(by_student.values())[:4]], alone, [])
-        latencies: list[float] = []
+            _closed(base, [[lst.pop()] for lst in list(by_student.values())[:2]], [])
+        alone, _ = _closed(bases[0], [[lst.pop() for lst in list(by_student.values())[:4]]], [])
         errors: list = []
-        threads = [
-            threading.Thread(
-                target=_flow, args=(bases[n % PROCESSES], lst[:INVOICES_PER_CLIENT], latencies, errors)
-            )
-            for n, lst in enumerate(by_student.values())
-        ]
+        latencies, wall = _closed(
+            bases[0], [lst[:INVOICES_PER_CLIENT] for lst in by_student.values()], errors
+        )
         later = [
             inv for lst in by_student.values() for inv in lst[INVOICES_PER_CLIENT:][:OPEN_LOOP_PER_CLIENT]
         ]
-        start = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - start
         if errors:
             import sys
 

@@ -13,7 +13,7 @@ import time
 import httpx
 
 from core.auth import issue_access_token
-from tests.benchmarks import Result, p50, p99
+from tests.benchmarks import Result, open_loop, p50, p99
 from tests.benchmarks.context import app_name
 from tests.benchmarks.http_load import (
     CLIENTS,
@@ -78,11 +78,11 @@ def _open_loop(base: str, path: str, token: str, per_second: float) -> tuple[flo
     count = max(200, int(per_second * 8))  # about eight seconds of arrivals
 
     def session():
-        return httpx.Client(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"})
+        return open_loop.client(base, clients=CLIENTS, headers={"Authorization": f"Bearer {token}"})
 
-    def serve(client, _item) -> list[float]:
+    async def serve(client, _item) -> list[float]:
         start = time.perf_counter()
-        response = client.get(path)
+        response = await client.get(path)
         assert response.status_code == 200, response.text[:200]
         return [(time.perf_counter() - start) * 1000]
 

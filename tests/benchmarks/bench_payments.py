@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import os
-import threading
 import time
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -123,19 +122,27 @@ def drop_group(group) -> None:
 # --- Payme over HTTP -----------------------------------------------------------------------------------
 
 
-def _payme_flow(
-    base: str, invoices, latencies: list[float], errors: list, by_method: dict | None = None
-) -> None:
-    import httpx
+def _payme_session(base: str):
+    from tests.benchmarks.open_loop import client
 
     auth = "Basic " + base64.b64encode(f"Paycom:{PAYME_KEY}".encode()).decode()
-    with httpx.Client(base_url=f"http://{base}", headers={"Authorization": auth}, timeout=10) as client:
-        for n, invoice in enumerate(invoices):
-            _payme_calls(client, n, invoice, latencies, errors, by_method)
+    return client(f"http://{base}", clients=CLIENTS, headers={"Authorization": auth})
 
 
-def _payme_calls(client, n: int, invoice, latencies: list[float], errors: list, by_method) -> None:
-    """Check, Create and Perform of one invoice, as Payme sends them."""
+def _payme_closed(base: str, per_client, errors: list, by_method: dict | None = None):
+    """Each client pays its invoices one after another: every call's latency and the wall time."""
+    from tests.benchmarks.open_loop import run_closed_loop
+
+    numbered = [list(enumerate(invoices)) for invoices in per_client]
+    return run_closed_loop(
+        numbered,
+        session=lambda: _payme_session(base),
+        serve=lambda client, item: _payme_calls(client, *item, errors, by_method),
+    )
+
+
+async def _payme_calls(client, n: int, invoice, errors: list, by_method) -> list[float]:
+    """Check, Create and Perform of one invoice, as Payme sends them: their latencies."""
     from modules.payments.payme.protocol import now_ms
 
     invoice_id, amount = invoice
@@ -146,35 +153,30 @@ def _payme_calls(client, n: int, invoice, latencies: list[float], errors: list, 
         ("CreateTransaction", {"id": tx_id, "time": now_ms(), "amount": amount, "account": account}),
         ("PerformTransaction", {"id": tx_id}),
     ]
+    latencies: list[float] = []
     for method, params in calls:
         start = time.perf_counter()
-        response = client.post("/api/v1/payments/payme", json={"method": method, "params": params, "id": n})
+        body = {"method": method, "params": params, "id": n}
+        response = await client.post("/api/v1/payments/payme", json=body)
         latencies.append((time.perf_counter() - start) * 1000)
         if by_method is not None:
             by_method.setdefault(method, []).append(latencies[-1])
         if response.status_code != 200 or "result" not in response.json():
             errors.append((method, response.status_code, response.text[:300]))
+    return latencies
 
 
 def _payme_open_loop(base: str, invoices, capacity: float) -> Result:
     """Payments arriving at half the measured capacity (Poisson), served by CLIENTS clients."""
-    import httpx
-
     from tests.benchmarks.open_loop import run_open_loop
 
     errors: list = []
-    auth = "Basic " + base64.b64encode(f"Paycom:{PAYME_KEY}".encode()).decode()
-
-    def session():
-        return httpx.Client(base_url=f"http://{base}", headers={"Authorization": auth}, timeout=10)
-
-    def serve(client, invoice) -> list[float]:
-        latencies: list[float] = []
-        _payme_calls(client, 0, invoice, latencies, errors, None)
-        return latencies
-
     latencies, wall = run_open_loop(
-        invoices, per_second=capacity / 2 / 3, clients=CLIENTS, session=session, serve=serve
+        invoices,
+        per_second=capacity / 2 / 3,
+        clients=CLIENTS,
+        session=lambda: _payme_session(base),
+        serve=lambda client, invoice: _payme_calls(client, 0, invoice, errors, None),
     )
     return Result(
         f"Payme endpoint, {CLIENTS} clients, open loop at half the capacity",
@@ -214,23 +216,14 @@ def _bench_payme(ctx) -> list[Result]:
         for inv in invoices:
             by_student.setdefault(inv.student_id, []).append((inv.pk, inv.amount))
         # one client alone first: the service time of each method, with every receiver connected
-        warm: list[float] = []
-        _payme_flow(base, [lst.pop() for lst in by_student.values()], [], [])
+        _payme_closed(base, [[lst.pop() for lst in by_student.values()]], [])
         alone: dict[str, list[float]] = {}
-        _payme_flow(base, [lst.pop() for lst in by_student.values()], warm, [], alone)
+        _payme_closed(base, [[lst.pop() for lst in by_student.values()]], [], alone)
         solo = ", ".join(f"{m.removesuffix('Transaction')} {p50(v):.1f}" for m, v in alone.items())
-        latencies: list[float] = []
         errors: list = []
-        threads = [
-            threading.Thread(target=_payme_flow, args=(base, lst[:INVOICES_PER_CLIENT], latencies, errors))
-            for lst in by_student.values()
-        ]
-        start = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - start
+        latencies, wall = _payme_closed(
+            base, [lst[:INVOICES_PER_CLIENT] for lst in by_student.values()], errors
+        )
         figure = (
             f"p50 {p50(latencies):.1f} ms, p99 {p99(latencies):.1f} ms, {len(latencies)} calls, "
             f"{len(latencies) / wall:.0f}/s, {len(errors)} errors"

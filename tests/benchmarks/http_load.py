@@ -1,5 +1,6 @@
 """What the HTTP benchmarks share: the hot endpoints on the scale demo, a closed-loop load generator
-(N clients, each sends its next request when the last one answered), the endpoint's time in-process
+(N clients, each sends its next request when the last one answered; tests/benchmarks/open_loop.py's
+one-event-loop client), the endpoint's time in-process
 and the time of the raw SQL it runs, and a sampler of the Postgres connections a load holds."""
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from django.conf import settings
 from django.core.signals import request_started
 from django.db import connection, reset_queries
@@ -123,12 +123,11 @@ class Load:
 
 
 async def _closed_loop(base: str, path: str, token: str, clients: int, requests: int) -> Load:
+    from tests.benchmarks.open_loop import client as http_client
+
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(
-        base_url=base, limits=limits, timeout=60, headers={"Authorization": f"Bearer {token}"}
-    ) as client:
+    async with http_client(base, clients=clients, headers={"Authorization": f"Bearer {token}"}) as client:
         remaining = requests
 
         async def one_client():
