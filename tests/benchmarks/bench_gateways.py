@@ -144,7 +144,6 @@ def _cleanup(ids: list[int], students, group) -> None:
 
 
 def run(ctx) -> list[Result]:
-
     from modules.payments.models import Payment
 
     students = _students(CLIENTS, "g")
