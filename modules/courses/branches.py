@@ -38,7 +38,7 @@ def branch_ids_of(user: User) -> frozenset[int] | None:
 
 
 def _branches_staffed_by(user_id: int) -> list[int]:
-    # asked by every admin request: straight from the membership table, with no join to Branch (its
+    # asked by every admin request: straight from the staff table (Branch.staff), with no join to Branch (its
     # row is not needed) and none of the ORM's query building (0.5 ms of Python per request here)
     through = Branch.staff.through._meta
     user_column = through.get_field("user").column

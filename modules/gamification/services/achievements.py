@@ -99,14 +99,20 @@ def _announce_awarded(earned: list[StudentAchievement]) -> None:
         achievement_awarded.send(sender=StudentAchievement, event=event, student_achievement=a)
 
 
+def _balance_badges() -> dict[int, object]:
+    """The balance reached -> the badge it earns: the one table on_balance_changed and the ledger's
+    one-statement path (which must not skip a crossing) both read."""
+    return {HUNDRED: HUNDRED_COINS}
+
+
 def balance_thresholds() -> tuple[int, ...]:
-    """Balances whose crossing earns a badge (what on_balance_changed checks)."""
-    return (HUNDRED,)
+    return tuple(_balance_badges())
 
 
 def on_balance_changed(*, student_id: int, old_balance: int, new_balance: int) -> None:
-    if old_balance < HUNDRED <= new_balance:
-        achievement_award(student_id=student_id, badge=HUNDRED_COINS)
+    for threshold, badge in _balance_badges().items():
+        if old_balance < threshold <= new_balance:
+            achievement_award(student_id=student_id, badge=badge)
 
 
 def perfect_week_award(now: datetime | None = None) -> int:
