@@ -18,6 +18,7 @@ import concurrent.futures
 import json
 import logging
 import os
+import queue
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -81,21 +82,38 @@ class _PublisherLoop:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pid = 0
         self._pending: set[concurrent.futures.Future] = set()
-        self._blocking: concurrent.futures.ThreadPoolExecutor | None = None
+        self._blocking: queue.SimpleQueue | None = None
 
     def _current_loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
             if self._loop is None or self._pid != os.getpid():  # first use, or a forked worker
                 self._loop, self._pid = asyncio.new_event_loop(), os.getpid()
                 self._pending = set()
-                # one thread, so blocking steps (numbering in Redis) run in submission order
-                self._blocking = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="realtime-seq")
+                # One thread, so blocking steps (numbering in Redis) run in submission order. Not a
+                # ThreadPoolExecutor: those refuse work once interpreter shutdown begins, which is
+                # before atexit's drain, so the events of a process's last moments were lost.
+                self._blocking = queue.SimpleQueue()
+                threading.Thread(
+                    target=_run_jobs, args=(self._blocking,), name="realtime-seq", daemon=True
+                ).start()
                 threading.Thread(target=self._loop.run_forever, name="realtime-publish", daemon=True).start()
             return self._loop
 
     async def blocking(self, fn, *args):
         """Runs a blocking call off the loop, in submission order."""
-        return await asyncio.get_running_loop().run_in_executor(self._blocking, fn, *args)
+        loop = asyncio.get_running_loop()
+        outcome = loop.create_future()
+
+        def job():
+            try:
+                result = fn(*args)
+            except BaseException as exc:  # handed to the awaiting coroutine, which logs it
+                loop.call_soon_threadsafe(_settle, outcome, None, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, outcome, result, None)
+
+        self._blocking.put(job)
+        return await outcome
 
     def submit(self, coro, what: str) -> None:
         future = asyncio.run_coroutine_threadsafe(coro, self._current_loop())
@@ -115,6 +133,20 @@ class _PublisherLoop:
             pending = set(self._pending) if self._pid == os.getpid() else set()
         done, not_done = concurrent.futures.wait(pending, timeout=timeout)
         return not not_done
+
+
+def _run_jobs(jobs: queue.SimpleQueue) -> None:
+    while True:
+        jobs.get()()
+
+
+def _settle(future: asyncio.Future, result: Any, exc: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
 
 
 _publisher = _PublisherLoop()
