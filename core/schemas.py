@@ -1,5 +1,6 @@
-"""Schemas every module shares: the error shape, a helper to declare errors on an operation, and the
-bases every input schema derives from (request bodies, query filters)."""
+"""Schemas every module shares: the error shape, a helper to declare errors on an operation, the
+bases every input schema derives from (request bodies, query filters) and the base of plain output
+shapes (PlainOut)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import FilterSchema, Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 # Every integer column is at most a bigint; a larger number can only be refused by the database.
@@ -53,6 +54,15 @@ def refuse_unstorable(value: Any) -> Any:
             refuse_unstorable(key)
             refuse_unstorable(item)
     return value
+
+
+class PlainOut(BaseModel):
+    """An output shape read from dicts or plain attributes entirely in pydantic-core. Ninja's Schema
+    wraps every object it validates in a Python getter (for managers, files, resolvers); nested in
+    every row of a list that wrapper is most of the serialising: 10 leaderboard entries, 0.20 vs 0.03
+    ms (measured). Use it for shapes built from values() rows, snapshots or simple attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class _SafeValues:

@@ -4,7 +4,7 @@ The event leaves only after the surrounding transaction commits, so no client ev
 was rolled back. With Redis configured it reaches clients of every process (web or worker).
 
 `data` goes through the model its event type declares (realtime/contract.py), and the envelope is
-encoded to JSON once, here, by the REST API's own encoder (times as `2026-03-01T09:00:00.123Z`, as
+encoded to JSON once, here, by the REST API's own encoder (core.renderers) (times as `2026-03-01T09:00:00.123Z`, as
 REST writes them). A payload that does not fit fails in the caller, inside its transaction. After the
 commit the channel's sequencer (realtime/sequence.py) appends `seq` and logs the text for replay,
 and every recipient's consumer sends that text as is: a broadcast to 2,000 sockets costs one
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
-import json
 import logging
 import os
 import queue
@@ -27,9 +26,9 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
-from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel
 
+from core.renderers import dumps
 from realtime import contract
 from realtime.groups import group_name
 from realtime.sequence import sequencer
@@ -56,7 +55,7 @@ def make_envelope(
 
 def encode_head(envelope: dict[str, Any]) -> str:
     """The envelope's JSON without its closing brace: `seq` is appended once it is known."""
-    return json.dumps(envelope, cls=NinjaJSONEncoder, separators=(",", ":"))[:-1]
+    return dumps(envelope).decode()[:-1]
 
 
 def layer_message(channel: str, seq: int, text: str) -> dict[str, Any]:

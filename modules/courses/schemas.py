@@ -7,9 +7,9 @@ from datetime import date
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
-from core.schemas import InputSchema, QueryFilterSchema
+from core.schemas import InputSchema, PlainOut, QueryFilterSchema
 
 Currency = Literal["UZS"]
 GroupStatus = Literal["forming", "active", "finished"]
@@ -24,38 +24,34 @@ def _range_ok(start, end, end_name: str):
 
 
 # --- small nested shapes ---------------------------------------------------------------------------
-# Plain pydantic models read straight from attributes (in pydantic-core): nested in every row of a
-# list, they are the bulk of serialising a page, and Ninja's Schema wrapper costs ~10x more per object.
+# Plain output shapes (core.schemas.PlainOut): nested in every row of a list, they are the bulk of
+# serialising a page.
 
 
-class _Ref(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-
-class BranchRefOut(_Ref):
+class BranchRefOut(PlainOut):
     id: int
     name: str
 
 
-class CourseRefOut(_Ref):
+class CourseRefOut(PlainOut):
     id: int
     name: str
     level: str
     language: Language
 
 
-class RoomRefOut(_Ref):
+class RoomRefOut(PlainOut):
     id: int
     name: str
 
 
-class PersonOut(_Ref):
+class PersonOut(PlainOut):
     id: int
     first_name: str
     last_name: str
 
 
-class GroupRefOut(_Ref):
+class GroupRefOut(PlainOut):
     id: int
     name: str
 

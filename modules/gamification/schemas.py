@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from core.schemas import InputSchema, QueryFilterSchema, QuerySchema
+from core.schemas import InputSchema, PlainOut, QueryFilterSchema, QuerySchema
 from modules.gamification.models import Reason
 
 ReasonCode = Literal[tuple(Reason.values)]  # type: ignore[valid-type]
@@ -13,7 +13,7 @@ PeriodName = Literal["week", "month", "all"]
 RedemptionStatus = Literal["pending", "handed_over", "cancelled"]
 
 
-class StudentRefOut(Schema):
+class StudentRefOut(PlainOut):
     id: int
     first_name: str
     last_name: str
@@ -60,13 +60,13 @@ class CoinDeductIn(CoinAwardIn):
     allow_negative: bool = Field(False, description="admins only: let the balance go below zero")
 
 
-class LeaderboardEntryOut(Schema):
+class LeaderboardEntryOut(PlainOut):
     rank: int
     student: StudentRefOut
     coins: int
 
 
-class LeaderboardOut(Schema):
+class LeaderboardOut(PlainOut):
     group_id: int
     period: PeriodName
     period_start: date | None = Field(description="local date the period began (null for all time)")

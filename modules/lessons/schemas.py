@@ -7,19 +7,17 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import AliasPath, BaseModel, ConfigDict, computed_field, model_validator
+from pydantic import AliasPath, computed_field, model_validator
 
 from core.ordering import ordering_choices
-from core.schemas import InputSchema, QueryFilterSchema
+from core.schemas import InputSchema, PlainOut, QueryFilterSchema
 from modules.courses.schemas import BranchRefOut, CourseRefOut, GroupRefOut, PersonOut, RoomRefOut
 
 LessonStatus = Literal["scheduled", "completed", "cancelled"]
 LessonKind = Literal["regular", "makeup"]
 
 
-class ViewerAttendanceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class ViewerAttendanceOut(PlainOut):
     status: str = Field(description="present, absent, late or excused")
     note: str
 
@@ -28,12 +26,10 @@ class ChildAttendanceOut(ViewerAttendanceOut):
     student_id: int
 
 
-class LessonFieldsOut(BaseModel):
+class LessonFieldsOut(PlainOut):
     """The lesson as everyone who may see it sees it (also the `lesson.updated` payload). A plain
     pydantic model read straight from attributes: serialising a page of 100 lessons costs a fraction
     of a Ninja Schema's per-object wrapper. `from_orm` is kept for callers."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: int
     group: GroupRefOut
