@@ -4,11 +4,11 @@ The event leaves only after the surrounding transaction commits, so no client ev
 was rolled back. With Redis configured it reaches clients of every process (web or worker).
 
 `data` goes through the model its event type declares (realtime/contract.py), and the envelope is
-encoded to JSON once, here, by the REST API's own encoder (core.renderers) (times as `2026-03-01T09:00:00.123Z`, as
-REST writes them). A payload that does not fit fails in the caller, inside its transaction. After the
+encoded to JSON once, here, by the REST API's own encoder, core.renderers (times as
+`2026-03-01T09:00:00.123Z`, as REST writes them). A payload that does not fit fails in the caller, inside its transaction. After the
 commit the channel's sequencer (realtime/sequence.py) appends `seq` and logs the text for replay,
 and every recipient's consumer sends that text as is: a broadcast to 2,000 sockets costs one
-json.dumps."""
+encoding."""
 
 from __future__ import annotations
 
