@@ -12,6 +12,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from core.bodylimit import BodySizeLimit  # noqa: E402
+from core.gc_pause import freeze_startup_heap  # noqa: E402
 from realtime.middleware import TicketAuthMiddleware, allowed_origin_validator  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
@@ -21,3 +22,7 @@ application = ProtocolTypeRouter(
         "websocket": allowed_origin_validator(TicketAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# daphne imports this module once per process: what it built lives as long as the process, so full
+# collections need not walk it (core/gc_pause.py)
+freeze_startup_heap()

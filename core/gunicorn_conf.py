@@ -37,3 +37,10 @@ def on_starting(server):
     from core.checks import refuse_unfit_layout
 
     refuse_unfit_layout()
+
+
+def post_worker_init(worker):
+    # each worker loads the app itself (no preload), then freezes that heap (core/gc_pause.py)
+    from core.gc_pause import freeze_startup_heap
+
+    worker.log.info("froze %d startup objects", freeze_startup_heap())
