@@ -101,3 +101,33 @@ def test_a_students_coin_ledger_uses_its_index(students):
     analyze(CoinTransaction)
     text = plan(coin_transactions(students[7])[:20])
     assert "Seq Scan on gamification_cointransaction" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [({"actor": "actor"}, "audit_actor_time"), ({"action": "payment.refunded"}, "audit_action_time")],
+)
+def test_the_audit_log_by_actor_or_action_reads_a_composite_index(students, filters, index):
+    from django.utils import timezone
+
+    from modules.audit.models import AuditLog
+    from modules.audit.selectors import audit_log_list
+
+    actions = ["create", "update", "attendance.marked", "payment.paid"]
+    now = timezone.now()
+    AuditLog.objects.bulk_create(
+        AuditLog(
+            actor=s,
+            action="payment.refunded" if i == 0 else actions[i % 4],  # a rare action is what one filters for
+            object_type="payments.payment",
+            object_id=str(i),
+            created_at=now - timedelta(minutes=i),
+        )
+        for s in students
+        for i in range(PER_STUDENT)
+    )
+    analyze(AuditLog)
+    if filters.get("actor"):
+        filters = {"actor": students[5].pk}
+    text = plan(audit_log_list(**filters)[:50])
+    assert index in text and "Seq Scan on audit_auditlog" not in text, text
