@@ -108,6 +108,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 _db = DATABASES["default"]
 IS_POSTGRES = "postgresql" in _db["ENGINE"]
+if IS_POSTGRES:
+    _db["ENGINE"] = "core.postgres"  # Django's backend with psycopg's C timestamp loader (core/postgres/)
 # The worker (qcluster) must keep connections open and must not use psycopg's pool: with the pool its
 # forked workers stall, and with CONN_MAX_AGE=0 the ORM broker reconnects for every task (see
 # docs/deployment.md, Traps). Web processes (gunicorn workers, daphne) opt into the pool with
