@@ -82,7 +82,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def production_parity_available() -> bool:
-    return "postgresql" in settings.DATABASES["default"]["ENGINE"] and bool(settings.REDIS_URL)
+    return settings.IS_POSTGRES and bool(settings.REDIS_URL)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
