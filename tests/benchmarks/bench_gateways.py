@@ -17,6 +17,7 @@ from django.db import connection
 
 from tests.benchmarks import Result, open_loop, p50, p99
 from tests.benchmarks.bench_payments import _drop_students, _students, billed_group, drop_group
+from tests.benchmarks.http_load import production_env
 from tests.benchmarks.open_loop import run_closed_loop, run_open_loop
 
 CLIENTS = 20
@@ -157,8 +158,7 @@ def run(ctx) -> list[Result]:
     ids = [i.pk for i in invoices]
     bases: list[str] = []
     try:
-        env = {**CLICK, **UZUM, "LOG_LEVEL": "WARNING", "DB_POOL": "true", "DB_POOL_MAX": "10"}
-        bases.append(ctx.start_web({**env, "WEB_THREADS": "10"}))
+        bases.append(ctx.start_web(production_env(**CLICK, **UZUM, DB_POOL_MAX="10", WEB_THREADS="10")))
         by_student: dict[int, list] = {}
         for inv in invoices:
             by_student.setdefault(inv.student_id, []).append((inv.pk, inv.amount))

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 
 from tests.benchmarks import Result, p50, p99, timed
+from tests.benchmarks.http_load import production_env
 
 CLIENTS = 20
 INVOICES_PER_CLIENT = 30
@@ -204,13 +205,7 @@ def _bench_payme(ctx) -> list[Result]:
     try:
         # the web process runs with the pool (docs/deployment.md, Traps): a connection per request thread otherwise
         base = ctx.start_web(  # the production layout: gunicorn workers (docs/deployment-processes.md)
-            {
-                "PAYME_KEY": PAYME_KEY,
-                "LOG_LEVEL": "WARNING",
-                "DB_POOL": "true",
-                "DB_POOL_MAX": "10",
-                "WEB_THREADS": "10",
-            }
+            production_env(PAYME_KEY=PAYME_KEY, DB_POOL_MAX="10", WEB_THREADS="10")
         )
         by_student: dict[int, list] = {}
         for inv in invoices:
