@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.queries import unique_or_none
 
 
 class PaymentSchedule(TimeStamped):
@@ -64,7 +65,8 @@ class PaymentQuerySet(models.QuerySet):
         """The invoice of the gateway transaction `transactions` names, locked as above, found in the
         same statement; None when there is no such transaction. The lock order of every gateway:
         the invoice first, then its transaction."""
-        return self.locked().filter(pk=models.Subquery(transactions.values("payment_id")[:1])).first()
+        named = models.Subquery(transactions.order_by().values("payment_id")[:1])
+        return unique_or_none(self.locked().filter(pk=named))
 
 
 class Payment(TimeStamped):

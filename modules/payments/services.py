@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict, NotFound, ValidationFailed
+from core.queries import unique_or_none
 from core.write_batch import write_batch
 from modules.accounts.models import User
 from modules.courses.models import Group, Membership
@@ -49,7 +50,7 @@ def _transition(
 
 def lock_payment(payment_id: int) -> Payment:
     """The invoice row, locked for the rest of the transaction (state changes are serialized)."""
-    payment = Payment.objects.locked().filter(pk=payment_id).first()
+    payment = unique_or_none(Payment.objects.locked().filter(pk=payment_id))
     if payment is None:
         raise NotFound(_("Invoice not found."))
     return payment

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import transaction
 
+from core.queries import unique_or_none
 from modules.payments.click import protocol as P
 from modules.payments.click import service
 from modules.payments.click.models import ClickTransaction
@@ -76,7 +77,7 @@ class ClickGateway(Gateway):
         return tx
 
     def _existing(self, external_id: str) -> ClickTransaction:
-        tx = ClickTransaction.objects.filter(click_trans_id=int(external_id)).first()
+        tx = unique_or_none(ClickTransaction.objects.filter(click_trans_id=int(external_id)))
         if tx is None:
             raise GatewayRefused(Refusal.TRANSACTION_NOT_FOUND)
         return tx

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from core.queries import unique_or_none
 from modules.payments.click import protocol as P
 from modules.payments.click.models import ClickTransaction
 from modules.payments.click.protocol import ClickError, ClickRequest
@@ -61,7 +62,7 @@ def prepare(req: ClickRequest) -> dict:
 
 
 def _prepare(req: ClickRequest) -> dict:
-    existing = ClickTransaction.objects.filter(click_trans_id=req.click_trans_id).first()
+    existing = unique_or_none(ClickTransaction.objects.filter(click_trans_id=req.click_trans_id))
     if existing is not None:
         return _repeat_prepare(existing, req)
     try:

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.queries import unique_or_none
 from modules.payments import services
 from modules.payments.models import Payment
 
@@ -66,7 +67,7 @@ def find_invoice(raw: Any, *, lock: bool) -> Payment:
     if not text.isdigit() or len(text) > 18:
         raise GatewayRefused(Refusal.INVOICE_NOT_FOUND, "account")
     qs = Payment.objects.locked() if lock else Payment.objects
-    payment = qs.filter(pk=int(text)).first()
+    payment = unique_or_none(qs.filter(pk=int(text)))
     if payment is None:
         raise GatewayRefused(Refusal.INVOICE_NOT_FOUND, "account")
     return payment

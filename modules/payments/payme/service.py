@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
 
+from core.queries import unique_or_none
 from modules.payments import services
 from modules.payments.fiscal import payme_detail
+from modules.payments.gateways.base import GatewayRefused, find_invoice
 from modules.payments.models import Payment, PaymeTransaction
 from modules.payments.payme import errors as E
 from modules.payments.payme.errors import PaymeError
@@ -59,17 +61,10 @@ def _check_answer(tx: PaymeTransaction) -> dict:
 
 
 def _invoice_for(account: dict, *, lock: bool) -> Payment:
-    raw = account.get(ACCOUNT_FIELD)
-    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-        raise PaymeError(E.INVOICE_NOT_FOUND, ACCOUNT_FIELD)
-    text = str(raw).strip()
-    if not text.isdigit() or len(text) > 18:
-        raise PaymeError(E.INVOICE_NOT_FOUND, ACCOUNT_FIELD)
-    qs = Payment.objects.locked() if lock else Payment.objects
-    payment = qs.filter(pk=int(text)).first()
-    if payment is None:
-        raise PaymeError(E.INVOICE_NOT_FOUND, ACCOUNT_FIELD)
-    return payment
+    try:
+        return find_invoice(account.get(ACCOUNT_FIELD), lock=lock)
+    except GatewayRefused:  # its one refusal here: no such invoice
+        raise PaymeError(E.INVOICE_NOT_FOUND, ACCOUNT_FIELD) from None
 
 
 def _check_payable(payment: Payment, amount: int) -> None:
@@ -210,7 +205,7 @@ def cancel_transaction(params: dict) -> dict:
 
 
 def check_transaction(params: dict) -> dict:
-    tx = PaymeTransaction.objects.filter(payme_id=id_param(params)).first()
+    tx = unique_or_none(PaymeTransaction.objects.filter(payme_id=id_param(params)))
     if tx is None:
         raise PaymeError(E.TRANSACTION_NOT_FOUND, "id")
     return _check_answer(tx)
@@ -247,7 +242,7 @@ def set_fiscal_data(params: dict) -> dict:
     if kind not in ("PERFORM", "CANCEL") or not isinstance(data, dict):
         raise PaymeError(E.INVALID_REQUEST, "type" if kind not in ("PERFORM", "CANCEL") else "fiscal_data")
     with transaction.atomic():
-        tx = PaymeTransaction.objects.select_for_update().filter(payme_id=payme_id).first()
+        tx = unique_or_none(PaymeTransaction.objects.select_for_update().filter(payme_id=payme_id))
         if tx is None:
             raise PaymeError(E.TRANSACTION_NOT_FOUND, "id")
         tx.fiscal_data = {**(tx.fiscal_data or {}), kind: data}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from core.queries import unique_or_none
 from modules.payments.gateways.base import (
     GatewayRefused,
     Refusal,
@@ -94,7 +95,7 @@ def create(data: dict) -> dict:
 
 
 def _create(trans_id: str, params: dict, amount: int) -> dict:
-    existing = UzumTransaction.objects.filter(trans_id=trans_id).first()
+    existing = unique_or_none(UzumTransaction.objects.filter(trans_id=trans_id))
     if existing is not None:
         if str(existing.payment_id) != str(params[P.ACCOUNT_FIELD]).strip() or existing.amount != amount:
             raise UzumError(P.TRANSACTION_EXISTS)
@@ -173,7 +174,7 @@ def reverse(data: dict) -> dict:
 
 
 def status(data: dict) -> dict:
-    tx = UzumTransaction.objects.filter(trans_id=P.trans_id(data)).first()
+    tx = unique_or_none(UzumTransaction.objects.filter(trans_id=P.trans_id(data)))
     if tx is None:
         raise UzumError(P.TRANSACTION_NOT_FOUND)
     return _answer(tx)
