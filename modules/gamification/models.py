@@ -24,12 +24,17 @@ class Reason(models.TextChoices):
 class CoinTransaction(models.Model):
     """The ledger: append-only. A correction is a new row with the opposite sign, never an edit.
     `group` is set when the coins were earned in a group (its lesson, homework or invoice), which is
-    what that group's leaderboard sums."""
+    what that group's leaderboard sums.
+
+    Every award writes each index, so there is none a composite below already starts with (the
+    foreign keys are looked up through those), and the key's uniqueness is a constraint, not
+    `unique=True`, which on Postgres adds a LIKE-pattern index for a text column."""
 
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="coin_transactions",
+        db_index=False,  # coin_tx_student_time and coin_tx_source start with it
         verbose_name=_("student"),
     )
     group = models.ForeignKey(
@@ -38,19 +43,21 @@ class CoinTransaction(models.Model):
         null=True,
         blank=True,
         related_name="coin_transactions",
+        db_index=False,  # coin_tx_leaderboard starts with it (group_id = x implies its condition)
         verbose_name=_("group"),
     )
     amount = models.IntegerField(verbose_name=_("amount"))
     reason = models.CharField(max_length=32, choices=Reason.choices, verbose_name=_("reason"))
     source_type = models.CharField(max_length=32, blank=True, verbose_name=_("source type"))
     source_id = models.BigIntegerField(null=True, blank=True, verbose_name=_("source id"))
-    idempotency_key = models.CharField(max_length=160, unique=True, verbose_name=_("idempotency key"))
+    idempotency_key = models.CharField(max_length=160, verbose_name=_("idempotency key"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # coin_tx_issuer_day starts with it
         verbose_name=_("created by"),
     )
     note = models.CharField(max_length=255, blank=True, verbose_name=_("note"))
@@ -60,7 +67,10 @@ class CoinTransaction(models.Model):
         verbose_name = _("coin transaction")
         verbose_name_plural = _("coin transactions")
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="coin_tx_amount_nonzero")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="coin_tx_amount_nonzero"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="coin_tx_idempotency_key"),
+        ]
         indexes = [
             models.Index(fields=["student", "-created_at"], name="coin_tx_student_time"),
             models.Index(fields=["student", "source_type", "source_id"], name="coin_tx_source"),

@@ -4,9 +4,11 @@ bulk_create and COPY (once; a rerun reuses them).
 - recompute every leaderboard (500 groups x week, month, all): cold (every snapshot written), warm
   (nothing changed) and after 1,000 new coins spread over 100 groups; target < 2 s each
 - read one group's leaderboard through the whole HTTP stack: <= 3 queries, p50 < 20 ms
-- award 1,000 coins in a row (services.coins_award: lock, ledger row, balance, event): < 2 s
+- award 1,000 coins in a row (services.coins_award: lock, ledger row, balance, event): < 1.5 s, the
+  reactions issue's target for the figure the first round measured here (4.06 s)
 - award 1,000 coins one by one through the API (POST /students/{id}/coins/award, every receiver
-  connected, the outbox rows written as in production): < 1.5 s
+  connected, the outbox rows written as in production), reported beside GET /auth/me through the
+  same client: the floor of any authenticated request in this process
 """
 
 from __future__ import annotations
@@ -181,7 +183,7 @@ def _award_results() -> list[Result]:
         quiet = award_all(students[1000:])
     return [
         Result(
-            "award 1,000 coins in a row", f"{ms:.0f} ms ({ms / 1000:.2f} ms each)", "< 2000 ms", ms < 2000
+            "award 1,000 coins in a row", f"{ms:.0f} ms ({ms / 1000:.2f} ms each)", "< 1500 ms", ms < 1500
         ),
         Result("  the same, events not sent (diagnostic)", f"{quiet:.0f} ms", "-", None),
     ]
@@ -216,12 +218,17 @@ def _award_api_results() -> list[Result]:
         for s in students[:1000]:
             award(s)
         ms = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        for _ in range(1000):
+            client.get("/api/v1/auth/me")
+        me_ms = (time.perf_counter() - start) * 1000
     return [
         Result(
             "award 1,000 coins one by one via the API, all receivers",
-            f"{ms:.0f} ms ({ms / 1000:.2f} ms each, {statements} statements)",
-            "< 1500 ms",
-            ms < 1500,
+            f"{ms:.0f} ms ({ms / 1000:.2f} ms each, {statements} statements); "
+            f"1,000 GET /auth/me, the same client: {me_ms:.0f} ms",
+            "reported",
+            None,
         )
     ]
 

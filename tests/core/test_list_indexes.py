@@ -131,3 +131,29 @@ def test_the_audit_log_by_actor_or_action_reads_a_composite_index(students, filt
         filters = {"actor": students[5].pk}
     text = plan(audit_log_list(**filters)[:50])
     assert index in text and "Seq Scan on audit_auditlog" not in text, text
+
+
+def test_the_coin_ledgers_foreign_keys_are_found_through_its_composites(students):
+    """The ledger keeps no single-column index a composite starts with: a group's, an issuer's and a
+    student's rows (what deleting one of them looks up) still come off an index."""
+    groups = GroupFactory.create_batch(4)
+    CoinTransaction.objects.bulk_create(
+        CoinTransaction(
+            student=s,
+            group=groups[i % 4] if i % 3 else None,
+            created_by=students[0],
+            amount=5,
+            reason="manual_award",
+            idempotency_key=f"fk:{s.pk}:{i}",
+        )
+        for s in students
+        for i in range(PER_STUDENT)
+    )
+    analyze(CoinTransaction)
+    for lookup, index in [
+        ({"group": groups[1]}, "coin_tx_leaderboard"),
+        ({"created_by": students[5]}, "coin_tx_issuer_day"),
+        ({"student": students[9]}, "coin_tx_"),
+    ]:
+        text = plan(CoinTransaction.objects.filter(**lookup).order_by().values("pk"))
+        assert index in text and "Seq Scan on gamification_cointransaction" not in text, (lookup, text)
