@@ -157,3 +157,9 @@ def test_the_coin_ledgers_foreign_keys_are_found_through_its_composites(students
     ]:
         text = plan(CoinTransaction.objects.filter(**lookup).order_by().values("pk"))
         assert index in text and "Seq Scan on gamification_cointransaction" not in text, (lookup, text)
+
+
+def test_an_invoices_author_is_found_through_its_partial_index(invoices, students):
+    """What deleting a user makes Postgres check per user: no invoice still names them as author."""
+    text = plan(Payment.objects.filter(created_by=students[2]).order_by().values("pk"))
+    assert "payment_created_by" in text and "Seq Scan on payments_payment" not in text, text
