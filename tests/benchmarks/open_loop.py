@@ -107,7 +107,8 @@ async def _open_loop(items, per_second, clients, session, serve) -> tuple[list[f
         tasks = []
         for offset, item in zip(poisson_offsets(len(items), per_second), items, strict=True):
             due = start + offset
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))  # pacing the arrivals is the point
+            if due > time.perf_counter():  # pacing the arrivals is the point; one already due goes now
+                await asyncio.sleep(due - time.perf_counter())
             # counted from when it was handed out: a loop that woke late is the generator's delay
             tasks.append(asyncio.create_task(one(own, max(due, time.perf_counter()), item)))
         await asyncio.gather(*tasks)
