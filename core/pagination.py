@@ -1,5 +1,6 @@
 """Lists: `?limit=&offset=` -> {"items": [...], "count": N}; limit at most 100
-(NINJA_PAGINATION_MAX_LIMIT). Two queries per page whatever its size: the slice and the count.
+(NINJA_PAGINATION_MAX_LIMIT). Two queries per page whatever its size, the slice and the count; one
+when the page is the list's last (shorter than its limit), which tells the count itself.
 
 `paginate` is django-ninja's, with our LimitOffsetPagination as the default: its offset is bounded
 so that OFFSET + LIMIT always fits the database's bigint (a larger one is a 422, not a 500). A view
@@ -45,13 +46,25 @@ class PageInput(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
+def known_count(rows: int, offset: int, limit: int) -> int | None:
+    """The list's length when a page tells it: one shorter than its limit is the last, so the list
+    ends at offset + rows (an empty page past the end tells nothing). A group's lessons, a student's
+    invoices: most pages are short, and their COUNT(*) cost as much Python as the page's own query."""
+    if rows < limit and (rows or not offset):
+        return offset + rows
+    return None
+
+
 class LimitOffsetPagination(ninja_pagination.LimitOffsetPagination):
     Input = PageInput  # a name of its own: every component name means one schema
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         if isinstance(queryset, HttpResponseBase):
             raise _Download(queryset)
-        return super().paginate_queryset(queryset, pagination, request, **params)
+        offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
+        items = list(queryset[offset : offset + limit])
+        count = known_count(len(items), offset, limit)
+        return {"items": items, "count": self._items_count(queryset) if count is None else count}
 
 
 def encode_cursor(created_at: datetime, row_id: int) -> str:
@@ -102,7 +115,6 @@ class CursorPagination(LimitOffsetPagination):
 
     def paginate_queryset(self, queryset: QuerySet, pagination, request, **params):
         queryset = queryset.order_by("-created_at", "-id")
-        count = queryset.count()
         limit = min(pagination.limit, self.max_limit)
         if pagination.cursor is None:
             window = queryset[pagination.offset : pagination.offset + limit + 1]
@@ -114,7 +126,9 @@ class CursorPagination(LimitOffsetPagination):
         page = rows[:limit]
         last = page[-1] if len(rows) > limit else None
         next_cursor = encode_cursor(last.created_at, last.id) if last is not None else None
-        return {"items": page, "count": count, "next_cursor": next_cursor}
+        # after a cursor the rows before it are unknown; an offset page that ends the list tells all
+        count = known_count(len(page), pagination.offset, limit) if pagination.cursor is None else None
+        return {"items": page, "count": queryset.count() if count is None else count, "next_cursor": next_cursor}
 
 
 def _passes_downloads(view):

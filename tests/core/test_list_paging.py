@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from modules.notifications.models import Notification
@@ -107,3 +109,37 @@ def test_homework_orders_by_title(api, teacher):
     items = api(teacher).get("/homework", {"group": group.pk, "ordering": "title"}).json()["items"]
     assert [h["title"] for h in items] == ["a", "b", "c"]
     assert api(teacher).get("/homework", {"ordering": "-secret"}).status_code == 422
+
+
+def _counted(client, url: str, params: dict) -> tuple[dict, bool]:
+    """The page and whether it ran a COUNT(*)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return response.json(), any("COUNT(*)" in q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "params,rows,counts",
+    [
+        ({"limit": 10}, 5, False),  # the whole list in one short page
+        ({"limit": 5}, 5, True),  # a full page: more may follow
+        ({"limit": 3, "offset": 3}, 2, False),  # the last page: offset + rows
+        ({"limit": 3, "offset": 9}, 0, True),  # past the end: an empty page tells nothing
+    ],
+)
+def test_a_page_shorter_than_its_limit_tells_the_count_without_counting(api, admin, params, rows, counts):
+    StudentFactory.create_batch(5)
+    page, counted = _counted(api(admin), "/users", {"role": "student", **params})
+    assert (len(page["items"]), page["count"], counted) == (rows, 5, counts)
+
+
+def test_a_short_feed_page_after_a_cursor_still_counts_the_whole_feed(api, student):
+    NotificationFactory.create_batch(3, user=student)
+    client = api(student)
+    first, counted_first = _counted(client, "/notifications", {"limit": 2})
+    last, counted_last = _counted(client, "/notifications", {"limit": 2, "cursor": first["next_cursor"]})
+    assert (first["count"], counted_first) == (3, True)
+    assert (len(last["items"]), last["count"], counted_last) == (1, 3, True)
+    whole, counted_whole = _counted(client, "/notifications", {"limit": 5})
+    assert (whole["count"], whole["next_cursor"], counted_whole) == (3, None, False)

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from modules.courses.selectors import can_subscribe_group
 from realtime import registry
 from tests.factories.accounts import ParentFactory, StudentFactory, TeacherFactory, link_parent
 from tests.factories.courses import BranchFactory, CourseFactory, GroupFactory, MembershipFactory, RoomFactory
+from tests.page_queries import queries_for_one_and_many
 
 
 def test_group_list_shape_follows_the_contract(api, admin, group):
@@ -58,12 +57,8 @@ def test_group_list_query_count_is_constant(api, admin):
         g = GroupFactory()
         MembershipFactory(group=g)
     client = api(admin)
-    counts = []
-    for limit in (1, 100):
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/groups", {"limit": limit}).status_code == 200
-        counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1]
+    one, many = queries_for_one_and_many(lambda limit: client.get("/groups", {"limit": limit}))
+    assert one == many
 
 
 def test_admin_creates_and_updates_a_group(api, admin, teacher, student):

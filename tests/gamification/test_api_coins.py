@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from modules.center.selectors import get_system_settings
 from modules.gamification.models import CoinTransaction, StudentAchievement
@@ -10,6 +8,7 @@ from tests.factories.accounts import ParentFactory, StudentFactory, TeacherFacto
 from tests.factories.courses import GroupFactory, MembershipFactory
 from tests.factories.gamification import give_coins
 from tests.gamification.conftest import balance_of, ledger_sum
+from tests.page_queries import queries_for_one_and_many
 
 pytestmark = pytest.mark.django_db
 
@@ -59,13 +58,9 @@ def test_transactions_list_constant_queries(api, student):
     for _ in range(30):
         give_coins(student, 1)
     client = api(student)
-    counts = []
-    for limit in (1, 100):
-        with CaptureQueriesContext(connection) as ctx:
-            r = client.get(f"/students/{student.pk}/coins/transactions", {"limit": limit})
-        assert r.status_code == 200
-        counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1]
+    url = f"/students/{student.pk}/coins/transactions"
+    one, many = queries_for_one_and_many(lambda limit: client.get(url, {"limit": limit}))
+    assert one == many
 
 
 def test_award_and_deduct_per_persona(api, personas, student, group):

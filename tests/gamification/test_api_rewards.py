@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from modules.gamification.models import CoinTransaction, Redemption, Reward
 from modules.gamification.signals import reward_redeemed, reward_redemption_changed
 from tests.factories.accounts import StudentFactory
 from tests.factories.gamification import RewardFactory, give_coins
 from tests.gamification.conftest import balance_of, ledger_sum
+from tests.page_queries import queries_for_one_and_many
 
 pytestmark = pytest.mark.django_db
 
@@ -143,12 +142,8 @@ def test_redemptions_list_constant_queries(api, admin):
         give_coins(s, 1)
         api(s).post(f"/rewards/{reward.pk}/redeem")
     client = api(admin)
-    counts = []
-    for limit in (1, 100):
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/redemptions", {"limit": limit}).status_code == 200
-        counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1]
+    one, many = queries_for_one_and_many(lambda limit: client.get("/redemptions", {"limit": limit}))
+    assert one == many
 
 
 def test_reward_with_redemptions_cannot_be_deleted(api, admin, student):
