@@ -128,7 +128,11 @@ class CursorPagination(LimitOffsetPagination):
         next_cursor = encode_cursor(last.created_at, last.id) if last is not None else None
         # after a cursor the rows before it are unknown; an offset page that ends the list tells all
         count = known_count(len(page), pagination.offset, limit) if pagination.cursor is None else None
-        return {"items": page, "count": queryset.count() if count is None else count, "next_cursor": next_cursor}
+        return {
+            "items": page,
+            "count": queryset.count() if count is None else count,
+            "next_cursor": next_cursor,
+        }
 
 
 def _passes_downloads(view):
