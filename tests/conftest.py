@@ -21,6 +21,20 @@ from tests.factories.accounts import AdminFactory, ParentFactory, StudentFactory
 API = "/api/v1"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, closing first the connections of asgiref's shared thread: an async test's
+    `sync_to_async` calls run there (there is no outer sync thread), and the connections that thread
+    opened stayed idle on the test database, so dropping it failed at the end of every worker ("is
+    being accessed by other users")."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
+
+
 class ApiClient:
     def __init__(self, user=None):
         self.user = user

@@ -19,7 +19,6 @@ PAYME_MERCHANT_ID / PAYME_KEY below (Payme calls us: sign the JSON-RPC requests 
 from __future__ import annotations
 
 import os
-import warnings
 from datetime import time
 from urllib.parse import urlparse, urlunparse
 
@@ -29,13 +28,7 @@ from django.conf import settings
 from django.db import connection
 
 from core.auth import issue_access_token
-from tests.e2e.harness import (
-    Daphne,
-    QCluster,
-    process_env,
-    retry_flush_on_deadlock,
-    wait_for_other_sessions_to_end,
-)
+from tests.e2e.harness import Daphne, QCluster, process_env, retry_flush_on_deadlock
 
 # Between e2e tests the tables are truncated while the worker may still be finishing a reaction that
 # holds row locks: Postgres can answer the TRUNCATE with "deadlock detected". That is the test
@@ -72,7 +65,7 @@ def isolation_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def e2e_env(django_db_setup, django_db_blocker, tmp_path_factory, make_httpserver):
+def e2e_env(django_db_setup, django_db_blocker, tmp_path_factory, make_httpserver) -> dict:
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         reason = "end-to-end tests need DATABASE_URL=postgres://... and REDIS_URL"
         if os.environ.get("E2E_REQUIRED") == "1":
@@ -87,14 +80,7 @@ def e2e_env(django_db_setup, django_db_blocker, tmp_path_factory, make_httpserve
         **provider_env(make_httpserver.url_for("").rstrip("/")),
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("e2e-media")),
     }
-    yield {"env": process_env(database_url, settings.REDIS_URL, **extra), "log_dir": log_dir}
-    # every process fixture depending on this one has stopped by now; the test database goes next
-    with django_db_blocker.unblock():
-        left = wait_for_other_sessions_to_end(connection)
-    if left:
-        warnings.warn(
-            f"sessions still on the test database after the e2e processes stopped: {left}", stacklevel=1
-        )
+    return {"env": process_env(database_url, settings.REDIS_URL, **extra), "log_dir": log_dir}
 
 
 @pytest.fixture(scope="session")

@@ -127,27 +127,6 @@ class QCluster(LiveProcess):
         return re.search(r"Q Cluster .* running\.", self.log()) is not None
 
 
-def other_sessions(connection) -> list[tuple]:
-    """Sessions on this connection's database besides its own: (pid, application_name, state)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid, application_name, state FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchall()
-
-
-def wait_for_other_sessions_to_end(connection, timeout: float = 15) -> list[tuple]:
-    """A stopped server's backends outlive it by a moment: Postgres ends a session once it reads the
-    closed socket. The test database is dropped right after the e2e processes stop, and DROP DATABASE
-    refuses while any session is still on it ("is being accessed by other users"). Returns the
-    sessions still there at the deadline (none, normally)."""
-    deadline = time.monotonic() + timeout
-    while (left := other_sessions(connection)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return left
-
-
 def process_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
     """What a child process needs to share the caller's database and Redis (tasks queued in the
     database, events through Redis pub/sub). It runs production's settings module, never the test
