@@ -24,6 +24,7 @@ class PaymentRecord(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # payment_record_invoice starts with it
         related_name="records",
         verbose_name=_("payment"),
     )
@@ -40,9 +41,7 @@ class PaymentRecord(models.Model):
         related_name="+",
         verbose_name=_("cashier"),
     )
-    receipt_number = models.CharField(
-        max_length=32, unique=True, null=True, blank=True, verbose_name=_("receipt number")
-    )
+    receipt_number = models.CharField(max_length=32, null=True, blank=True, verbose_name=_("receipt number"))
     external_reference = models.CharField(max_length=100, blank=True, verbose_name=_("external reference"))
     source = models.CharField(max_length=16, default="api", verbose_name=_("source"))
     note = models.CharField(max_length=255, blank=True, verbose_name=_("note"))
@@ -55,7 +54,11 @@ class PaymentRecord(models.Model):
         verbose_name = _("payment record")
         verbose_name_plural = _("payment records")
         ordering = ["occurred_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_record_amount_pos")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_record_amount_pos"),
+            # constraints, not unique=True, here and below: a field's LIKE twin index serves no query
+            models.UniqueConstraint(fields=["receipt_number"], name="payment_record_receipt"),
+        ]
         indexes = [
             models.Index(fields=["occurred_at"], name="payment_record_day"),
             models.Index(fields=["payment", "kind"], name="payment_record_invoice"),
@@ -81,6 +84,7 @@ class BalanceEntry(models.Model):
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        db_index=False,  # balance_entry_student starts with it
         related_name="balance_entries",
         verbose_name=_("student"),
     )
@@ -102,7 +106,7 @@ class BalanceEntry(models.Model):
         related_name="balance_entries",
         verbose_name=_("record"),
     )
-    idempotency_key = models.CharField(max_length=160, unique=True, verbose_name=_("idempotency key"))
+    idempotency_key = models.CharField(max_length=160, verbose_name=_("idempotency key"))
     note = models.CharField(max_length=255, blank=True, verbose_name=_("note"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,7 +122,10 @@ class BalanceEntry(models.Model):
         verbose_name = _("balance entry")
         ordering = ["created_at", "id"]
         verbose_name_plural = _("balance entries")
-        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="balance_entry_nonzero")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="balance_entry_nonzero"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="balance_entry_idempotency_key"),
+        ]
         indexes = [models.Index(fields=["student", "created_at"], name="balance_entry_student")]
 
     def __str__(self) -> str:

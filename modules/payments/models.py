@@ -313,7 +313,7 @@ class PaymeTransaction(models.Model):
         CANCELLED = -1, _("Cancelled")
         CANCELLED_AFTER_PERFORM = -2, _("Cancelled after perform (refund)")
 
-    payme_id = models.CharField(max_length=24, unique=True, verbose_name=_("payme id"))
+    payme_id = models.CharField(max_length=24, verbose_name=_("payme id"))
     payme_time = models.BigIntegerField(db_index=True, verbose_name=_("payme time"))
     amount = models.BigIntegerField(help_text=_("tiyin"), verbose_name=_("amount"))
     payment = models.ForeignKey(
@@ -336,6 +336,8 @@ class PaymeTransaction(models.Model):
         verbose_name_plural = _("Payme transactions")
         ordering = ["-payme_time"]
         constraints = [
+            # a constraint, not unique=True: the field's LIKE twin index would serve no query
+            models.UniqueConstraint(fields=["payme_id"], name="payme_tx_payme_id"),
             # one live (created or performed) transaction per invoice, enforced by the database too
             models.UniqueConstraint(
                 fields=["payment"], condition=Q(state__in=[1, 2]), name="uniq_live_payme_transaction"

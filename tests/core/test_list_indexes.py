@@ -163,3 +163,46 @@ def test_an_invoices_author_is_found_through_its_partial_index(invoices, student
     """What deleting a user makes Postgres check per user: no invoice still names them as author."""
     text = plan(Payment.objects.filter(created_by=students[2]).order_by().values("pk"))
     assert "payment_created_by" in text and "Seq Scan on payments_payment" not in text, text
+
+
+def _indexes(table: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_the_money_tables_foreign_keys_are_found_through_their_composites(invoices, students):
+    """A paying call inserts a Click transaction, a payment record and maybe a balance entry: none
+    keeps a single-column index its composite already starts with, and no unique text column keeps
+    the LIKE twin index (`varchar_pattern_ops`) that only a prefix search would read."""
+    from django.utils import timezone
+
+    from modules.payments.click.models import ClickTransaction
+    from modules.payments.ledger_models import BalanceEntry, PaymentRecord
+
+    paid = list(Payment.objects.order_by("pk")[: STUDENTS * 20])
+    now = timezone.now()
+    ClickTransaction.objects.bulk_create(
+        ClickTransaction(click_trans_id=p.pk, payment=p, amount=p.amount, prepare_time=1) for p in paid
+    )
+    PaymentRecord.objects.bulk_create(
+        PaymentRecord(payment=p, student_id=p.student_id, method="cash", amount=1, occurred_at=now)
+        for p in paid
+    )
+    BalanceEntry.objects.bulk_create(
+        BalanceEntry(student_id=p.student_id, amount=1, kind="credit", idempotency_key=f"k{p.pk}")
+        for p in paid
+    )
+    analyze(ClickTransaction, PaymentRecord, BalanceEntry)
+    one = paid[7]
+    assert "click_tx_payment_state" in plan(ClickTransaction.objects.filter(payment=one))
+    assert "payment_record_invoice" in plan(PaymentRecord.objects.filter(payment=one))
+    assert "balance_entry_student" in plan(BalanceEntry.objects.filter(student_id=one.student_id))
+    for table in (
+        "payments_clicktransaction",
+        "payments_paymentrecord",
+        "payments_balanceentry",
+        "payments_paymetransaction",
+        "payments_uzumtransaction",
+    ):
+        assert not [d for d in _indexes(table) if "pattern_ops" in d], _indexes(table)

@@ -19,6 +19,7 @@ class ClickTransaction(models.Model):
     payment = models.ForeignKey(
         "payments.Payment",
         on_delete=models.PROTECT,
+        db_index=False,  # click_tx_payment_state starts with it
         related_name="click_transactions",
         verbose_name=_("payment"),
     )

@@ -15,7 +15,7 @@ class UzumTransaction(models.Model):
         REVERSED = "REVERSED", _("Reversed")
         FAILED = "FAILED", _("Failed")
 
-    trans_id = models.CharField(max_length=64, unique=True, verbose_name=_("trans id"))
+    trans_id = models.CharField(max_length=64, verbose_name=_("trans id"))
     payment = models.ForeignKey(
         "payments.Payment",
         on_delete=models.PROTECT,
@@ -39,6 +39,8 @@ class UzumTransaction(models.Model):
         app_label = "payments"
         ordering = ["-trans_time", "-id"]
         constraints = [
+            # a constraint, not unique=True: the field's LIKE twin index would serve no query
+            models.UniqueConstraint(fields=["trans_id"], name="uzum_tx_trans_id"),
             # one live transaction per invoice: a second create while one is open is refused
             models.UniqueConstraint(
                 fields=["payment"], condition=Q(status__in=["CREATED", "CONFIRMED"]), name="uniq_live_uzum_tx"
