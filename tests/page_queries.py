@@ -16,8 +16,8 @@ from core.pagination import MAX_LIMIT
 
 
 def one_and_many(get: Callable[[int], object]) -> tuple[tuple[int, int], tuple[int, int]]:
-    """`get(limit)` makes the request; ((status, queries) for one row, (status, queries) for many),
-    with the number of rows the second page held in place of its status when both answered 200."""
+    """`get(limit)` makes the request: ((status, queries) of a one-row page, (status, queries) of a
+    page as long as the whole list). When the first is not a 200 the second is not requested."""
     with CaptureQueriesContext(connection) as one:
         first = get(1)
     if first.status_code != 200:
