@@ -64,6 +64,10 @@ class PlainOut(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
+    @classmethod
+    def from_orm(cls, obj):  # the name Ninja schemas use, so callers need not know which base a shape has
+        return cls.model_validate(obj)
+
 
 class _SafeValues:
     """Every field of an input passes `refuse_unstorable` once parsed (nested input schemas check

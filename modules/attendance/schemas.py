@@ -7,7 +7,7 @@ from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
 from core.ordering import ordering_choices
-from core.schemas import ErrorItem, InputSchema, QuerySchema
+from core.schemas import ErrorItem, InputSchema, PlainOut, QuerySchema
 from modules.attendance.models import AttendanceChange
 from modules.lessons.models import Lesson
 
@@ -18,14 +18,14 @@ ReportFormat = Literal["json", "csv", "xlsx"]
 HistoryOrdering = ordering_choices("created_at")
 
 
-class AttendanceStudentOut(Schema):
+class AttendanceStudentOut(PlainOut):
     id: int
     first_name: str
     last_name: str
     phone: str
 
 
-class AttendanceRecordOut(Schema):
+class AttendanceRecordOut(PlainOut):
     student: AttendanceStudentOut
     status: AttendanceStatus | None = Field(description="null: on the roster but not marked yet")
     note: str
@@ -35,7 +35,7 @@ class AttendanceRecordOut(Schema):
     on_roster: bool = Field(description="false for a record kept after the student left the roster")
 
 
-class AttendanceSummaryOut(Schema):
+class AttendanceSummaryOut(PlainOut):
     present: int
     absent: int
     late: int
@@ -46,12 +46,12 @@ class AttendanceSummaryOut(Schema):
     )
 
 
-class MadeUpOut(Schema):
+class MadeUpOut(PlainOut):
     student_id: int
     made_up_by_lesson_id: int = Field(description="the lesson where this absence was made up")
 
 
-class TrialGuestOut(Schema):
+class TrialGuestOut(PlainOut):
     lead_id: int
     first_name: str
     last_name: str
@@ -61,7 +61,7 @@ class TrialGuestOut(Schema):
     marked_at: datetime | None
 
 
-class LessonAttendanceOut(Schema):
+class LessonAttendanceOut(PlainOut):
     lesson_id: int
     group_id: int
     lesson_status: LessonStatus

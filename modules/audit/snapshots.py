@@ -10,7 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 
 MASK = "***"
 MAX_TEXT = 1000  # long texts (transcripts, bodies) are cut: the log says what changed, not a copy
@@ -61,13 +63,21 @@ def model_label(model: type[models.Model]) -> str:
     return model._meta.concrete_model._meta.label_lower
 
 
+@functools.cache
 def is_audited(model: type[models.Model]) -> bool:
+    """Asked for every instance a request loads (post_init), so answered once per model."""
     if model._meta.auto_created:  # implicit m2m through tables: recorded as m2m changes instead
         return False
     label = model_label(model)
     if label in EXCLUDED_MODELS or label in DERIVED_MODELS:
         return False
     return label not in getattr(settings, "AUDIT_EXCLUDED_MODELS", ())
+
+
+@receiver(setting_changed)
+def _forget_audited_models(*, setting: str, **kwargs) -> None:
+    if setting == "AUDIT_EXCLUDED_MODELS":
+        is_audited.cache_clear()
 
 
 def is_secret(field_name: str) -> bool:
@@ -94,21 +104,30 @@ def _fields(model: type[models.Model]) -> tuple[tuple[str, str, bool, models.Fie
     )
 
 
+@functools.cache
+def _load_plan(model: type[models.Model]) -> tuple[tuple[str, str, bool], ...]:
+    """(name, attname, is a file field) of the fields loaded_values takes, once per model."""
+    return tuple(
+        (name, attname, isinstance(field, models.FileField)) for name, attname, _, field in _fields(model)
+    )
+
+
 def loaded_values(instance: models.Model) -> dict[str, Any]:
     """The stored values as they are now, unencoded: cheap enough to take for every instance an
-    audited request loads (most are never saved; snapshot_of encodes only those that are). Mutable
-    values (JSON dicts and lists) are copied so an in-place change still shows as a change, and
-    deferred fields are skipped: touching one would cost a query for every instance loaded."""
-    deferred = instance.get_deferred_fields()
+    audited request loads (most are never saved; snapshot_of encodes only those that are), so read
+    straight from the instance's __dict__. Mutable values (JSON dicts and lists) are copied so an
+    in-place change still shows as a change; a deferred field is absent from __dict__ and skipped:
+    touching one would cost a query for every instance loaded."""
+    state = instance.__dict__
     values: dict[str, Any] = {}
-    for name, attname, _secret, field in _fields(type(instance)):
-        if attname in deferred:
+    for name, attname, is_file in _load_plan(type(instance)):
+        if attname not in state:
             continue
-        value = field.value_from_object(instance)
-        if isinstance(value, dict | list):
+        value = state[attname]
+        if is_file:
+            value = getattr(instance, attname).name or None
+        elif isinstance(value, dict | list):
             value = copy.deepcopy(value)
-        elif isinstance(value, models.fields.files.FieldFile):
-            value = value.name or None
         values[name] = value
     return values
 

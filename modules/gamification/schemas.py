@@ -27,7 +27,7 @@ class CoinBalanceOut(Schema):
     updated_at: datetime | None
 
 
-class CoinTransactionOut(Schema):
+class CoinTransactionOut(PlainOut):
     id: int
     student_id: int
     amount: int

@@ -29,7 +29,7 @@ class ChildAttendanceOut(ViewerAttendanceOut):
 class LessonFieldsOut(PlainOut):
     """The lesson as everyone who may see it sees it (also the `lesson.updated` payload). A plain
     pydantic model read straight from attributes: serialising a page of 100 lessons costs a fraction
-    of a Ninja Schema's per-object wrapper. `from_orm` is kept for callers."""
+    of a Ninja Schema's per-object wrapper."""
 
     id: int
     group: GroupRefOut
@@ -50,10 +50,6 @@ class LessonFieldsOut(PlainOut):
     @property
     def is_rescheduled(self) -> bool:
         return self.starts_at != self.original_starts_at
-
-    @classmethod
-    def from_orm(cls, obj):  # the name Ninja schemas use; pydantic's own is deprecated
-        return cls.model_validate(obj)
 
 
 class LessonOut(LessonFieldsOut):
