@@ -117,6 +117,9 @@ if IS_POSTGRES:
 # (gunicorn's threads are sized to it). core/checks.py refuses a layout whose processes × pool
 # cannot fit the server's max_connections (docs/deployment-processes.md).
 DB_POOL_MAX = env.int("DB_POOL_MAX", default=env.int("WEB_THREADS", default=8))
+# The few hot statements that prepare on Postgres (core/postgres/prepared.py); false behind a pooler
+# in transaction mode that cannot keep prepared statements.
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 if IS_POSTGRES and env.bool("DB_POOL", default=False):
     _db["CONN_MAX_AGE"] = 0
     _db.setdefault("OPTIONS", {})["pool"] = {

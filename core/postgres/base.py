@@ -10,12 +10,21 @@ it connects), and the C loader then returns exactly what Django's does: aware da
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 from psycopg import adapt
 from psycopg.types.datetime import TimestamptzLoader
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        # Django reads the text psycopg kept, which a prepared statement (core/postgres/prepared.py)
+        # does not keep: the query log and the query budgets then compose it from the parameters
+        return super().last_executed_query(cursor, sql, params) or self.compose_sql(sql, params)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def _fast_timestamps(self) -> bool:
         return settings.USE_TZ and self.timezone_name == "UTC"
 

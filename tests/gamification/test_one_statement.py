@@ -121,3 +121,39 @@ def test_an_admins_api_award_is_one_write_statement(api, admin, funded):
     writes = [s for s in sql if not s.startswith("SELECT")]
     assert len(writes) == 1 and writes[0].startswith("WITH moved AS"), sql
     assert balance_of(funded) == 14 == ledger_sum(funded)
+
+
+def _prepared_awards() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'WITH moved AS%%'")
+        return cursor.fetchone()[0]
+
+
+def test_the_statement_is_prepared_once_per_connection_and_logged_in_full(funded):
+    post(funded, 1, "prepared-1")
+    (tx, _), sql = post(funded, 2, "prepared-2")
+    assert _prepared_awards() == 1  # the second award reused the first one's statement
+    assert "balance + 2" in sql[0] and "'prepared-2'" in sql[0]  # the log shows the values, not $n
+    stored = CoinTransaction.objects.get(pk=tx.pk)
+    assert (stored.source_id, stored.group_id, stored.created_by_id) == (None, None, None)  # cast NULLs
+    assert balance_of(funded) == 13 == ledger_sum(funded)
+
+
+def test_other_statements_stay_unprepared(funded):
+    post(funded, 1, "only-this")
+    for _ in range(10):  # past psycopg's usual threshold of 5
+        CoinTransaction.objects.filter(student=funded).count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement NOT LIKE 'WITH moved AS%%'"
+        )
+        assert cursor.fetchone()[0] == 0
+    assert connection.connection.prepare_threshold is None  # Django's setting, restored
+
+
+def test_prepared_statements_can_be_turned_off(funded, settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    connection.close()  # a fresh session: nothing prepared on it yet
+    (tx, created), sql = post(funded, 3, "unprepared")
+    assert created and len(sql) == 1 and _prepared_awards() == 0
+    assert balance_of(funded) == 13 == ledger_sum(funded)

@@ -9,11 +9,14 @@ BEGIN/COMMIT round trips (see _post_in_one_statement)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
+from core.postgres.prepared import prepared_cursor
 from modules.gamification import events
 from modules.gamification.models import CoinTransaction, StudentCoin
 from modules.gamification.signals import CoinsChanged, coins_changed
@@ -104,13 +107,16 @@ def _post_in_one_statement(row: dict) -> tuple[CoinTransaction, int] | None:
     crossing = "".join(
         f" AND NOT (balance < {int(t)} AND balance + %(amount)s >= {int(t)})" for t in balance_thresholds()
     )
-    with connection.cursor() as cur:
+    # prepared: planning this statement cost more than running it (core/postgres/prepared.py), and a
+    # prepared statement's parameters are typed by the casts (a None would otherwise reach it as text)
+    selected = ", ".join(f"CAST(%(v{i})s AS {_column_type(c)})" for i, c in enumerate(columns))
+    with prepared_cursor() as cur:
         cur.execute(
             f"WITH moved AS (UPDATE {StudentCoin._meta.db_table} SET balance = balance + %(amount)s, "
             "updated_at = %(now)s WHERE student_id = %(student)s AND balance + %(amount)s >= 0"
             f"{crossing} RETURNING balance), "
             f"posted AS (INSERT INTO {CoinTransaction._meta.db_table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(f'%(v{i})s' for i in range(len(values)))} FROM moved RETURNING id) "
+            f"SELECT {selected} FROM moved RETURNING id) "
             "SELECT posted.id, moved.balance FROM posted, moved",
             {
                 "amount": row["amount"],
@@ -123,6 +129,13 @@ def _post_in_one_statement(row: dict) -> tuple[CoinTransaction, int] | None:
     if found is None:
         return None
     return CoinTransaction(id=found[0], created_at=now, **row), found[1]
+
+
+@functools.cache
+def _column_type(attname: str) -> str:
+    return next(
+        f.cast_db_type(connection) for f in CoinTransaction._meta.concrete_fields if f.attname == attname
+    )
 
 
 @transaction.atomic
