@@ -4,10 +4,11 @@ exactly the correction."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -88,6 +89,18 @@ def test_present_then_replay_then_change_of_mind(group, student, teacher):
     tasks.apply_attendance(lesson.pk, [student.pk])  # replay of the correction
     assert CoinTransaction.objects.filter(student=student).count() == 3
     assert ledger_sum(student) == 0
+
+
+def test_a_batch_moves_the_balance_updated_at(group, student, teacher):
+    from modules.gamification.models import StudentCoin
+
+    lesson = LessonFactory(group=group)
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False):
+        mark(lesson, student, "present", teacher)
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=UTC), tick=False):
+        mark(lesson, student, "late", teacher)
+    account = StudentCoin.objects.get(student=student)
+    assert (account.balance, account.updated_at) == (5, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
 
 
 def test_a_stale_task_reads_the_current_record(group, student):

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+from django.utils import timezone
 
 from modules.gamification import events
 from modules.gamification.models import CoinTransaction, StudentCoin
@@ -111,8 +112,10 @@ def _move_balances(deltas: dict[int, int]) -> None:
     if not deltas:
         return
     whens = [When(student_id=s, then=Value(d)) for s, d in deltas.items()]
+    # update() skips auto_now: the balance's updated_at is set here, as every other path sets it
     StudentCoin.objects.filter(student_id__in=list(deltas)).update(
-        balance=F("balance") + Case(*whens, default=Value(0), output_field=IntegerField())
+        balance=F("balance") + Case(*whens, default=Value(0), output_field=IntegerField()),
+        updated_at=timezone.now(),
     )
 
 
