@@ -313,10 +313,13 @@ def account_email_deliver(*, user, kind: str, link: str) -> bool:
     try:
         message_id = email_provider.send_email(to=user.email, subject=text.title, text=body)
     except (DeliveryError, ProviderDisabled) as exc:
-        NotificationLog.objects.filter(pk=log.pk).update(status=NotificationLog.Status.FAILED, error=str(exc))
+        NotificationLog.objects.filter(pk=log.pk).update(
+            status=NotificationLog.Status.FAILED, error=str(exc), updated_at=timezone.now()
+        )
         logger.warning("account email %s to user %s failed: %s", kind, user.pk, exc)
         return False
+    now = timezone.now()
     NotificationLog.objects.filter(pk=log.pk).update(
-        status=NotificationLog.Status.SENT, sent_at=timezone.now(), provider_message_id=message_id
+        status=NotificationLog.Status.SENT, sent_at=now, provider_message_id=message_id, updated_at=now
     )
     return True

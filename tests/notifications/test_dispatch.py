@@ -235,6 +235,7 @@ def test_account_emails_are_localized_logged_and_replace_accounts_mailer(db, run
         Status.SENT,
         None,
     )
+    assert log.updated_at == log.sent_at  # the send moved the row's updated_at with it
     assert not Notification.objects.filter(user=user).exists()  # tokens never land in-app
     assert {"password_reset", "email_verification"} == ACCOUNT_KINDS
 
