@@ -44,17 +44,15 @@ def main() -> int:
         freeze_startup_heap()
         # and with DEBUG off, as servers run: DEBUG's query log added 0.2-0.4 ms to an API coin award
         # (the query counts are taken with CaptureQueriesContext, which logs whatever DEBUG says)
-        debug_off = override_settings(DEBUG=False)
-        debug_off.enable()
-        for name in names:
-            _vacuum_churned_tables()
-            print(f"running {name} ...", file=sys.stderr, flush=True)
-            try:
-                by_bench[name] = list(importlib.import_module(f"tests.benchmarks.{name}").run(ctx))
-            except Exception:
-                traceback.print_exc()
-                by_bench[name] = [Result(f"{name} (crashed)", "error", "-", False)]
-        debug_off.disable()
+        with override_settings(DEBUG=False):
+            for name in names:
+                _vacuum_churned_tables()
+                print(f"running {name} ...", file=sys.stderr, flush=True)
+                try:
+                    by_bench[name] = list(importlib.import_module(f"tests.benchmarks.{name}").run(ctx))
+                except Exception:
+                    traceback.print_exc()
+                    by_bench[name] = [Result(f"{name} (crashed)", "error", "-", False)]
     rows = [row for bench_rows in by_bench.values() for row in bench_rows]
     print(report.table(rows))
     if not args.no_write:
